@@ -1,0 +1,72 @@
+// Items that must wait until a time: a binary heap and one timer for the earliest.
+import { now } from './clock.js';
+
+const MAX_TIMER = 2 ** 31 - 1;
+
+export class DelayQueue<T> {
+  private readonly heap: { at: number; item: T }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private armedFor = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly release: (item: T) => void) {}
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  add(item: T, at: number): void {
+    const h = this.heap;
+    h.push({ at, item });
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p]!.at <= h[i]!.at) break;
+      [h[p], h[i]] = [h[i]!, h[p]!];
+      i = p;
+    }
+    this.arm();
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private pop(): T {
+    const h = this.heap;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && h[l]!.at < h[m]!.at) m = l;
+        if (r < h.length && h[r]!.at < h[m]!.at) m = r;
+        if (m === i) break;
+        [h[m], h[i]] = [h[i]!, h[m]!];
+        i = m;
+      }
+    }
+    return top.item;
+  }
+
+  private arm(): void {
+    const first = this.heap[0];
+    if (!first) return;
+    if (this.timer && first.at >= this.armedFor) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedFor = first.at;
+    this.timer = setTimeout(this.fire, Math.min(MAX_TIMER, Math.max(0, Math.ceil(first.at - now()))));
+  }
+
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+    const t = now() + 1;
+    while (this.heap.length > 0 && this.heap[0]!.at <= t) this.release(this.pop());
+    this.arm();
+  };
+}

@@ -1,0 +1,46 @@
+// Control-plane calls (ListShards) through the AWS SDK, signed with the pushed credentials.
+import { KinesisClient, ListShardsCommand, type ListShardsCommandInput } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { DaemonConfig } from './config.js';
+import type { CredentialsHolder } from './credentials.js';
+import { kinesisOrigin } from './endpoint.js';
+import type { ListShards } from './shard-map.js';
+
+export function createControlClient(c: DaemonConfig, creds: CredentialsHolder, userAgent: string) {
+  return new KinesisClient({
+    region: c.region,
+    endpoint: kinesisOrigin(c).href,
+    // The SDK's HTTP/2 default is refused by emulators and gains nothing here.
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: c.connectTimeout,
+      requestTimeout: c.requestTimeout,
+    }),
+    // Expiring at once makes the SDK ask again on every call, so rotations apply immediately.
+    credentials: async () => ({ ...(await creds.get()), expiration: new Date(0) }),
+    maxAttempts: 1,
+    customUserAgent: userAgent,
+  });
+}
+
+export function listShardsWith(client: KinesisClient): ListShards {
+  return async (req) => {
+    const input: ListShardsCommandInput =
+      'nextToken' in req
+        ? { NextToken: req.nextToken, MaxResults: 1000 }
+        : {
+            StreamName: req.stream,
+            StreamId: req.streamId,
+            MaxResults: 1000,
+            ShardFilter: { Type: 'AT_LATEST' },
+          };
+    const out = await client.send(new ListShardsCommand(input));
+    return {
+      shards: (out.Shards ?? []).map((s) => ({
+        shardId: s.ShardId!,
+        startingHashKey: s.HashKeyRange!.StartingHashKey!,
+        endingHashKey: s.HashKeyRange!.EndingHashKey!,
+      })),
+      nextToken: out.NextToken,
+    };
+  };
+}

@@ -1,0 +1,72 @@
+// A Kinesis record (one PutRecords entry): one user record sent as it is, or several packed
+// into the KPL aggregated format.
+import { AggregatedRecordBuilder } from '@kinesis-producer/aggregation';
+import { type BatchContainer, earliest } from './batch.js';
+import type { UserRecord } from './user-record.js';
+
+/** The partition key of every aggregated record; routing uses the explicit hash key. */
+const AGGREGATED_PARTITION_KEY = 'a';
+
+export class KinesisRecord implements BatchContainer<UserRecord> {
+  deadline = Number.POSITIVE_INFINITY;
+  expiration = Number.POSITIVE_INFINITY;
+  private readonly builder = new AggregatedRecordBuilder<UserRecord>();
+  private encoded: Buffer | undefined;
+
+  get count(): number {
+    return this.builder.count;
+  }
+
+  get items(): readonly UserRecord[] {
+    return this.builder.records;
+  }
+
+  /** The shard the records were predicted for (all share it), or -1. */
+  get predictedShard(): number {
+    return this.builder.count > 0 ? this.builder.records[0]!.predictedShard : -1;
+  }
+
+  add(ur: UserRecord): void {
+    this.builder.add(ur);
+    this.encoded = undefined;
+    if (ur.deadline < this.deadline) this.deadline = ur.deadline;
+    if (ur.expiration < this.expiration) this.expiration = ur.expiration;
+  }
+
+  removeLast(): UserRecord {
+    const ur = this.builder.removeLast();
+    this.encoded = undefined;
+    const e = earliest(this.builder.records);
+    this.deadline = e.deadline;
+    this.expiration = e.expiration;
+    return ur;
+  }
+
+  accurateSize(): number {
+    return this.builder.accurateSize();
+  }
+
+  estimatedSize(): number {
+    return this.builder.estimatedSize();
+  }
+
+  /** Bytes of the entry's Data. */
+  data(): Buffer {
+    if (this.encoded === undefined) this.encoded = this.builder.encode();
+    return this.encoded;
+  }
+
+  partitionKey(): string {
+    return this.builder.count === 1 ? this.builder.records[0]!.partitionKey : AGGREGATED_PARTITION_KEY;
+  }
+
+  /** UTF-8 length of the entry's partition key, which the service counts against its limits. */
+  partitionKeyBytes(): number {
+    return this.builder.count === 1 ? this.builder.records[0]!.partitionKeyBytes : 1;
+  }
+
+  /** Always sent, so the record lands on the shard that was predicted (or hashed) for it. */
+  explicitHashKey(): string {
+    return this.builder.records[0]!.hashKeyDecimal;
+  }
+}

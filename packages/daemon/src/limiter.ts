@@ -1,0 +1,117 @@
+// Stage 2: holds Kinesis records to a share of each shard's write limits, so a producer does
+// not spend its requests on throttling errors.
+import { now } from './clock.js';
+import type { KinesisRecord } from './kinesis-record.js';
+import { TokenBucket } from './token-bucket.js';
+
+const SHARD_RECORDS_PER_SECOND = 1000;
+const SHARD_BYTES_PER_SECOND = 1024 * 1024;
+const RECORD_CAPACITY = 1000;
+const BYTE_CAPACITY = 10 * 1024 * 1024;
+const POLL_MS = 25;
+
+export interface LimiterOptions {
+  /** Percentage of the shard limits to allow (the KPL's RateLimit). */
+  rateLimit: number;
+}
+
+interface ShardQueue {
+  bucket: TokenBucket;
+  waiting: KinesisRecord[];
+  sorted: boolean;
+}
+
+export class Limiter {
+  private readonly shards = new Map<number, ShardQueue>();
+  private queued = 0;
+  private poll: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly o: LimiterOptions,
+    private readonly pass: (kr: KinesisRecord) => void,
+    private readonly expired: (kr: KinesisRecord) => void,
+  ) {}
+
+  get waiting(): number {
+    return this.queued;
+  }
+
+  put(kr: KinesisRecord): void {
+    const shard = kr.predictedShard;
+    if (shard < 0) {
+      this.pass(kr);
+      return;
+    }
+    const q = this.queueFor(shard);
+    const last = q.waiting.at(-1);
+    if (last && last.deadline > kr.deadline) q.sorted = false;
+    q.waiting.push(kr);
+    this.queued++;
+    // Records already waiting mean the bucket is short: the poll drains them in order.
+    if (q.waiting.length === 1) this.drainShard(q, now());
+    this.schedule();
+  }
+
+  /** Releases what the buckets allow now, and fails what expired while waiting. */
+  drain(): void {
+    const at = now();
+    for (const q of this.shards.values()) if (q.waiting.length) this.drainShard(q, at);
+    this.schedule();
+  }
+
+  close(): void {
+    if (this.poll) clearInterval(this.poll);
+    this.poll = undefined;
+  }
+
+  private drainShard(q: ShardQueue, at: number): void {
+    if (!q.sorted) {
+      q.waiting.sort((a, b) => a.deadline - b.deadline);
+      q.sorted = true;
+    }
+    let kept = 0;
+    let blocked = false;
+    const w = q.waiting;
+    for (let i = 0; i < w.length; i++) {
+      const kr = w[i]!;
+      if (at > kr.expiration) {
+        this.queued--;
+        this.expired(kr);
+      } else if (!blocked && q.bucket.tryTake([1, kr.accurateSize()], at)) {
+        this.queued--;
+        this.pass(kr);
+      } else {
+        // In deadline order: once the bucket is short, later records wait behind this one.
+        blocked = true;
+        w[kept++] = kr;
+      }
+    }
+    w.length = kept;
+  }
+
+  private schedule(): void {
+    if (this.queued > 0 && !this.poll) {
+      this.poll = setInterval(() => this.drain(), POLL_MS);
+    } else if (this.queued === 0 && this.poll) {
+      clearInterval(this.poll);
+      this.poll = undefined;
+    }
+  }
+
+  private queueFor(shard: number): ShardQueue {
+    let q = this.shards.get(shard);
+    if (!q) {
+      const rate = this.o.rateLimit / 100;
+      q = {
+        bucket: new TokenBucket(
+          [RECORD_CAPACITY, BYTE_CAPACITY],
+          [SHARD_RECORDS_PER_SECOND * rate, SHARD_BYTES_PER_SECOND * rate],
+        ),
+        waiting: [],
+        sorted: true,
+      };
+      this.shards.set(shard, q);
+    }
+    return q;
+  }
+}

@@ -1,0 +1,99 @@
+// One stream's path through the stages: aggregator → limiter → collector → PutRecords → retrier.
+import { Aggregator } from './aggregator.js';
+import { now } from './clock.js';
+import { Collector } from './collector.js';
+import type { DaemonConfig } from './config.js';
+import type { KinesisRecord } from './kinesis-record.js';
+import { Limiter } from './limiter.js';
+import type { PutRecordsClient } from './put-records-client.js';
+import type { PutRecordsBatch } from './put-records-batch.js';
+import { Retrier } from './retrier.js';
+import { type ListShards, ShardMap } from './shard-map.js';
+import type { UserRecord } from './user-record.js';
+
+export class Pipeline {
+  readonly shards: ShardMap;
+  private readonly aggregator: Aggregator;
+  private readonly limiter: Limiter;
+  private readonly collector: Collector;
+  private readonly retrier: Retrier;
+  private outstandingCount = 0;
+  streamId: string | undefined;
+
+  constructor(
+    readonly stream: string,
+    c: DaemonConfig,
+    listShards: ListShards,
+    private readonly client: PutRecordsClient,
+    private readonly done: (ur: UserRecord) => void,
+  ) {
+    this.shards = new ShardMap(stream, listShards, () => this.streamId);
+    this.retrier = new Retrier(
+      {
+        failIfThrottled: c.failIfThrottled,
+        recordMaxBufferedTime: c.recordMaxBufferedTime,
+        backoff: c.retryBackoff ? { base: c.retryBackoffBase, max: c.retryBackoffMax } : undefined,
+      },
+      this.shards,
+      (ur) => this.aggregator.put(ur),
+      (ur) => this.finish(ur),
+    );
+    this.collector = new Collector(
+      {
+        maxCount: c.collectionMaxCount,
+        maxSize: c.collectionMaxSize,
+        extraBuffering: c.aggregationEnabled ? Math.min(50, Math.trunc(c.recordMaxBufferedTime * 0.2)) : 0,
+      },
+      (batch) => this.send(batch),
+      now,
+    );
+    this.limiter = new Limiter(
+      { rateLimit: c.rateLimit },
+      (kr) => this.collector.put(kr),
+      (kr) => this.retrier.expiredInLimiter(kr),
+    );
+    this.aggregator = new Aggregator(
+      { enabled: c.aggregationEnabled, maxCount: c.aggregationMaxCount, maxSize: c.aggregationMaxSize },
+      this.shards,
+      (kr: KinesisRecord) => this.limiter.put(kr),
+    );
+  }
+
+  get outstanding(): number {
+    return this.outstandingCount;
+  }
+
+  put(ur: UserRecord): void {
+    this.outstandingCount++;
+    this.aggregator.put(ur);
+  }
+
+  /** Everything buffered leaves now, as far as the limits and the rate limiter allow. */
+  flush(): void {
+    this.aggregator.flush();
+    this.limiter.drain();
+    this.collector.flush();
+  }
+
+  close(): void {
+    this.shards.close();
+    this.aggregator.close();
+    this.limiter.close();
+    this.collector.close();
+    this.retrier.close();
+  }
+
+  private send(batch: PutRecordsBatch): void {
+    const start = now();
+    void this.client.putRecords(this.stream, this.streamId, batch.items).then((outcome) => {
+      this.retrier.onOutcome(batch, outcome, start, now());
+    });
+  }
+
+  private finish(ur: UserRecord): void {
+    if (ur.finished) return;
+    ur.finished = true;
+    this.outstandingCount--;
+    this.done(ur);
+  }
+}

@@ -1,0 +1,134 @@
+// The daemon's core: a pipeline per stream, the shared HTTP clients, and the way results leave.
+import { parseExplicitHashKey, hashKeyOf } from '@kinesis-producer/aggregation';
+import type { PutRecordFields, PutRecordResultFields } from '@kinesis-producer/protocol';
+import { now } from './clock.js';
+import type { DaemonConfig } from './config.js';
+import type { CredentialsHolder } from './credentials.js';
+import { createControlClient, listShardsWith } from './kinesis-control.js';
+import { log } from './log.js';
+import { Pipeline } from './pipeline.js';
+import { PutRecordsClient } from './put-records-client.js';
+import type { ListShards } from './shard-map.js';
+import { UserRecord } from './user-record.js';
+import { userAgent } from './version.js';
+
+export type ResultSink = (sourceId: number, result: PutRecordResultFields) => void;
+
+const MAX_PARTITION_KEY_LENGTH = 256;
+
+export class Producer {
+  private readonly pipelines = new Map<string, Pipeline>();
+  private readonly client: PutRecordsClient;
+  private readonly listShards: ListShards;
+  private readonly streamIds = new Map<string, string>();
+  private readonly control;
+
+  constructor(
+    private readonly c: DaemonConfig,
+    creds: CredentialsHolder,
+    private readonly sink: ResultSink,
+  ) {
+    const ua = userAgent();
+    this.client = new PutRecordsClient(c, creds, ua);
+    this.control = createControlClient(c, creds, ua);
+    this.listShards = listShardsWith(this.control);
+  }
+
+  get outstanding(): number {
+    let n = 0;
+    for (const p of this.pipelines.values()) n += p.outstanding;
+    return n;
+  }
+
+  put(id: number, r: PutRecordFields): void {
+    const invalid = this.check(r);
+    if (invalid) {
+      // The wrapper validates first; a record that still gets here fails alone, loudly.
+      this.sink(id, {
+        success: false,
+        attempts: [{ delay: 0, duration: 0, success: false, errorCode: 'InvalidRecord', errorMessage: invalid }],
+      });
+      log.warn(`record ${id} rejected: ${invalid}`);
+      return;
+    }
+    const ehk = r.explicitHashKey !== undefined ? parseExplicitHashKey(r.explicitHashKey)! : undefined;
+    const data = Buffer.isBuffer(r.data) ? r.data : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+    const ur = new UserRecord(
+      id,
+      r.streamName,
+      r.partitionKey,
+      ehk === undefined ? undefined : ehk.toString(),
+      data,
+      ehk ?? hashKeyOf(r.partitionKey),
+      now(),
+      this.c.recordMaxBufferedTime,
+      this.c.recordTtl,
+    );
+    this.pipeline(r.streamName).put(ur);
+  }
+
+  flush(stream?: string): void {
+    if (stream) this.pipeline(stream).flush();
+    else for (const p of this.pipelines.values()) p.flush();
+  }
+
+  setStreamId(stream: string, streamId: string): void {
+    this.streamIds.set(stream, streamId);
+    this.pipeline(stream).streamId = streamId;
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.pipelines.values()) p.close();
+    this.control.destroy();
+    await this.client.close();
+  }
+
+  private check(r: PutRecordFields): string | undefined {
+    if (!r.streamName) return 'stream name is empty';
+    const units = r.partitionKey.length;
+    // Code points, counted only when the UTF-16 length leaves doubt.
+    const pkLength = units > MAX_PARTITION_KEY_LENGTH ? [...r.partitionKey].length : units;
+    if (pkLength < 1 || pkLength > MAX_PARTITION_KEY_LENGTH) {
+      return `partition key must have 1 to 256 characters, got ${pkLength}`;
+    }
+    if (r.explicitHashKey !== undefined && parseExplicitHashKey(r.explicitHashKey) === undefined) {
+      return 'explicit hash key must be a decimal integer from 0 to 2^128-1';
+    }
+    return undefined;
+  }
+
+  private pipeline(stream: string): Pipeline {
+    let p = this.pipelines.get(stream);
+    if (!p) {
+      p = new Pipeline(stream, this.c, this.listShards, this.client, (ur) => this.report(ur));
+      const id = this.streamIds.get(stream);
+      if (id) p.streamId = id;
+      this.pipelines.set(stream, p);
+    }
+    return p;
+  }
+
+  private report(ur: UserRecord): void {
+    const attempts = ur.attempts.map((a, i) => {
+      const before = i === 0 ? ur.arrival : ur.attempts[i - 1]!.end;
+      return {
+        delay: ms(a.start - before),
+        duration: ms(a.end - a.start),
+        success: a.success,
+        errorCode: a.success ? undefined : (a.errorCode ?? ''),
+        errorMessage: a.success ? undefined : (a.errorMessage ?? ''),
+      };
+    });
+    const success = attempts.length > 0 && attempts[attempts.length - 1]!.success;
+    this.sink(ur.sourceId, {
+      success,
+      attempts,
+      shardId: success ? ur.shardId : undefined,
+      sequenceNumber: success ? ur.sequenceNumber : undefined,
+    });
+  }
+}
+
+function ms(x: number): number {
+  return x > 0 ? Math.min(Math.trunc(x), 0xffffffff) : 0;
+}

@@ -1,0 +1,211 @@
+// The data path to Kinesis: PutRecords bodies written straight into one Buffer, signed, and sent
+// on a keep-alive connection pool. The SDK stays on the control plane, where its cost is moot.
+import { readFileSync } from 'node:fs';
+import { Agent, Pool, ProxyAgent, type Dispatcher } from 'undici';
+import type { DaemonConfig } from './config.js';
+import type { CredentialsHolder } from './credentials.js';
+import { kinesisOrigin } from './endpoint.js';
+import { createSigner, type Signer } from './signer.js';
+
+export interface PutRecordsEntry {
+  data(): Buffer;
+  partitionKey(): string;
+  explicitHashKey(): string;
+}
+
+export type EntryResult =
+  | { sequenceNumber: string; shardId: string; errorCode?: undefined }
+  | { errorCode: string; errorMessage: string };
+
+export type PutRecordsOutcome =
+  | { ok: true; records: EntryResult[] }
+  | { ok: false; code: string; message: string; status: number };
+
+const TARGET = 'Kinesis_20131202.PutRecords';
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+export class PutRecordsClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly signer: Signer;
+  private readonly url: URL;
+
+  constructor(
+    private readonly c: DaemonConfig,
+    creds: CredentialsHolder,
+    private readonly userAgent: string,
+  ) {
+    this.url = kinesisOrigin(c);
+    this.signer = createSigner('kinesis', c.region, creds);
+    this.dispatcher = createDispatcher(c, this.url);
+  }
+
+  async putRecords(
+    stream: string,
+    streamId: string | undefined,
+    entries: readonly PutRecordsEntry[],
+  ): Promise<PutRecordsOutcome> {
+    const body = buildBody(stream, streamId, entries);
+    let status = 0;
+    try {
+      const signed = await this.signer.sign({
+        method: 'POST',
+        protocol: this.url.protocol,
+        hostname: this.url.hostname,
+        port: this.url.port ? Number(this.url.port) : undefined,
+        path: '/',
+        query: {},
+        headers: {
+          host: this.url.host,
+          'content-type': CONTENT_TYPE,
+          'x-amz-target': TARGET,
+          'content-length': String(body.length),
+        },
+        body,
+      });
+      signed.headers['user-agent'] = this.userAgent;
+      const res = await this.dispatcher.request({
+        origin: this.url.origin,
+        path: '/',
+        method: 'POST',
+        headers: signed.headers,
+        body,
+        headersTimeout: this.c.requestTimeout,
+        bodyTimeout: this.c.requestTimeout,
+      });
+      status = res.statusCode;
+      const text = await res.body.text();
+      if (status === 200) return parseSuccess(text, entries.length);
+      return { ok: false, status, ...parseError(text, res.headers['x-amzn-errortype']) };
+    } catch (err) {
+      return { ok: false, status, ...transportError(err) };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
+}
+
+function createDispatcher(c: DaemonConfig, url: URL): Dispatcher {
+  const tls = {
+    rejectUnauthorized: c.verifyCertificate,
+    ca: c.caCertPath ? readFileSync(c.caCertPath) : undefined,
+  };
+  const common = {
+    connections: c.maxConnections,
+    connect: { timeout: c.connectTimeout, ...tls },
+    keepAliveTimeout: 60_000,
+  };
+  if (c.proxyHost) {
+    const auth = c.proxyUserName
+      ? `Basic ${Buffer.from(`${c.proxyUserName}:${c.proxyPassword}`).toString('base64')}`
+      : undefined;
+    return new ProxyAgent({
+      uri: `http://${c.proxyHost}:${c.proxyPort}`,
+      token: auth,
+      requestTls: tls,
+      connections: c.maxConnections,
+    });
+  }
+  if (url.protocol === 'https:' || url.protocol === 'http:') return new Pool(url.origin, common);
+  return new Agent(common);
+}
+
+// JSON-safe without escaping: printable ASCII other than quote and backslash.
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function jsonString(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+/** The request body, laid out once into a Buffer of the exact size. */
+export function buildBody(
+  stream: string,
+  streamId: string | undefined,
+  entries: readonly PutRecordsEntry[],
+): Buffer {
+  const head =
+    `{"StreamName":${jsonString(stream)}` +
+    (streamId ? `,"StreamId":${jsonString(streamId)}` : '') +
+    ',"Records":[';
+  const n = entries.length;
+  const data = new Array<string>(n);
+  const keys = new Array<string>(n);
+  let size = Buffer.byteLength(head) + 2;
+  for (let i = 0; i < n; i++) {
+    const e = entries[i]!;
+    data[i] = e.data().toString('base64');
+    keys[i] = `,"PartitionKey":${jsonString(e.partitionKey())},"ExplicitHashKey":"${e.explicitHashKey()}"}`;
+    // {"Data":" + data + " + keys + separator
+    size += 10 + data[i]!.length + 1 + Buffer.byteLength(keys[i]!) + (i > 0 ? 1 : 0);
+  }
+  const buf = Buffer.allocUnsafe(size);
+  let o = buf.write(head, 0, 'utf8');
+  for (let i = 0; i < n; i++) {
+    if (i > 0) buf[o++] = 0x2c;
+    o += buf.write('{"Data":"', o, 'latin1');
+    o += buf.write(data[i]!, o, 'latin1');
+    buf[o++] = 0x22;
+    o += buf.write(keys[i]!, o, 'utf8');
+  }
+  buf[o++] = 0x5d;
+  buf[o++] = 0x7d;
+  return buf;
+}
+
+function parseSuccess(text: string, sent: number): PutRecordsOutcome {
+  let parsed: { Records?: unknown };
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return malformed(`response is not JSON: ${text.slice(0, 120)}`);
+  }
+  const recs = parsed?.Records;
+  if (!Array.isArray(recs)) return malformed('response has no Records array');
+  const out = new Array<EntryResult>(recs.length);
+  for (let i = 0; i < recs.length; i++) {
+    const r = recs[i] as Record<string, unknown> | null;
+    if (r && typeof r.SequenceNumber === 'string' && r.SequenceNumber !== '') {
+      out[i] = { sequenceNumber: r.SequenceNumber, shardId: String(r.ShardId ?? '') };
+    } else if (r && typeof r.ErrorCode === 'string') {
+      out[i] = { errorCode: r.ErrorCode, errorMessage: String(r.ErrorMessage ?? '') };
+    } else {
+      return malformed(`entry ${i} of ${sent} has neither SequenceNumber nor ErrorCode`);
+    }
+  }
+  return { ok: true, records: out };
+}
+
+function malformed(message: string): PutRecordsOutcome {
+  return { ok: false, status: 200, code: 'MalformedResponse', message };
+}
+
+function parseError(text: string, header: unknown): { code: string; message: string } {
+  let code = typeof header === 'string' ? header.split(':')[0]! : '';
+  let message = '';
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    if (!code && typeof body.__type === 'string') code = body.__type;
+    message = String(body.message ?? body.Message ?? '');
+  } catch {
+    message = text.slice(0, 200);
+  }
+  code = code.slice(code.lastIndexOf('#') + 1);
+  return { code: code || 'UnknownError', message };
+}
+
+function transportError(err: unknown): { code: string; message: string } {
+  const e = err as { code?: string; message?: string; name?: string };
+  const message = e?.message ?? String(err);
+  switch (e?.code) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return { code: 'RequestTimeout', message };
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return { code: 'ConnectTimeout', message };
+    case undefined:
+      return { code: e?.name || 'NetworkingError', message };
+    default:
+      return { code: 'NetworkingError', message: `${e.code}: ${message}` };
+  }
+}

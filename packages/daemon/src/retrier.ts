@@ -1,0 +1,190 @@
+// Stage 5: reads each PutRecords outcome and decides, per user record, between done, try again
+// and give up. Every decision leaves an attempt on the record, so the user sees all of them.
+import { now } from './clock.js';
+import { DelayQueue } from './delay-queue.js';
+import type { KinesisRecord } from './kinesis-record.js';
+import type { EntryResult, PutRecordsOutcome } from './put-records-client.js';
+import type { PutRecordsBatch } from './put-records-batch.js';
+import { type BackoffPolicy, backoffDelay, classify, type ErrorClass } from './retry-policy.js';
+import { type ShardMap, shardNumber } from './shard-map.js';
+import type { UserRecord } from './user-record.js';
+
+export interface RetrierOptions {
+  failIfThrottled: boolean;
+  recordMaxBufferedTime: number;
+  /** Undefined: retry on the KPL's timing (half the buffering time, no backoff). */
+  backoff?: BackoffPolicy;
+}
+
+/** Error codes the daemon itself gives to attempts. */
+export const Codes = {
+  expiredAfterRetries: 'ExpiredAfterRetries',
+  expiredInLimiter: 'ExpiredWaitingForRateLimit',
+  wrongShard: 'WrongShard',
+  countMismatch: 'RecordCountMismatch',
+} as const;
+
+export class Retrier {
+  private readonly waiting: DelayQueue<UserRecord>;
+
+  constructor(
+    private readonly o: RetrierOptions,
+    private readonly shards: ShardMap,
+    private readonly reput: (ur: UserRecord) => void,
+    private readonly finish: (ur: UserRecord) => void,
+  ) {
+    this.waiting = new DelayQueue((ur) => this.resume(ur));
+  }
+
+  /** Records waiting out a backoff. */
+  get backingOff(): number {
+    return this.waiting.size;
+  }
+
+  onOutcome(batch: PutRecordsBatch, outcome: PutRecordsOutcome, start: number, end: number): void {
+    if (!outcome.ok) {
+      const cls = classify(outcome.code, outcome.status);
+      for (const kr of batch.items) {
+        for (const ur of kr.items) this.failed(ur, outcome.code, outcome.message, start, end, cls);
+      }
+      return;
+    }
+    const results = outcome.records;
+    if (results.length !== batch.count) {
+      // The service answered for records it was not sent, or not for all: the ones sent may or
+      // may not be stored. Sending again risks a duplicate; failing risks a loss. We send again.
+      const msg = `PutRecords answered ${results.length} entries for ${batch.count} sent`;
+      for (const kr of batch.items) {
+        for (const ur of kr.items) this.failed(ur, Codes.countMismatch, msg, start, end, 'server');
+      }
+      return;
+    }
+    for (let i = 0; i < results.length; i++) this.entry(batch.items[i]!, results[i]!, start, end);
+  }
+
+  /** A Kinesis record whose expiration passed while the rate limiter held it. */
+  expiredInLimiter(kr: KinesisRecord): void {
+    const t = now();
+    for (const ur of kr.items) {
+      if (ur.expired(t)) {
+        ur.attempts.push({
+          start: t,
+          end: t,
+          success: false,
+          errorCode: Codes.expiredInLimiter,
+          errorMessage: 'Record reached its TTL while waiting for the shard rate limit',
+        });
+        this.finish(ur);
+      } else {
+        // A neighbour in the same Kinesis record expired; this one still has time.
+        this.reput(ur);
+      }
+    }
+  }
+
+  close(): void {
+    this.waiting.close();
+  }
+
+  private entry(kr: KinesisRecord, r: EntryResult, start: number, end: number): void {
+    if (r.errorCode !== undefined) {
+      const cls = classify(r.errorCode);
+      for (const ur of kr.items) this.failed(ur, r.errorCode, r.errorMessage, start, end, cls);
+      return;
+    }
+    const actual = shardNumber(r.shardId);
+    const range = this.shards.hashRange(actual);
+    let first = true;
+    for (const ur of kr.items) {
+      const predicted = ur.predictedShard;
+      if (predicted >= 0 && predicted !== actual && kr.count > 1) {
+        const inRange = range !== undefined && ur.hashKey >= range.start && ur.hashKey <= range.end;
+        if (!inRange) {
+          // Kinesis stored the aggregate on a shard that cannot hold this record's key, so a
+          // KCL consumer would drop it there: send it again, routed on a fresh map.
+          if (first) this.shards.invalidate(start, predicted);
+          first = false;
+          ur.attempts.push({
+            start,
+            end,
+            success: false,
+            errorCode: Codes.wrongShard,
+            errorMessage: `Record landed on ${r.shardId}, which does not hold its hash key; predicted shard ${predicted}`,
+          });
+          this.again(ur, 0);
+          continue;
+        }
+        if (predicted < actual && first) this.shards.invalidate(start, predicted);
+      } else if (predicted >= 0 && predicted !== actual && first) {
+        // A single record is routed by its own hash key, so where it landed is right by
+        // definition; only the map is stale.
+        this.shards.invalidate(start, predicted);
+      }
+      first = false;
+      ur.attempts.push({ start, end, success: true });
+      ur.shardId = r.shardId;
+      ur.sequenceNumber = r.sequenceNumber;
+      this.finish(ur);
+    }
+  }
+
+  private failed(
+    ur: UserRecord,
+    code: string,
+    message: string,
+    start: number,
+    end: number,
+    cls: ErrorClass,
+  ): void {
+    ur.attempts.push({ start, end, success: false, errorCode: code, errorMessage: message });
+    if (cls === 'throttled' && this.o.failIfThrottled) {
+      this.finish(ur);
+      return;
+    }
+    const failures = countTrailingFailures(ur);
+    this.again(ur, this.o.backoff ? backoffDelay(this.o.backoff, failures) : 0);
+  }
+
+  private again(ur: UserRecord, delay: number): void {
+    const t = now();
+    if (ur.expired(t)) {
+      this.expire(ur, t);
+      return;
+    }
+    const half = Math.floor(this.o.recordMaxBufferedTime / 2);
+    if (delay <= half) {
+      ur.deadline = Math.min(t + half, ur.expiration);
+      this.reput(ur);
+    } else {
+      this.waiting.add(ur, Math.min(t + delay, ur.expiration));
+    }
+  }
+
+  private resume(ur: UserRecord): void {
+    const t = now();
+    if (ur.expired(t)) {
+      this.expire(ur, t);
+      return;
+    }
+    ur.deadline = Math.min(t + Math.floor(this.o.recordMaxBufferedTime / 2), ur.expiration);
+    this.reput(ur);
+  }
+
+  private expire(ur: UserRecord, t: number): void {
+    const failed = ur.attempts.filter((a) => !a.success).length;
+    ur.attempts.push({
+      start: t,
+      end: t,
+      success: false,
+      errorCode: Codes.expiredAfterRetries,
+      errorMessage: `Record reached its TTL after ${failed} failed attempt(s)`,
+    });
+    this.finish(ur);
+  }
+}
+
+function countTrailingFailures(ur: UserRecord): number {
+  let n = 0;
+  for (let i = ur.attempts.length - 1; i >= 0 && !ur.attempts[i]!.success; i--) n++;
+  return n;
+}

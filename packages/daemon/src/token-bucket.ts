@@ -1,0 +1,32 @@
+// A bucket with several token kinds (records and bytes) that must all be available at once.
+import { now } from './clock.js';
+
+export class TokenBucket {
+  private readonly tokens: number[];
+  private last = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly capacity: readonly number[],
+    private readonly ratePerSecond: readonly number[],
+  ) {
+    this.tokens = capacity.map(() => 0);
+  }
+
+  /** Takes every amount, or nothing if any kind is short. */
+  tryTake(amounts: readonly number[], at = now()): boolean {
+    this.refill(at);
+    for (let i = 0; i < amounts.length; i++) if (this.tokens[i]! < amounts[i]!) return false;
+    for (let i = 0; i < amounts.length; i++) this.tokens[i]! -= amounts[i]!;
+    return true;
+  }
+
+  private refill(at: number): void {
+    // The first refill starts from minus infinity, so a new bucket starts full.
+    const seconds = (at - this.last) / 1000;
+    if (!(seconds > 0)) return;
+    for (let i = 0; i < this.tokens.length; i++) {
+      this.tokens[i] = Math.min(this.capacity[i]!, this.tokens[i]! + this.ratePerSecond[i]! * seconds);
+    }
+    this.last = at;
+  }
+}

@@ -1,0 +1,51 @@
+// One addUserRecord call as the daemon tracks it, from arrival to its single result.
+
+export interface AttemptRecord {
+  start: number;
+  end: number;
+  success: boolean;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+export class UserRecord {
+  /** Shard the map predicted when the record was last routed; -1 when none. */
+  predictedShard = -1;
+  readonly attempts: AttemptRecord[] = [];
+  finished = false;
+  shardId: string | undefined;
+  sequenceNumber: string | undefined;
+  deadline: number;
+  readonly expiration: number;
+  /** Decimal of hashKey, made once: PutRecords needs it for every unaggregated send. */
+  private hashKeyText: string | undefined;
+  readonly partitionKeyBytes: number;
+
+  constructor(
+    readonly sourceId: number,
+    readonly stream: string,
+    readonly partitionKey: string,
+    /** Normalized decimal, only when the user gave one (it goes into the aggregation table). */
+    readonly explicitHashKey: string | undefined,
+    readonly data: Buffer,
+    readonly hashKey: bigint,
+    readonly arrival: number,
+    maxBufferedTime: number,
+    ttl: number,
+  ) {
+    // The first deadline is deliberately not clamped to the expiration (the KPL's order of
+    // operations); every later deadline is.
+    this.deadline = arrival + maxBufferedTime;
+    this.expiration = arrival + ttl;
+    this.partitionKeyBytes = Buffer.byteLength(partitionKey);
+  }
+
+  get hashKeyDecimal(): string {
+    if (this.hashKeyText === undefined) this.hashKeyText = this.hashKey.toString();
+    return this.hashKeyText;
+  }
+
+  expired(at: number): boolean {
+    return at > this.expiration;
+  }
+}

@@ -1,0 +1,190 @@
+// The one object that owns the daemon process and the wire to it. Frames go out coalesced;
+// replies come back by source id; when the process ends, one callback says how.
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { create } from '@bufbuild/protobuf';
+import {
+  type Configuration,
+  decodeMessage,
+  encodeMessage,
+  FrameDecoder,
+  FrameWriter,
+  type Message,
+  MessageSchema,
+  type PutRecordFields,
+  type PutRecordResultFields,
+  putRecordSize,
+  writePutRecord,
+} from '@kinesis-producer/protocol';
+import { bundledDaemonPath } from './daemon-path.js';
+import { DaemonExitedError, type KinesisProducerError, ProtocolError } from './errors.js';
+import type { Logger } from './options.js';
+
+export interface ChannelHandlers {
+  result(sourceId: number, result: PutRecordResultFields): void;
+  message(m: Message): void;
+  /** Called once, when the process has ended and its output has been read. */
+  exit(error: KinesisProducerError): void;
+}
+
+const STDERR_TAIL_LINES = 20;
+
+// The daemon gets only what a Node process needs to run: no credentials can leak through
+// an inherited environment.
+const ENV_ALLOWED = ['PATH', 'SystemRoot', 'TZ', 'LANG', 'LC_ALL', 'TMPDIR', 'NODE_EXTRA_CA_CERTS'];
+
+export class DaemonChannel {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly writer: FrameWriter;
+  private readonly decoder = new FrameDecoder(12 * 1024 * 1024);
+  private readonly stderrTail: string[] = [];
+  private stderrPartial = '';
+  private fatal: { code: string; message: string } | undefined;
+  private protocolError: ProtocolError | undefined;
+  private ended = false;
+
+  constructor(
+    configuration: Configuration,
+    private readonly handlers: ChannelHandlers,
+    private readonly logger: Logger,
+    executable?: string,
+  ) {
+    const [cmd, args] = command(executable);
+    const env: NodeJS.ProcessEnv = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    for (const k of ENV_ALLOWED) if (process.env[k] !== undefined) env[k] = process.env[k];
+    this.child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env, windowsHide: true });
+    this.writer = new FrameWriter(this.child.stdin);
+    this.child.stdin.on('error', () => {
+      // EPIPE when the daemon died: its exit is reported through 'close'.
+    });
+    this.child.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (text: string) => this.onStderr(text));
+    this.child.on('error', (err) => {
+      this.logger.error?.(`kinesis-producer daemon could not start: ${err.message}`);
+      this.stderrTail.push(err.message);
+    });
+    this.child.on('close', (code, signal) => this.onClose(code, signal));
+    // The configuration is the first frame, before anything a caller can send.
+    this.send(create(MessageSchema, { id: 0n, actualMessage: { case: 'configuration', value: configuration } }));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return !this.ended;
+  }
+
+  /** Bytes handed to the channel that the daemon has not read yet (ours and the pipe's). */
+  get pendingBytes(): number {
+    return this.writer.pendingBytes;
+  }
+
+  putRecord(id: number, r: PutRecordFields): void {
+    this.writer.frame(putRecordSize(id, r), (buf, o) => {
+      writePutRecord(buf, o, id, r);
+    });
+  }
+
+  send(m: Message): void {
+    this.writer.message(encodeMessage(m));
+  }
+
+  /** Closing stdin tells the daemon to exit. */
+  end(): void {
+    this.writer.flush();
+    this.child.stdin.end();
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (!this.ended) this.child.kill(signal);
+  }
+
+  /** While nothing is outstanding the daemon must not keep the user's process alive. */
+  setBusy(busy: boolean): void {
+    const streams = [this.child.stdin, this.child.stdout, this.child.stderr] as unknown as {
+      ref(): void;
+      unref(): void;
+    }[];
+    if (busy) {
+      this.child.ref();
+      for (const s of streams) s.ref?.();
+    } else {
+      this.child.unref();
+      for (const s of streams) s.unref?.();
+    }
+  }
+
+  private onStdout(chunk: Buffer): void {
+    if (this.protocolError) return;
+    try {
+      for (const frame of this.decoder.push(chunk)) {
+        const m = decodeMessage(frame);
+        if (m.kind === 'putRecordResult') this.handlers.result(m.sourceId, m.result);
+        else if (m.kind === 'other') {
+          const a = m.message.actualMessage;
+          if (a.case === 'fatalError') this.fatal = { code: a.value.code, message: a.value.message };
+          else this.handlers.message(m.message);
+        }
+      }
+    } catch (err) {
+      // Nothing after a corrupt frame can be trusted: stop the daemon and fail everything.
+      this.protocolError = new ProtocolError(
+        `The daemon sent a frame that does not decode: ${(err as Error).message}`,
+        { cause: err },
+      );
+      this.logger.error?.(this.protocolError.message);
+      this.kill();
+    }
+  }
+
+  private onStderr(text: string): void {
+    const lines = (this.stderrPartial + text).split('\n');
+    this.stderrPartial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line) continue;
+      this.stderrTail.push(line);
+      if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+      forward(this.logger, line);
+    }
+  }
+
+  private onClose(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.writer.close();
+    if (this.stderrPartial) this.onStderr('\n');
+    const reason =
+      this.protocolError?.message ??
+      (this.fatal ? `${this.fatal.code}: ${this.fatal.message}` : undefined);
+    const err = new DaemonExitedError(code, signal, this.stderrTail.slice(-5).join(' | '), reason);
+    this.handlers.exit(err);
+  }
+}
+
+function command(executable?: string): [string, string[]] {
+  if (!executable) return [process.execPath, [bundledDaemonPath()]];
+  // A script build runs on this Node; anything else is an executable of its own.
+  if (/\.(c|m)?js$/.test(executable)) return [process.execPath, [executable]];
+  return [executable, []];
+}
+
+/** Daemon lines start with their level; the user's logger gets each at that level. */
+function forward(logger: Logger, line: string): void {
+  const space = line.indexOf(' ');
+  const level = space > 0 ? line.slice(0, space) : '';
+  const text = `kinesis-producer daemon: ${space > 0 ? line.slice(space + 1) : line}`;
+  switch (level) {
+    case 'trace':
+      return logger.trace?.(text);
+    case 'debug':
+      return logger.debug?.(text);
+    case 'info':
+      return logger.info?.(text);
+    case 'warn':
+      return logger.warn?.(text);
+    default:
+      return logger.error?.(text);
+  }
+}

@@ -1,0 +1,106 @@
+// Every error the producer raises, in one place. Each has a stable `code` that programs can
+// switch on, and a message a person can act on.
+
+import type { UserRecord, UserRecordResult } from './types.js';
+
+export class KinesisProducerError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** An argument of a call was wrong. Names the field, what it got and what is allowed. */
+export class ValidationError extends KinesisProducerError {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super('ERR_INVALID_ARGUMENT', `Invalid ${field}: got ${describe(value)}; ${allowed}.`);
+  }
+}
+
+/** A configuration option was wrong: which option, what it got, what is allowed. */
+export class InvalidOptionError extends KinesisProducerError {
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super('ERR_INVALID_OPTION', `Invalid option ${option}: got ${describe(value)}; ${allowed}.`);
+  }
+}
+
+/** Kinesis did not take the record before its time ran out, or refused it for good. */
+export class UserRecordFailedError extends KinesisProducerError {
+  constructor(
+    readonly result: UserRecordResult,
+    readonly userRecord: UserRecord,
+  ) {
+    const last = result.attempts.at(-1);
+    const why = last ? `${last.errorCode ?? 'unknown'}: ${last.errorMessage ?? ''}` : 'no attempt';
+    super(
+      'ERR_USER_RECORD_FAILED',
+      `Record for stream ${userRecord.streamName} failed after ${result.attempts.length} attempt(s); last ${why}`,
+    );
+  }
+}
+
+/** The daemon process ended while records were outstanding, or before a call could reach it. */
+export class DaemonExitedError extends KinesisProducerError {
+  constructor(
+    readonly exitCode: number | null,
+    readonly signal: NodeJS.Signals | null,
+    readonly stderrTail: string,
+    reason?: string,
+    readonly userRecord?: UserRecord,
+  ) {
+    const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
+    const tail = stderrTail ? `; its last output: ${stderrTail}` : '';
+    super('ERR_DAEMON_EXITED', `The kinesis-producer daemon ${how}${reason ? ` (${reason})` : ''}${tail}`);
+  }
+}
+
+/** The wire between wrapper and daemon carried something that cannot be decoded. */
+export class ProtocolError extends KinesisProducerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_PROTOCOL', message, options);
+  }
+}
+
+/** destroy() was called: outstanding and later calls fail with this. */
+export class ProducerDestroyedError extends KinesisProducerError {
+  constructor(readonly userRecord?: UserRecord) {
+    super('ERR_PRODUCER_DESTROYED', 'The producer was destroyed; the record was not confirmed.');
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.length > 80 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  }
+  if (value instanceof Uint8Array) return `${value.byteLength} bytes`;
+  if (value === undefined || value === null) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;
+  return String(value);
+}
+
+/** Past maxOutstandingRecords or maxOutstandingBytes: the record was not taken. */
+export class BufferFullError extends KinesisProducerError {
+  constructor(
+    readonly outstandingRecords: number,
+    readonly outstandingBytes: number,
+    readonly limit: 'maxOutstandingRecords' | 'maxOutstandingBytes',
+    readonly userRecord: UserRecord,
+  ) {
+    super(
+      'ERR_BUFFER_FULL',
+      `The producer holds ${outstandingRecords} records (${outstandingBytes} bytes), at its ${limit}; ` +
+        'await producer.waitForCapacity() or use producer.writable() before adding more.',
+    );
+  }
+}

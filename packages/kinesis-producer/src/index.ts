@@ -1,0 +1,14 @@
+export { KinesisProducer } from './producer.js';
+export {
+  BufferFullError,
+  DaemonExitedError,
+  InvalidOptionError,
+  KinesisProducerError,
+  ProducerDestroyedError,
+  ProtocolError,
+  UserRecordFailedError,
+  ValidationError,
+} from './errors.js';
+export type { Attempt, UserRecord, UserRecordResult } from './types.js';
+export type { KinesisProducerOptions, Logger } from './options.js';
+export type { CredentialIdentity, CredentialsProvider } from './credentials.js';

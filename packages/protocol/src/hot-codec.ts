@@ -1,0 +1,12 @@
+// The per-record codec: PutRecord and PutRecordResult by hand, byte-identical to protobuf-es
+// (checked in hot-codec.test.ts); protobuf-es for the rest.
+export { ProtocolDecodeError } from './decode-error.js';
+export { type Decoded, decodeMessage } from './hot-decode.js';
+export {
+  encodeMessage,
+  putRecordResultSize,
+  putRecordSize,
+  writePutRecord,
+  writePutRecordResult,
+} from './hot-encode.js';
+export type { AttemptFields, PutRecordFields, PutRecordResultFields } from './hot-fields.js';

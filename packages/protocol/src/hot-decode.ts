@@ -1,0 +1,225 @@
+import { fromBinary } from '@bufbuild/protobuf';
+import { ProtocolDecodeError } from './decode-error.js';
+import { type Message, MessageSchema } from './gen/messages_pb.js';
+import type { AttemptFields, PutRecordFields, PutRecordResultFields } from './hot-fields.js';
+import { findMissingRequired } from './required-fields.js';
+import { WIRE_DELIMITED, WIRE_VARINT, WireReader } from './wire-reader.js';
+
+export type Decoded =
+  | { kind: 'putRecord'; id: number; record: PutRecordFields }
+  | { kind: 'putRecordResult'; id: number; sourceId: number; result: PutRecordResultFields }
+  | { kind: 'other'; id: number; message: Message };
+
+const FIELD_PUT_RECORD = 3;
+const FIELD_PUT_RECORD_RESULT = 5;
+
+function isPayloadField(no: number): boolean {
+  return (no >= 3 && no <= 10) || no === 1000;
+}
+
+function missing(field: string): ProtocolDecodeError {
+  return new ProtocolDecodeError(`required field ${field} is missing`);
+}
+
+function safeId(field: string, value: number): number {
+  if (!Number.isSafeInteger(value)) {
+    throw new ProtocolDecodeError(`${field} is above 2^53 - 1, which this protocol never uses`);
+  }
+  return value;
+}
+
+/**
+ * Decodes one frame's payload. PutRecord and PutRecordResult, one per user record, are read by
+ * hand; every other message goes through protobuf-es. Either way the result is checked for the
+ * proto2 `required` fields, and anything malformed throws ProtocolDecodeError.
+ *
+ * Choices where protobuf allows latitude:
+ * - A Message with two payload fields (the oneof set twice) is rejected. protobuf would keep the
+ *   last one, but no writer of this protocol produces that, so it can only mean corruption.
+ * - A known field with the wrong wire type is rejected (protobuf-es would misread it).
+ * - Other repeated scalar fields follow protobuf: the last occurrence wins.
+ * - A Message without a known payload is rejected: neither side could act on it (the KPL daemon
+ *   logs and drops it; a caller that wants that can catch the error).
+ * - Invalid UTF-8 in strings becomes U+FFFD, as protobuf-es does, rather than failing.
+ * - `id` of a hot message (and `sourceId` of a result) must be a safe integer. For other
+ *   messages `id` is Number(message.id), inexact above 2^53 - 1; message.id is exact.
+ * - PutRecord.data is a view into `bytes`, not a copy.
+ */
+export function decodeMessage(bytes: Uint8Array): Decoded {
+  const buf = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const r = new WireReader(buf);
+  let id = -1;
+  let sourceId = -1;
+  let payload = 0;
+  let payloadStart = 0;
+  let payloadLength = 0;
+  while (r.pos < r.limit) {
+    r.tag();
+    const no = r.fieldNo;
+    if (no === 1) {
+      r.expect(WIRE_VARINT, 'Message.id');
+      id = r.varint();
+    } else if (no === 2) {
+      r.expect(WIRE_VARINT, 'Message.source_id');
+      sourceId = r.varint();
+    } else if (isPayloadField(no)) {
+      r.expect(WIRE_DELIMITED, `Message field ${no}`);
+      if (payload !== 0) {
+        throw new ProtocolDecodeError(`Message carries two payloads (fields ${payload} and ${no})`);
+      }
+      payload = no;
+      payloadLength = r.length();
+      payloadStart = r.pos;
+      r.pos += payloadLength;
+    } else {
+      r.skip();
+    }
+  }
+  if (id < 0) throw missing('Message.id');
+
+  if (payload === FIELD_PUT_RECORD) {
+    r.pos = payloadStart;
+    r.limit = payloadStart + payloadLength;
+    return { kind: 'putRecord', id: safeId('Message.id', id), record: readPutRecord(r) };
+  }
+  if (payload === FIELD_PUT_RECORD_RESULT) {
+    if (sourceId < 0) throw missing('Message.source_id (of a put_record_result)');
+    r.pos = payloadStart;
+    r.limit = payloadStart + payloadLength;
+    return {
+      kind: 'putRecordResult',
+      id: safeId('Message.id', id),
+      sourceId: safeId('Message.source_id', sourceId),
+      result: readPutRecordResult(r),
+    };
+  }
+  if (payload === 0) {
+    throw new ProtocolDecodeError(
+      `Message ${id} carries no payload this protocol knows (its oneof is empty or unknown)`,
+    );
+  }
+  return decodeOther(bytes);
+}
+
+function decodeOther(bytes: Uint8Array): Decoded {
+  let message: Message;
+  try {
+    message = fromBinary(MessageSchema, bytes);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new ProtocolDecodeError(`cannot decode Message: ${reason}`, { cause: e });
+  }
+  const absent = findMissingRequired(MessageSchema, message);
+  if (absent !== undefined) throw missing(`Message.${absent}`);
+  return { kind: 'other', id: Number(message.id), message };
+}
+
+function readPutRecord(r: WireReader): PutRecordFields {
+  let streamName: string | undefined;
+  let partitionKey: string | undefined;
+  let explicitHashKey: string | undefined;
+  let data: Buffer | undefined;
+  while (r.pos < r.limit) {
+    r.tag();
+    switch (r.fieldNo) {
+      case 1:
+        r.expect(WIRE_DELIMITED, 'PutRecord.stream_name');
+        streamName = r.string();
+        break;
+      case 2:
+        r.expect(WIRE_DELIMITED, 'PutRecord.partition_key');
+        partitionKey = r.string();
+        break;
+      case 3:
+        r.expect(WIRE_DELIMITED, 'PutRecord.explicit_hash_key');
+        explicitHashKey = r.string();
+        break;
+      case 4:
+        r.expect(WIRE_DELIMITED, 'PutRecord.data');
+        data = r.bytes();
+        break;
+      default:
+        r.skip();
+    }
+  }
+  if (streamName === undefined) throw missing('PutRecord.stream_name');
+  if (partitionKey === undefined) throw missing('PutRecord.partition_key');
+  if (data === undefined) throw missing('PutRecord.data');
+  return { streamName, partitionKey, explicitHashKey, data };
+}
+
+function readPutRecordResult(r: WireReader): PutRecordResultFields {
+  const attempts: AttemptFields[] = [];
+  let success: boolean | undefined;
+  let shardId: string | undefined;
+  let sequenceNumber: string | undefined;
+  while (r.pos < r.limit) {
+    r.tag();
+    switch (r.fieldNo) {
+      case 1: {
+        r.expect(WIRE_DELIMITED, 'PutRecordResult.attempts');
+        const outer = r.enter(r.length());
+        attempts.push(readAttempt(r));
+        r.leave(outer);
+        break;
+      }
+      case 2:
+        r.expect(WIRE_VARINT, 'PutRecordResult.success');
+        success = r.bool();
+        break;
+      case 3:
+        r.expect(WIRE_DELIMITED, 'PutRecordResult.shard_id');
+        shardId = r.string();
+        break;
+      case 4:
+        r.expect(WIRE_DELIMITED, 'PutRecordResult.sequence_number');
+        sequenceNumber = r.string();
+        break;
+      default:
+        r.skip();
+    }
+  }
+  if (success === undefined) throw missing('PutRecordResult.success');
+  return { attempts, success, shardId, sequenceNumber };
+}
+
+function readAttempt(r: WireReader): AttemptFields {
+  let delay: number | undefined;
+  let duration: number | undefined;
+  let success: boolean | undefined;
+  let errorCode: string | undefined;
+  let errorMessage: string | undefined;
+  while (r.pos < r.limit) {
+    r.tag();
+    switch (r.fieldNo) {
+      case 1:
+        r.expect(WIRE_VARINT, 'Attempt.delay');
+        delay = r.uint32();
+        break;
+      case 2:
+        r.expect(WIRE_VARINT, 'Attempt.duration');
+        duration = r.uint32();
+        break;
+      case 3:
+        r.expect(WIRE_VARINT, 'Attempt.success');
+        success = r.bool();
+        break;
+      case 4:
+        r.expect(WIRE_DELIMITED, 'Attempt.error_code');
+        errorCode = r.string();
+        break;
+      case 5:
+        r.expect(WIRE_DELIMITED, 'Attempt.error_message');
+        errorMessage = r.string();
+        break;
+      default:
+        r.skip();
+    }
+  }
+  if (delay === undefined) throw missing('Attempt.delay');
+  if (duration === undefined) throw missing('Attempt.duration');
+  if (success === undefined) throw missing('Attempt.success');
+  return { delay, duration, success, errorCode, errorMessage };
+}

@@ -1,0 +1,175 @@
+import { toBinary } from '@bufbuild/protobuf';
+import { type Message, MessageSchema } from './gen/messages_pb.js';
+import type { AttemptFields, PutRecordFields, PutRecordResultFields } from './hot-fields.js';
+import {
+  assertId,
+  assertUint32,
+  delimitedSize,
+  varintSize,
+  writeString,
+  writeVarint,
+} from './wire-write.js';
+
+// Tags are (field number << 3) | wire type; 0 = varint, 2 = length-delimited. Fields are written
+// in ascending number, which is the order protobuf-es uses, so the bytes match toBinary exactly.
+const TAG_ID = 0x08; // Message.id = 1
+const TAG_SOURCE_ID = 0x10; // Message.source_id = 2
+const TAG_PUT_RECORD = 0x1a; // Message.put_record = 3
+const TAG_PUT_RECORD_RESULT = 0x2a; // Message.put_record_result = 5
+const TAG_STREAM_NAME = 0x0a; // PutRecord.stream_name = 1
+const TAG_PARTITION_KEY = 0x12; // PutRecord.partition_key = 2
+const TAG_EXPLICIT_HASH_KEY = 0x1a; // PutRecord.explicit_hash_key = 3
+const TAG_DATA = 0x22; // PutRecord.data = 4
+const TAG_ATTEMPT = 0x0a; // PutRecordResult.attempts = 1
+const TAG_RESULT_SUCCESS = 0x10; // PutRecordResult.success = 2
+const TAG_SHARD_ID = 0x1a; // PutRecordResult.shard_id = 3
+const TAG_SEQUENCE_NUMBER = 0x22; // PutRecordResult.sequence_number = 4
+const TAG_DELAY = 0x08; // Attempt.delay = 1
+const TAG_DURATION = 0x10; // Attempt.duration = 2
+const TAG_ATTEMPT_SUCCESS = 0x18; // Attempt.success = 3
+const TAG_ERROR_CODE = 0x22; // Attempt.error_code = 4
+const TAG_ERROR_MESSAGE = 0x2a; // Attempt.error_message = 5
+
+function putRecordBodySize(snLen: number, pkLen: number, ehkLen: number, dataLen: number): number {
+  return (
+    delimitedSize(snLen) +
+    delimitedSize(pkLen) +
+    (ehkLen < 0 ? 0 : delimitedSize(ehkLen)) +
+    delimitedSize(dataLen)
+  );
+}
+
+/** Bytes of the Message carrying `r` (the frame header not included). */
+export function putRecordSize(id: number, r: PutRecordFields): number {
+  assertId('id', id);
+  const body = putRecordBodySize(
+    Buffer.byteLength(r.streamName),
+    Buffer.byteLength(r.partitionKey),
+    r.explicitHashKey === undefined ? -1 : Buffer.byteLength(r.explicitHashKey),
+    r.data.length,
+  );
+  return 1 + varintSize(id) + delimitedSize(body);
+}
+
+/** Writes the Message carrying `r` at `offset`; returns the offset after it. */
+export function writePutRecord(
+  buf: Buffer,
+  offset: number,
+  id: number,
+  r: PutRecordFields,
+): number {
+  assertId('id', id);
+  const snLen = Buffer.byteLength(r.streamName);
+  const pkLen = Buffer.byteLength(r.partitionKey);
+  const ehk = r.explicitHashKey;
+  const ehkLen = ehk === undefined ? -1 : Buffer.byteLength(ehk);
+  const data = r.data;
+  let o = offset;
+  buf[o++] = TAG_ID;
+  o = writeVarint(buf, o, id);
+  buf[o++] = TAG_PUT_RECORD;
+  o = writeVarint(buf, o, putRecordBodySize(snLen, pkLen, ehkLen, data.length));
+  buf[o++] = TAG_STREAM_NAME;
+  o = writeVarint(buf, o, snLen);
+  o = writeString(buf, o, r.streamName, snLen);
+  buf[o++] = TAG_PARTITION_KEY;
+  o = writeVarint(buf, o, pkLen);
+  o = writeString(buf, o, r.partitionKey, pkLen);
+  if (ehk !== undefined) {
+    buf[o++] = TAG_EXPLICIT_HASH_KEY;
+    o = writeVarint(buf, o, ehkLen);
+    o = writeString(buf, o, ehk, ehkLen);
+  }
+  buf[o++] = TAG_DATA;
+  o = writeVarint(buf, o, data.length);
+  buf.set(data, o);
+  return o + data.length;
+}
+
+function optionalStringSize(text: string | undefined): number {
+  return text === undefined ? 0 : delimitedSize(Buffer.byteLength(text));
+}
+
+function attemptBodySize(a: AttemptFields): number {
+  assertUint32('attempt delay', a.delay);
+  assertUint32('attempt duration', a.duration);
+  return (
+    1 +
+    varintSize(a.delay) +
+    1 +
+    varintSize(a.duration) +
+    2 +
+    optionalStringSize(a.errorCode) +
+    optionalStringSize(a.errorMessage)
+  );
+}
+
+function resultBodySize(r: PutRecordResultFields): number {
+  let size = 2 + optionalStringSize(r.shardId) + optionalStringSize(r.sequenceNumber);
+  for (const a of r.attempts) size += delimitedSize(attemptBodySize(a));
+  return size;
+}
+
+/** Bytes of the Message answering request `sourceId` with `r` (the frame header not included). */
+export function putRecordResultSize(
+  id: number,
+  sourceId: number,
+  r: PutRecordResultFields,
+): number {
+  assertId('id', id);
+  assertId('sourceId', sourceId);
+  return 1 + varintSize(id) + 1 + varintSize(sourceId) + delimitedSize(resultBodySize(r));
+}
+
+function writeOptionalString(
+  buf: Buffer,
+  o: number,
+  tag: number,
+  text: string | undefined,
+): number {
+  if (text === undefined) return o;
+  const len = Buffer.byteLength(text);
+  buf[o++] = tag;
+  o = writeVarint(buf, o, len);
+  return writeString(buf, o, text, len);
+}
+
+/** Writes the Message answering request `sourceId` with `r`; returns the offset after it. */
+export function writePutRecordResult(
+  buf: Buffer,
+  offset: number,
+  id: number,
+  sourceId: number,
+  r: PutRecordResultFields,
+): number {
+  assertId('id', id);
+  assertId('sourceId', sourceId);
+  let o = offset;
+  buf[o++] = TAG_ID;
+  o = writeVarint(buf, o, id);
+  buf[o++] = TAG_SOURCE_ID;
+  o = writeVarint(buf, o, sourceId);
+  buf[o++] = TAG_PUT_RECORD_RESULT;
+  o = writeVarint(buf, o, resultBodySize(r));
+  for (const a of r.attempts) {
+    buf[o++] = TAG_ATTEMPT;
+    o = writeVarint(buf, o, attemptBodySize(a));
+    buf[o++] = TAG_DELAY;
+    o = writeVarint(buf, o, a.delay);
+    buf[o++] = TAG_DURATION;
+    o = writeVarint(buf, o, a.duration);
+    buf[o++] = TAG_ATTEMPT_SUCCESS;
+    buf[o++] = a.success ? 1 : 0;
+    o = writeOptionalString(buf, o, TAG_ERROR_CODE, a.errorCode);
+    o = writeOptionalString(buf, o, TAG_ERROR_MESSAGE, a.errorMessage);
+  }
+  buf[o++] = TAG_RESULT_SUCCESS;
+  buf[o++] = r.success ? 1 : 0;
+  o = writeOptionalString(buf, o, TAG_SHARD_ID, r.shardId);
+  return writeOptionalString(buf, o, TAG_SEQUENCE_NUMBER, r.sequenceNumber);
+}
+
+/** Any message, through protobuf-es: the path for everything that is not per record. */
+export function encodeMessage(m: Message): Uint8Array {
+  return toBinary(MessageSchema, m);
+}

@@ -1,0 +1,25 @@
+/** The fields of the two messages sent once per user record, as plain objects (no protobuf-es). */
+
+export interface PutRecordFields {
+  streamName: string;
+  partitionKey: string;
+  explicitHashKey?: string;
+  data: Uint8Array;
+}
+
+export interface AttemptFields {
+  /** ms; uint32 */
+  delay: number;
+  /** ms; uint32 */
+  duration: number;
+  success: boolean;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+export interface PutRecordResultFields {
+  attempts: AttemptFields[];
+  success: boolean;
+  shardId?: string;
+  sequenceNumber?: string;
+}

@@ -1,0 +1,303 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  describeStreamSummary,
+  type FakeKinesisStats,
+  type FakeState,
+  getRecords,
+  getShardIterator,
+  KinesisError,
+  listShards,
+  listStreams,
+  putRecord,
+  putRecords,
+} from './fake-kinesis-ops.js';
+import { FakeStream } from './fake-stream.js';
+import type { ShardInfo, StoredRecord } from './read-back.js';
+import { checkSigV4 } from './sigv4-check.js';
+
+export type { FakeKinesisStats } from './fake-kinesis-ops.js';
+
+export interface FakeKinesisOptions {
+  /** Stream name → shard count. The shards split the hash space evenly. */
+  streams: Record<string, number>;
+  /** Default us-east-1. */
+  region?: string;
+  /** Check SigV4 signatures against these keys (default: accept anything). */
+  verifySignatures?: { accessKeyId: string; secretAccessKey: string }[] | false;
+  /** Per-shard token buckets; the real limits are 1000 records/s and 1 MiB/s (data + key). */
+  throttle?: { recordsPerSecond: number; bytesPerSecond: number } | false;
+  /** Default 500; more is a ValidationException. */
+  maxRecordsPerRequest?: number;
+  /** Default 1 MiB, data plus partition key. */
+  maxRecordBytes?: number;
+  /** Default 5 MiB, data plus partition keys. */
+  maxRequestBytes?: number;
+  /** Default true. False keeps only counts (for benchmarks): records() and GetRecords are empty. */
+  store?: boolean;
+}
+
+/**
+ * What the next PutRecords requests suffer.
+ * - status: the whole request fails with that status and error type (nothing stored).
+ * - reset: the connection is destroyed without an answer (nothing stored).
+ * - stall: the request is processed (records stored) but the answer is held for `ms`, as when a
+ *   response is slow or lost after the service committed: a client that times out and retries
+ *   creates duplicates, as with real Kinesis.
+ * - partial: that fraction of the entries (spread evenly) fails with `errorCode`.
+ * - malformed: a 200 whose body is not valid JSON (nothing stored).
+ * - count-mismatch: processed normally (records stored) but the answer lists one entry too few.
+ * - wrong-shard: processed normally (records stored where they belong) but each successful entry
+ *   names the next shard instead.
+ */
+export type Fault =
+  | { kind: 'status'; status: 500 | 503; errorType?: string }
+  | { kind: 'reset' }
+  | { kind: 'stall'; ms: number }
+  | { kind: 'partial'; fraction: number; errorCode?: string }
+  | { kind: 'malformed' }
+  | { kind: 'count-mismatch' }
+  | { kind: 'wrong-shard' };
+
+interface QueuedFault {
+  fault: Fault;
+  remaining: number;
+  probability: number;
+}
+
+const HANDLERS: Record<string, (state: FakeState, input: Record<string, unknown>) => unknown> = {
+  PutRecord: putRecord,
+  ListShards: listShards,
+  ListStreams: listStreams,
+  DescribeStreamSummary: describeStreamSummary,
+  GetShardIterator: getShardIterator,
+  GetRecords: getRecords,
+};
+
+const TARGET_PREFIX = 'Kinesis_20131202.';
+const JSON_TYPE = 'application/x-amz-json-1.1';
+
+/** A Kinesis endpoint on 127.0.0.1 speaking awsJson1_1, with throttling and injectable faults. */
+export class FakeKinesis {
+  readonly endpoint: string;
+  readonly stats: FakeKinesisStats;
+  private readonly state: FakeState;
+  private readonly faults: QueuedFault[] = [];
+  private readonly secrets: Map<string, string> | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private requestIds = 0;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly region: string,
+    opts: FakeKinesisOptions,
+  ) {
+    const address = server.address() as AddressInfo;
+    this.endpoint = `http://127.0.0.1:${address.port}`;
+    this.stats = {
+      putRecordsCalls: 0,
+      entries: 0,
+      throttledEntries: 0,
+      failedEntries: 0,
+      acceptedEntries: 0,
+      bytesAccepted: 0,
+      faultsApplied: 0,
+      byOperation: {},
+    };
+    let sequence = 0;
+    const nextSequenceNumber = () => `49${String(++sequence).padStart(24, '0')}`;
+    const streams = new Map<string, FakeStream>();
+    for (const [name, count] of Object.entries(opts.streams)) {
+      const first = `49${String(sequence).padStart(24, '0')}`;
+      streams.set(name, new FakeStream(name, count, region, first, opts.throttle ?? false));
+    }
+    this.state = {
+      streams,
+      store: opts.store ?? true,
+      maxRecordsPerRequest: opts.maxRecordsPerRequest ?? 500,
+      maxRecordBytes: opts.maxRecordBytes ?? 1024 * 1024,
+      maxRequestBytes: opts.maxRequestBytes ?? 5 * 1024 * 1024,
+      stats: this.stats,
+      nextSequenceNumber,
+    };
+    this.secrets = opts.verifySignatures
+      ? new Map(opts.verifySignatures.map((k) => [k.accessKeyId, k.secretAccessKey]))
+      : undefined;
+  }
+
+  static async start(opts: FakeKinesisOptions): Promise<FakeKinesis> {
+    let fake: FakeKinesis | undefined;
+    const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+      fake?.receive(req, res);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    fake = new FakeKinesis(server, opts.region ?? 'us-east-1', opts);
+    return fake;
+  }
+
+  /**
+   * Queues a fault for the next `times` PutRecords requests (default 1). With `probability`, each
+   * of those requests suffers it with that chance; without `times` such a fault stays until
+   * clearFaults(). Queued faults apply one after another, in the order they were injected.
+   */
+  injectFaults(fault: Fault, opts: { times?: number; probability?: number } = {}): void {
+    const probability = opts.probability ?? 1;
+    const remaining = opts.times ?? (opts.probability === undefined ? 1 : Number.POSITIVE_INFINITY);
+    this.faults.push({ fault, remaining, probability });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** Accepted records of a stream, in order of acceptance. */
+  records(stream: string): StoredRecord[] {
+    return [...this.stream(stream).log];
+  }
+
+  shards(stream: string): ShardInfo[] {
+    return this.stream(stream).shards.map((s) => ({ ...s.info }));
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private stream(name: string): FakeStream {
+    const s = this.state.streams.get(name);
+    if (!s) throw new Error(`FakeKinesis has no stream ${name}`);
+    return s;
+  }
+
+  private nextFault(): Fault | undefined {
+    const head = this.faults[0];
+    if (!head) return undefined;
+    if (--head.remaining <= 0) this.faults.shift();
+    return Math.random() < head.probability ? head.fault : undefined;
+  }
+
+  private receive(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        this.dispatch(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      } catch (err) {
+        if (err instanceof KinesisError) this.sendError(res, err.status, err.type, err.message);
+        else this.sendError(res, 500, 'InternalFailure', String(err));
+      }
+    });
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    this.stats.byOperation[op] = (this.stats.byOperation[op] ?? 0) + 1;
+    if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) {
+      throw new KinesisError('UnknownOperationException', `Unknown operation ${target}`);
+    }
+    if (this.secrets) {
+      const rejected = checkSigV4(req, body, this.secrets, this.region);
+      if (rejected) throw new KinesisError(rejected.type, rejected.message, 400);
+    }
+    let input: Record<string, unknown>;
+    try {
+      input = JSON.parse(body.length === 0 ? '{}' : body.toString('utf8'));
+    } catch {
+      throw new KinesisError(
+        'SerializationException',
+        'Start of structure or map found where not expected.',
+      );
+    }
+    if (op === 'PutRecords') {
+      this.putRecords(req, res, input);
+      return;
+    }
+    const handler = HANDLERS[op];
+    if (!handler) throw new KinesisError('UnknownOperationException', `Unknown operation ${op}`);
+    this.send(res, handler(this.state, input));
+  }
+
+  private putRecords(
+    req: IncomingMessage,
+    res: ServerResponse,
+    input: Record<string, unknown>,
+  ): void {
+    this.stats.putRecordsCalls++;
+    const fault = this.nextFault();
+    if (fault) this.stats.faultsApplied++;
+    switch (fault?.kind) {
+      case 'status': {
+        const type =
+          fault.errorType ?? (fault.status === 503 ? 'ServiceUnavailable' : 'InternalFailure');
+        this.sendError(res, fault.status, type, `Injected ${fault.status} ${type}.`);
+        return;
+      }
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'malformed':
+        this.sendRaw(res, 200, '{"FailedRecordCount":0,"Records":[{"SequenceNumber":"4');
+        return;
+    }
+    const partial = fault?.kind === 'partial' ? fault : undefined;
+    let injected: ((i: number, n: number) => string | undefined) | undefined;
+    if (partial) {
+      const code = partial.errorCode ?? 'InternalFailure';
+      injected = (i, n) => {
+        // Spread round(fraction·n) failures evenly over the request.
+        const k = Math.round(Math.min(1, Math.max(0, partial.fraction)) * n);
+        return Math.floor(((i + 1) * k) / n) > Math.floor((i * k) / n) ? code : undefined;
+      };
+    }
+    const out = putRecords(this.state, input, injected);
+    if (fault?.kind === 'count-mismatch') out.Records.pop();
+    if (fault?.kind === 'wrong-shard') {
+      const stream = this.stream(
+        String(input.StreamName ?? String(input.StreamARN).split('/').pop()),
+      );
+      const n = stream.shards.length;
+      for (const r of out.Records) {
+        if (!r.ShardId) continue;
+        const index = Number(r.ShardId.slice(r.ShardId.indexOf('-') + 1));
+        // With one shard there is no other: name one that does not exist.
+        r.ShardId = `shardId-${String(n === 1 ? 1 : (index + 1) % n).padStart(12, '0')}`;
+      }
+    }
+    if (fault?.kind === 'stall') {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (!res.destroyed) this.send(res, out);
+      }, fault.ms);
+      this.timers.add(timer);
+      return;
+    }
+    this.send(res, out);
+  }
+
+  private send(res: ServerResponse, body: unknown): void {
+    this.sendRaw(res, 200, JSON.stringify(body));
+  }
+
+  private sendError(res: ServerResponse, status: number, type: string, message: string): void {
+    res.setHeader('x-amzn-errortype', type);
+    this.sendRaw(res, status, JSON.stringify({ __type: type, message }));
+  }
+
+  private sendRaw(res: ServerResponse, status: number, body: string): void {
+    if (res.destroyed) return;
+    res.writeHead(status, {
+      'content-type': JSON_TYPE,
+      'content-length': Buffer.byteLength(body),
+      'x-amzn-requestid': `fake-${++this.requestIds}`,
+    });
+    res.end(body);
+  }
+}
