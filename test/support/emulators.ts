@@ -89,7 +89,10 @@ export function startKinesalite(): Promise<Emulator> {
     'kinesalite',
     async () => {
       const port = await freePort();
-      const args = ['--port', String(port), '--createStreamMs', '0', '--shardLimit', '10000'];
+      const args = ['--port', String(port), '--shardLimit', '10000'];
+      for (const state of ['createStreamMs', 'deleteStreamMs', 'updateStreamMs']) {
+        args.push(`--${state}`, '0');
+      }
       return { child: spawnNodeServer(cli, args), port };
     },
     20_000,

@@ -136,8 +136,6 @@ function checkEntry(state: FakeState, stream: FakeStream, e: unknown, path: stri
 /** Appends an accepted entry to its shard; returns its sequence number. */
 function accept(state: FakeState, stream: FakeStream, e: CheckedEntry, wallNow: number): string {
   const sequenceNumber = state.nextSequenceNumber();
-  state.stats.acceptedEntries++;
-  state.stats.bytesAccepted += e.size;
   if (state.store) {
     const record: StoredRecord = {
       shardId: e.shard.info.shardId,
@@ -195,6 +193,8 @@ export function putRecords(
       results[i] = { ErrorCode: code, ErrorMessage: entryMessage(code, e.shard, stream) };
       continue;
     }
+    state.stats.acceptedEntries++;
+    state.stats.bytesAccepted += e.size;
     results[i] = {
       SequenceNumber: accept(state, stream, e, wallNow),
       ShardId: e.shard.info.shardId,

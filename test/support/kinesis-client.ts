@@ -17,13 +17,19 @@ export function localKinesisClient(
     maxAttempts?: number;
     credentials?: { accessKeyId: string; secretAccessKey: string };
     region?: string;
+    /** Per-request socket timeout; default none. */
+    requestTimeoutMs?: number;
   } = {},
 ): KinesisClient {
   return new KinesisClient({
     endpoint,
     region: opts.region ?? TEST_REGION,
     credentials: opts.credentials ?? TEST_CREDENTIALS,
-    requestHandler: new NodeHttpHandler(),
+    requestHandler: new NodeHttpHandler({
+      requestTimeout: opts.requestTimeoutMs,
+      // Without this a timeout is only logged as a warning.
+      throwOnRequestTimeout: opts.requestTimeoutMs !== undefined,
+    }),
     maxAttempts: opts.maxAttempts ?? 3,
   });
 }

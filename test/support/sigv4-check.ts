@@ -70,7 +70,9 @@ export function checkSigV4(
   const canonicalHeaders = names
     .map((name) => `${name}:${(header(req.headers, name) ?? '').trim().replace(/\s+/g, ' ')}\n`)
     .join('');
-  const payloadHash = header(req.headers, 'x-amz-content-sha256') ?? sha256(body);
+  // The body's own hash, not the x-amz-content-sha256 header, so a changed body cannot pass.
+  const declared = header(req.headers, 'x-amz-content-sha256');
+  const payloadHash = declared === 'UNSIGNED-PAYLOAD' ? declared : sha256(body);
   const canonicalRequest = [
     req.method ?? 'POST',
     path,

@@ -137,7 +137,7 @@ export function buildBody(
     data[i] = e.data().toString('base64');
     keys[i] = `,"PartitionKey":${jsonString(e.partitionKey())},"ExplicitHashKey":"${e.explicitHashKey()}"}`;
     // {"Data":" + data + " + keys + separator
-    size += 10 + data[i]!.length + 1 + Buffer.byteLength(keys[i]!) + (i > 0 ? 1 : 0);
+    size += 9 + data[i]!.length + 1 + Buffer.byteLength(keys[i]!) + (i > 0 ? 1 : 0);
   }
   const buf = Buffer.allocUnsafe(size);
   let o = buf.write(head, 0, 'utf8');

@@ -44,6 +44,8 @@ export class ShardMap {
   private backoff = FIRST_BACKOFF;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private everReady = false;
+  private readonly settledListeners: (() => void)[] = [];
 
   constructor(
     private readonly stream: string,
@@ -55,6 +57,16 @@ export class ShardMap {
 
   get ready(): boolean {
     return this.state === 'ready';
+  }
+
+  /** True until the first ListShards has succeeded or failed: worth waiting for briefly. */
+  get firstLoad(): boolean {
+    return !this.everReady && this.state === 'updating';
+  }
+
+  /** Called once when the first load ends, either way. */
+  onFirstLoad(listener: () => void): void {
+    this.settledListeners.push(listener);
   }
 
   get shardCount(): number {
@@ -139,12 +151,20 @@ export class ShardMap {
     this.backoff = FIRST_BACKOFF;
     this.updatedAt = at;
     this.state = 'ready';
+    this.settleFirstLoad();
     log.debug(`stream ${this.stream}: shard map ready with ${entries.length} open shards`);
+  }
+
+  private settleFirstLoad(): void {
+    if (this.everReady) return;
+    this.everReady = true;
+    for (const l of this.settledListeners.splice(0)) l();
   }
 
   private fail(err: unknown): void {
     if (this.closed) return;
     this.state = 'invalid';
+    this.settleFirstLoad();
     const delay = this.backoff;
     this.backoff = Math.min(Math.floor((this.backoff * 3) / 2), MAX_BACKOFF);
     const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

@@ -40,8 +40,25 @@ export class CredentialsPusher {
     private readonly logger: Logger,
   ) {}
 
-  start(): void {
+  /** Static identities go out at once, ahead of any record, so nothing waits on a timer. */
+  start(statics: { identity: CredentialIdentity; forMetrics: boolean }[] = []): void {
+    for (const s of statics) this.push(s.identity, s.forMetrics);
     void this.tick();
+  }
+
+  private push(id: CredentialIdentity, forMetrics: boolean): void {
+    this.send(
+      create(MessageSchema, {
+        id: 0n,
+        actualMessage: {
+          case: 'setCredentials',
+          value: {
+            forMetrics,
+            credentials: { akid: id.accessKeyId, secretKey: id.secretAccessKey, token: id.sessionToken },
+          },
+        },
+      }),
+    );
   }
 
   stop(): void {
@@ -56,18 +73,7 @@ export class CredentialsPusher {
         const id = await (await s.provider)();
         if (this.stopped) return;
         if (!id?.accessKeyId || !id.secretAccessKey) throw new Error('the provider returned no access key');
-        this.send(
-          create(MessageSchema, {
-            id: 0n,
-            actualMessage: {
-              case: 'setCredentials',
-              value: {
-                forMetrics: s.forMetrics,
-                credentials: { akid: id.accessKeyId, secretKey: id.secretAccessKey, token: id.sessionToken },
-              },
-            },
-          }),
-        );
+        this.push(id, s.forMetrics);
         if (id.expiration) {
           const left = id.expiration.getTime() - Date.now() - EXPIRY_MARGIN_MS;
           next = Math.max(RETRY_MS, Math.min(next, left));

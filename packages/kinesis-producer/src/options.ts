@@ -434,7 +434,7 @@ const ROWS = [
     property: 'MaxConnections',
     kpl: true,
     type: 'integer',
-    default: 25,
+    default: 24,
     min: 1n,
     max: 256n,
     description: 'Maximum concurrent HTTP connections per service client.',

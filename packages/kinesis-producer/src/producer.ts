@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { create } from '@bufbuild/protobuf';
 import { MessageSchema, type PutRecordResultFields } from '@kinesis-producer/protocol';
-import { CredentialsPusher, toProvider } from './credentials.js';
+import { type CredentialIdentity, CredentialsPusher, toProvider } from './credentials.js';
 import { DaemonChannel } from './daemon-channel.js';
 import {
   BufferFullError,
@@ -35,6 +35,7 @@ export class KinesisProducer {
   private outstandingBytes = 0;
   private failure: KinesisProducerError | undefined;
   private destroyed = false;
+  private closing = false;
   private capacityWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
   private exited: Promise<void>;
@@ -73,7 +74,11 @@ export class KinesisProducer {
       (m) => this.channel.send(m),
       this.logger,
     );
-    this.credentials.start();
+    const statics = [
+      { identity: settings.credentials, forMetrics: false },
+      { identity: settings.metricsCredentials, forMetrics: true },
+    ].filter((s): s is { identity: CredentialIdentity; forMetrics: boolean } => isIdentity(s.identity));
+    this.credentials.start(statics);
   }
 
   /** Sends one record; the promise settles with its result once Kinesis has it (or it failed). */
@@ -164,6 +169,7 @@ export class KinesisProducer {
   /** Sends what is buffered, waits for every result, then stops the daemon. */
   async close(): Promise<void> {
     if (!this.failure) await this.flushSync();
+    this.closing = true;
     this.credentials.stop();
     this.failure ??= new ProducerDestroyedError();
     this.channel.end();
@@ -237,7 +243,7 @@ export class KinesisProducer {
     this.credentials.stop();
     const cause = this.destroyed ? new ProducerDestroyedError() : err;
     this.failure ??= cause;
-    if (!this.destroyed) this.logger.error?.(`kinesis-producer: ${err.message}`);
+    if (!this.destroyed && !this.closing) this.logger.error?.(`kinesis-producer: ${err.message}`);
     for (const [id, p] of this.pending) {
       this.settle(id);
       p.reject(withRecord(cause, p.record));
@@ -245,6 +251,10 @@ export class KinesisProducer {
     for (const f of this.capacityWaiters) f();
     this.capacityWaiters = [];
   }
+}
+
+function isIdentity(c: unknown): c is CredentialIdentity {
+  return typeof c === 'object' && c !== null && 'accessKeyId' in c;
 }
 
 function withRecord(err: KinesisProducerError, record: UserRecord): KinesisProducerError {

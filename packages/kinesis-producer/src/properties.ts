@@ -3,6 +3,7 @@
 // Unlike the KPL, trailing whitespace and a trailing ';' on a number are forgiven, because the
 // KPL's own sample file has the second and editors add the first.
 import { readFile } from 'node:fs/promises';
+import { emitWarning } from 'node:process';
 import { InvalidOptionError } from './errors.js';
 import {
   findOption,
@@ -126,7 +127,7 @@ const BY_PROPERTY = new Map<string, OptionRow>(
 );
 
 function defaultWarning(msg: string): void {
-  process.emitWarning(msg, 'KinesisProducerWarning');
+  emitWarning(msg, 'KinesisProducerWarning');
 }
 
 /**

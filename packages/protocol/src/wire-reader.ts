@@ -172,9 +172,11 @@ export class WireReader {
       case WIRE_FIXED32:
         this.advance(4, 'fixed32');
         return;
-      case WIRE_DELIMITED:
-        this.pos += this.length();
+      case WIRE_DELIMITED: {
+        const length = this.length(); // read before pos, which length() moves
+        this.pos += length;
         return;
+      }
       case WIRE_START_GROUP: {
         if (depth >= MAX_GROUP_DEPTH) {
           throw new ProtocolDecodeError(`groups nested deeper than ${MAX_GROUP_DEPTH} levels`);

@@ -1,0 +1,12 @@
+import { decodeMessage } from '../src/index.js';
+
+for (const b of [
+  [0x08, 1, 0x5a, 0x00],
+  [0x98, 0x01, 0x08, 0x07, 0x13, 0x14, 0x9c, 0x01, 0x08, 0x05, 0x22, 0x00],
+]) {
+  try {
+    console.log(decodeMessage(new Uint8Array(b)));
+  } catch (e) {
+    console.log(String(e));
+  }
+}

@@ -1,0 +1,249 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, test } from '@jest/globals';
+import { FrameDecoder } from './frame-decoder.js';
+import { FrameWriter } from './frame-writer.js';
+import { FrameError, MAX_FRAME_SIZE } from './frames.js';
+import { decodeMessage, putRecordSize, writePutRecord } from './hot-codec.js';
+
+function payload(size: number, seed: number): Buffer {
+  const b = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) b[i] = (seed * 131 + i) & 0xff;
+  return b;
+}
+
+/** A real Writable that records what it got and how often write() was called. */
+class RecordingSink extends Writable {
+  writes = 0;
+  writesWhileBlocked = 0;
+  readonly received: Buffer[] = [];
+  writer: FrameWriter | undefined;
+
+  constructor(
+    highWaterMark: number,
+    private readonly slow: boolean,
+  ) {
+    super({ highWaterMark });
+  }
+
+  override write(chunk: unknown, ...rest: never[]): boolean {
+    this.writes++;
+    if (this.writer?.blocked) this.writesWhileBlocked++;
+    return super.write(chunk, ...rest);
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (e?: Error | null) => void): void {
+    this.received.push(Buffer.from(chunk));
+    if (this.slow) setImmediate(done);
+    else done();
+  }
+}
+
+async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function decodeAll(chunks: Buffer[]): Buffer[] {
+  const decoder = new FrameDecoder();
+  const frames = chunks.flatMap((c) => decoder.push(c));
+  decoder.end();
+  return frames;
+}
+
+function hex(frames: Buffer[]): string[] {
+  return frames.map((f) => f.toString('hex'));
+}
+
+describe('FrameWriter', () => {
+  test('coalesces thousands of frames into few writes, in order, through a PassThrough', async () => {
+    const sink = new PassThrough({ highWaterMark: 1 << 20 });
+    let writes = 0;
+    const write = sink.write.bind(sink);
+    sink.write = ((...args: Parameters<typeof write>) => {
+      writes++;
+      return write(...args);
+    }) as typeof sink.write;
+    const received: Buffer[] = [];
+    sink.on('data', (c: Buffer) => received.push(c));
+
+    const writer = new FrameWriter(sink);
+    const sent: Buffer[] = [];
+    for (let turn = 0; turn < 5; turn++) {
+      for (let i = 0; i < 1000; i++) {
+        const p = payload(1 + ((turn * 1000 + i) % 200), turn * 1000 + i);
+        sent.push(p);
+        writer.message(p);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await until(() => writer.pendingBytes === 0, 'the sink to take everything');
+    expect(hex(decodeAll(received))).toEqual(hex(sent));
+    // About 500 KB in 64 KiB chunks over 5 turns.
+    expect(writes).toBeGreaterThanOrEqual(5);
+    expect(writes).toBeLessThan(30);
+  });
+
+  test('writes one frame per turn as soon as the turn ends', async () => {
+    const sink = new RecordingSink(1 << 20, false);
+    const writer = new FrameWriter(sink);
+    writer.message(payload(10, 1));
+    expect(sink.writes).toBe(0);
+    expect(writer.pendingBytes).toBe(14);
+    await until(() => sink.writes === 1, 'the first write');
+    writer.message(payload(10, 2));
+    await until(() => sink.writes === 2, 'the second write');
+    expect(hex(decodeAll(sink.received))).toEqual(hex([payload(10, 1), payload(10, 2)]));
+  });
+
+  test('honours back-pressure: blocks, waits for drain, then resumes without loss', async () => {
+    const sink = new RecordingSink(4096, true);
+    const writer = new FrameWriter(sink, { chunkSize: 1024 });
+    sink.writer = writer;
+    let drains = 0;
+    writer.onDrain = () => drains++;
+    const sent: Buffer[] = [];
+    const send = (n: number): void => {
+      for (let i = 0; i < n; i++) {
+        // Mix of frames that share chunks and frames larger than a chunk.
+        const p = payload(i % 37 === 0 ? 3000 : 1 + (sent.length % 300), sent.length);
+        sent.push(p);
+        writer.message(p);
+      }
+    };
+
+    send(500);
+    await until(() => writer.blocked, 'back-pressure');
+    const writesWhenBlocked = sink.writes;
+    // Frames queued while blocked stay here until drain.
+    send(500);
+    expect(sink.writes).toBe(writesWhenBlocked);
+    expect(writer.pendingBytes).toBeGreaterThan(0);
+
+    await until(() => drains > 0, 'onDrain');
+    await until(() => !writer.blocked && writer.pendingBytes === 0, 'everything written');
+    expect(sink.writesWhileBlocked).toBe(0);
+    expect(hex(decodeAll(sink.received))).toEqual(hex(sent));
+  });
+
+  test('round-trips hot-codec frames through a real child process pipe', async () => {
+    // The child echoes stdin to stdout, so both pipes and their back-pressure are real.
+    const child = spawn(process.execPath, ['-e', 'process.stdin.pipe(process.stdout)'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    try {
+      let writes = 0;
+      const write = child.stdin.write.bind(child.stdin);
+      child.stdin.write = ((...args: Parameters<typeof write>) => {
+        writes++;
+        return write(...args);
+      }) as typeof child.stdin.write;
+      const decoder = new FrameDecoder();
+      const got: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => got.push(...decoder.push(c)));
+
+      const writer = new FrameWriter(child.stdin);
+      const count = 20000;
+      const records = Array.from({ length: count }, (_, i) => ({
+        streamName: 'stream',
+        partitionKey: `pk-${i}-é`,
+        data: payload(i % 500, i),
+      }));
+      let next = 0;
+      // Feed as a producer would: stop while blocked, resume on drain.
+      await new Promise<void>((resolve) => {
+        const pump = (): void => {
+          while (next < count && !writer.blocked) {
+            const id = next + 1;
+            const r = records[next++]!;
+            writer.frame(putRecordSize(id, r), (buf, o) => writePutRecord(buf, o, id, r));
+            if (next % 1000 === 0) break;
+          }
+          if (next === count) resolve();
+          else if (!writer.blocked) setImmediate(pump);
+        };
+        writer.onDrain = pump;
+        pump();
+      });
+      await until(() => got.length === count, 'every frame back from the child');
+      child.stdin.end();
+      await once(child, 'exit');
+      decoder.end();
+
+      const mismatches = got.filter((bytes, i) => {
+        const decoded = decodeMessage(bytes);
+        return (
+          decoded.kind !== 'putRecord' ||
+          decoded.id !== i + 1 ||
+          decoded.record.partitionKey !== records[i]!.partitionKey ||
+          Buffer.compare(decoded.record.data, records[i]!.data) !== 0
+        );
+      });
+      expect(mismatches).toHaveLength(0);
+      expect(writes).toBeLessThan(count / 20);
+    } finally {
+      child.kill();
+    }
+  });
+
+  test('flush() hands queued frames to the sink at once', () => {
+    const sink = new RecordingSink(1 << 20, false);
+    const writer = new FrameWriter(sink);
+    writer.message(payload(3, 1));
+    writer.flush();
+    expect(sink.writes).toBe(1);
+    expect(hex(decodeAll(sink.received))).toEqual(hex([payload(3, 1)]));
+  });
+
+  test('close() drops what is queued and ignores later frames', async () => {
+    const sink = new RecordingSink(1 << 20, false);
+    const writer = new FrameWriter(sink);
+    writer.message(payload(3, 1));
+    writer.close();
+    writer.message(payload(3, 2));
+    // Our immediate is queued after the writer's, so the writer's would have run by then.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sink.writes).toBe(0);
+    expect(writer.pendingBytes).toBe(0);
+  });
+
+  test('closes itself when the sink closes', async () => {
+    const sink = new RecordingSink(1 << 20, false);
+    const writer = new FrameWriter(sink);
+    sink.destroy();
+    await once(sink, 'close');
+    writer.message(payload(3, 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sink.writes).toBe(0);
+  });
+
+  test('rejects empty and oversized frames without queueing anything', () => {
+    const writer = new FrameWriter(new RecordingSink(1024, false));
+    const fill = (): void => {
+      throw new Error('must not be called');
+    };
+    expect(() => writer.frame(0, fill)).toThrow(FrameError);
+    expect(() => writer.frame(MAX_FRAME_SIZE + 1, fill)).toThrow(
+      expect.objectContaining({ code: 'FRAME_TOO_LARGE' }),
+    );
+    expect(writer.pendingBytes).toBe(0);
+  });
+
+  test('a fill that throws leaves no partial frame behind', async () => {
+    const sink = new RecordingSink(1 << 20, false);
+    const writer = new FrameWriter(sink);
+    writer.message(payload(5, 1));
+    expect(() =>
+      writer.frame(10, () => {
+        throw new Error('encoder bug');
+      }),
+    ).toThrow('encoder bug');
+    writer.message(payload(6, 2));
+    writer.flush();
+    expect(hex(decodeAll(sink.received))).toEqual(hex([payload(5, 1), payload(6, 2)]));
+  });
+});
