@@ -18,7 +18,9 @@ export type CredentialsOption = CredentialIdentity | CredentialsProvider;
 const EXPIRY_MARGIN_MS = 60_000;
 const RETRY_MS = 1_000;
 
-export function toProvider(c: CredentialsOption | undefined): Promise<CredentialsProvider> | CredentialsProvider {
+export function toProvider(
+  c: CredentialsOption | undefined,
+): Promise<CredentialsProvider> | CredentialsProvider {
   if (typeof c === 'function') return c;
   if (c) return () => Promise.resolve(c);
   return defaultChain();
@@ -34,7 +36,10 @@ export class CredentialsPusher {
   private stopped = false;
 
   constructor(
-    private readonly sources: { provider: Promise<CredentialsProvider> | CredentialsProvider; forMetrics: boolean }[],
+    private readonly sources: {
+      provider: Promise<CredentialsProvider> | CredentialsProvider;
+      forMetrics: boolean;
+    }[],
     private readonly refreshMs: number,
     private readonly send: (m: Message) => void,
     private readonly logger: Logger,
@@ -54,7 +59,11 @@ export class CredentialsPusher {
           case: 'setCredentials',
           value: {
             forMetrics,
-            credentials: { akid: id.accessKeyId, secretKey: id.secretAccessKey, token: id.sessionToken },
+            credentials: {
+              akid: id.accessKeyId,
+              secretKey: id.secretAccessKey,
+              token: id.sessionToken,
+            },
           },
         },
       }),
@@ -72,7 +81,8 @@ export class CredentialsPusher {
       try {
         const id = await (await s.provider)();
         if (this.stopped) return;
-        if (!id?.accessKeyId || !id.secretAccessKey) throw new Error('the provider returned no access key');
+        if (!id?.accessKeyId || !id.secretAccessKey)
+          throw new Error('the provider returned no access key');
         this.push(id, s.forMetrics);
         if (id.expiration) {
           const left = id.expiration.getTime() - Date.now() - EXPIRY_MARGIN_MS;

@@ -65,7 +65,12 @@ export class DaemonChannel {
     });
     this.child.on('close', (code, signal) => this.onClose(code, signal));
     // The configuration is the first frame, before anything a caller can send.
-    this.send(create(MessageSchema, { id: 0n, actualMessage: { case: 'configuration', value: configuration } }));
+    this.send(
+      create(MessageSchema, {
+        id: 0n,
+        actualMessage: { case: 'configuration', value: configuration },
+      }),
+    );
   }
 
   get pid(): number | undefined {
@@ -124,7 +129,8 @@ export class DaemonChannel {
         if (m.kind === 'putRecordResult') this.handlers.result(m.sourceId, m.result);
         else if (m.kind === 'other') {
           const a = m.message.actualMessage;
-          if (a.case === 'fatalError') this.fatal = { code: a.value.code, message: a.value.message };
+          if (a.case === 'fatalError')
+            this.fatal = { code: a.value.code, message: a.value.message };
           else this.handlers.message(m.message);
         }
       }

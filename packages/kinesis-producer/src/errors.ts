@@ -60,7 +60,10 @@ export class DaemonExitedError extends KinesisProducerError {
   ) {
     const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
     const tail = stderrTail ? `; its last output: ${stderrTail}` : '';
-    super('ERR_DAEMON_EXITED', `The kinesis-producer daemon ${how}${reason ? ` (${reason})` : ''}${tail}`);
+    super(
+      'ERR_DAEMON_EXITED',
+      `The kinesis-producer daemon ${how}${reason ? ` (${reason})` : ''}${tail}`,
+    );
   }
 }
 

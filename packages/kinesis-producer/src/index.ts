@@ -1,4 +1,4 @@
-export { KinesisProducer } from './producer.js';
+export type { CredentialIdentity, CredentialsProvider } from './credentials.js';
 export {
   BufferFullError,
   DaemonExitedError,
@@ -9,6 +9,6 @@ export {
   UserRecordFailedError,
   ValidationError,
 } from './errors.js';
-export type { Attempt, UserRecord, UserRecordResult } from './types.js';
 export type { KinesisProducerOptions, Logger } from './options.js';
-export type { CredentialIdentity, CredentialsProvider } from './credentials.js';
+export { KinesisProducer } from './producer.js';
+export type { Attempt, UserRecord, UserRecordResult } from './types.js';

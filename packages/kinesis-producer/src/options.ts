@@ -3,18 +3,8 @@
 // derived from it, so they cannot drift apart. Defaults and ranges are the KPL's (kpl-spec §4).
 import { create, type MessageInitShape, ScalarType } from '@bufbuild/protobuf';
 import { type Configuration, ConfigurationSchema } from '@kinesis-producer/protocol';
+import type { CredentialsOption } from './credentials.js';
 import { InvalidOptionError } from './errors.js';
-
-/** An AWS credential identity, as the AWS SDK v3 shapes it. */
-export interface CredentialIdentity {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
-
-/** Fixed credentials, or a provider (such as the SDK's `fromIni()`) called whenever they are due. */
-export type CredentialsOption = CredentialIdentity | (() => Promise<CredentialIdentity>);
 
 /** Where the producer's own log lines go; any method left out drops that level. */
 export interface Logger {
@@ -200,6 +190,8 @@ export interface OptionRow {
   readonly goesTo: Destination;
   /** The Configuration field (protobuf-es name) for 'daemon' and 'both'. */
   readonly field?: ConfigField;
+  /** For an endpoint: the field that takes it when it is a URL rather than a host. */
+  readonly urlField?: ConfigField;
   /** Why an 'ignored' option does nothing. */
   readonly ignoredBecause?: string;
   /** A check beyond the type's: the normalised value, or undefined when not allowed. */
@@ -229,11 +221,6 @@ function endpoint(value: unknown): string | undefined {
   if (!url.hostname || url.username || url.password || url.pathname !== '/') return undefined;
   if (url.search || url.hash) return undefined;
   return url.origin;
-}
-
-function endpointToConfig(host: ConfigField, url: ConfigField) {
-  return (value: string): ConfigInit =>
-    HOST_PATTERN.test(value) ? { [host]: value } : { [url]: value };
 }
 
 function credentials(value: unknown): unknown {
@@ -320,7 +307,7 @@ const ROWS = [
       'CloudWatch host (HTTPS on cloudwatchPort) or a full http(s) URL; empty means the regional default.',
     goesTo: 'daemon',
     field: 'cloudwatchEndpoint',
-    toConfig: endpointToConfig('cloudwatchEndpoint', 'cloudwatchEndpointUrl'),
+    urlField: 'cloudwatchEndpointUrl',
   },
   {
     name: 'cloudwatchPort',
@@ -403,7 +390,7 @@ const ROWS = [
       'Kinesis host (HTTPS on kinesisPort) or a full http(s) URL; empty means the regional default.',
     goesTo: 'daemon',
     field: 'kinesisEndpoint',
-    toConfig: endpointToConfig('kinesisEndpoint', 'kinesisEndpointUrl'),
+    urlField: 'kinesisEndpointUrl',
   },
   {
     name: 'kinesisPort',
@@ -944,6 +931,23 @@ export function describeDefault(row: OptionRow): string {
   return String(row.default);
 }
 
+/** Where the option goes, as the README shows it, with the proto name of its field. */
+export function describeDestination(row: OptionRow): string {
+  const proto = row.field ? `\`${ConfigurationSchema.field[row.field]!.name}\`` : '';
+  switch (row.goesTo) {
+    case 'daemon':
+      return row.urlField
+        ? `daemon (${proto}; a URL goes to \`${ConfigurationSchema.field[row.urlField]!.name}\`)`
+        : `daemon (${proto})`;
+    case 'both':
+      return `wrapper + daemon (${proto})`;
+    case 'wrapper':
+      return 'wrapper';
+    case 'ignored':
+      return `ignored: ${row.ignoredBecause}`;
+  }
+}
+
 /**
  * Checks one value of one option and returns it normalised (an alias replaced, a URL reduced to
  * its origin). Throws InvalidOptionError naming the option, the value and what is allowed.
@@ -1061,6 +1065,9 @@ export function resolveOptions(options: KinesisProducerOptions = {}): ResolvedOp
 }
 
 function plainField(row: OptionRow, value: unknown): ConfigInit {
+  if (row.urlField && typeof value === 'string' && !HOST_PATTERN.test(value)) {
+    return { [row.urlField]: value };
+  }
   const field = row.field!;
   const desc = ConfigurationSchema.field[field]!;
   // uint64 fields are bigint in protobuf-es; the smaller integer fields stay numbers.

@@ -11,7 +11,12 @@ import {
   ProducerDestroyedError,
   UserRecordFailedError,
 } from './errors.js';
-import { type KinesisProducerOptions, type Logger, resolveOptions, type WrapperSettings } from './options.js';
+import {
+  type KinesisProducerOptions,
+  type Logger,
+  resolveOptions,
+  type WrapperSettings,
+} from './options.js';
 import type { Attempt, UserRecord, UserRecordResult } from './types.js';
 import { checkRecord } from './validate.js';
 
@@ -66,7 +71,10 @@ export class KinesisProducer {
     this.channel.setBusy(false);
     const sources = [{ provider: toProvider(settings.credentials as never), forMetrics: false }];
     if (settings.metricsCredentials) {
-      sources.push({ provider: toProvider(settings.metricsCredentials as never), forMetrics: true });
+      sources.push({
+        provider: toProvider(settings.metricsCredentials as never),
+        forMetrics: true,
+      });
     }
     this.credentials = new CredentialsPusher(
       sources,
@@ -77,7 +85,9 @@ export class KinesisProducer {
     const statics = [
       { identity: settings.credentials, forMetrics: false },
       { identity: settings.metricsCredentials, forMetrics: true },
-    ].filter((s): s is { identity: CredentialIdentity; forMetrics: boolean } => isIdentity(s.identity));
+    ].filter((s): s is { identity: CredentialIdentity; forMetrics: boolean } =>
+      isIdentity(s.identity),
+    );
     this.credentials.start(statics);
   }
 
@@ -98,7 +108,12 @@ export class KinesisProducer {
     const record: UserRecord =
       typeof a === 'object' && a !== null
         ? a
-        : { streamName: a, partitionKey: partitionKey as string, data: data as Uint8Array, explicitHashKey };
+        : {
+            streamName: a,
+            partitionKey: partitionKey as string,
+            data: data as Uint8Array,
+            explicitHashKey,
+          };
     try {
       return this.add(record);
     } catch (err) {
@@ -111,11 +126,21 @@ export class KinesisProducer {
     const r = checkRecord(record, this.settings.maxUserRecordSize);
     const s = this.settings;
     if (this.pending.size >= s.maxOutstandingRecords) {
-      throw new BufferFullError(this.pending.size, this.outstandingBytes, 'maxOutstandingRecords', record);
+      throw new BufferFullError(
+        this.pending.size,
+        this.outstandingBytes,
+        'maxOutstandingRecords',
+        record,
+      );
     }
     const bytes = r.data.byteLength + r.partitionKey.length;
     if (this.outstandingBytes + bytes > s.maxOutstandingBytes && this.pending.size > 0) {
-      throw new BufferFullError(this.pending.size, this.outstandingBytes, 'maxOutstandingBytes', record);
+      throw new BufferFullError(
+        this.pending.size,
+        this.outstandingBytes,
+        'maxOutstandingBytes',
+        record,
+      );
     }
     const id = this.nextId++;
     const promise = new Promise<UserRecordResult>((resolve, reject) => {

@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import process from 'node:process';
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationSchema } from '@kinesis-producer/protocol';
 import { InvalidOptionError } from './errors.js';
@@ -274,17 +273,6 @@ describe('optionsFromProperties', () => {
     expect(options.recordTtl).toBe(7000);
     expect(warnings).toHaveLength(1);
     expect(failure('MetricsLevel = summary;').option).toBe('MetricsLevel');
-  });
-
-  test('without onWarning, warnings go to process.emitWarning', async () => {
-    // The real process (jest's global one is a sandbox copy that does not see the event).
-    const seen = new Promise<Error>((resolve) => process.once('warning', resolve));
-    optionsFromProperties('Nonsense = 1\n');
-    const warning = await seen;
-    expect([warning.name, warning.message]).toEqual([
-      'KinesisProducerWarning',
-      'Property Nonsense is not a known option; it is ignored.',
-    ]);
   });
 });
 

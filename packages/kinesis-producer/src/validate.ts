@@ -18,7 +18,11 @@ export function checkRecord(r: UserRecord, maxDataBytes: number): CheckedRecord 
     throw new ValidationError('streamName', streamName, 'a non-empty string is required');
   }
   if (typeof partitionKey !== 'string') {
-    throw new ValidationError('partitionKey', partitionKey, 'a string of 1 to 256 characters is required');
+    throw new ValidationError(
+      'partitionKey',
+      partitionKey,
+      'a string of 1 to 256 characters is required',
+    );
   }
   const length = partitionKey.length > 256 ? [...partitionKey].length : partitionKey.length;
   if (length < 1 || length > 256) {
@@ -34,7 +38,11 @@ export function checkRecord(r: UserRecord, maxDataBytes: number): CheckedRecord 
   else if (data === undefined || data === null) bytes = new Uint8Array(0);
   else throw new ValidationError('data', data, 'a Uint8Array (or Buffer) or a string is required');
   if (bytes.byteLength > maxDataBytes) {
-    throw new ValidationError('data', bytes, `at most ${maxDataBytes} bytes are allowed (maxUserRecordSize)`);
+    throw new ValidationError(
+      'data',
+      bytes,
+      `at most ${maxDataBytes} bytes are allowed (maxUserRecordSize)`,
+    );
   }
   let ehk: string | undefined;
   if (explicitHashKey !== undefined && explicitHashKey !== null) {

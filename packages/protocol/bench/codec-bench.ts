@@ -129,10 +129,10 @@ row(
   () => fromBinary(MessageSchema, resultBytes).actualMessage.case!.length,
 );
 
-console.log('operation'.padEnd(48), 'ours ns/op'.padStart(11), 'protobuf-es'.padStart(12), 'ratio');
+console.log('operation'.padEnd(54), 'ours ns/op'.padStart(11), 'protobuf-es'.padStart(12), 'ratio');
 for (const [name, ours, theirs] of rows) {
   console.log(
-    name.padEnd(48),
+    name.padEnd(54),
     ours.toFixed(0).padStart(11),
     theirs.toFixed(0).padStart(12),
     `${(theirs / ours).toFixed(1)}x`.padStart(6),
