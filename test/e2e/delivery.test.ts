@@ -2,7 +2,12 @@
 // read back, deaggregated independently and compared with what was sent.
 import { randomBytes, randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { createStream, type Emulator, startKinesalite, startKinesisLocal } from '../support/emulators.js';
+import {
+  createStream,
+  type Emulator,
+  startKinesalite,
+  startKinesisLocal,
+} from '../support/emulators.js';
 import { expectDelivered, payload, producerFor } from '../support/producer.js';
 import type { SentRecord } from '../support/verify.js';
 
@@ -64,10 +69,14 @@ async function produce(
   return sent;
 }
 
+// kinesis-local is slow (about 1 MiB/s): requests of several MiB need more than the default
+// 6 s, or they time out after being stored and come back as duplicates.
+const SLOW = { requestTimeout: 120_000, recordTtl: 300_000, maxConnections: 4 };
+
 describe.each([
-  ['kinesalite', startKinesalite, 20_000],
-  ['kinesis-local', startKinesisLocal, 20_000],
-] as const)('delivery through %s', (_name, start, count) => {
+  ['kinesalite', startKinesalite, 20_000, {}],
+  ['kinesis-local', startKinesisLocal, 20_000, SLOW],
+] as const)('delivery through %s', (_name, start, count, tuning) => {
   let emu: Emulator;
   beforeAll(async () => {
     emu = await start();
@@ -78,7 +87,7 @@ describe.each([
 
   test(`${count} records over 4 shards arrive exactly once, aggregated, where predicted`, async () => {
     await createStream(emu, 'agg', 4);
-    const sent = await produce(emu.endpoint, 'agg', count);
+    const sent = await produce(emu.endpoint, 'agg', count, tuning);
     const check = await expectDelivered(emu, 'agg', sent);
     expect(check.duplicates).toBe(0);
     expect(check.userRecords).toBe(count);
@@ -89,7 +98,7 @@ describe.each([
   test('with aggregation off every record is its own Kinesis record', async () => {
     await createStream(emu, 'plain', 4);
     const n = emu.kind === 'kinesalite' ? count : 2_000;
-    const sent = await produce(emu.endpoint, 'plain', n, { aggregationEnabled: false });
+    const sent = await produce(emu.endpoint, 'plain', n, { ...tuning, aggregationEnabled: false });
     const check = await expectDelivered(emu, 'plain', sent);
     expect(check.kinesisRecords).toBe(n);
     expect(check.duplicates).toBe(0);

@@ -1,12 +1,18 @@
 // Helpers for end-to-end tests that drive the real wrapper, daemon and an emulator.
 import { randomBytes } from 'node:crypto';
-import { KinesisProducer, type KinesisProducerOptions } from '../../packages/kinesis-producer/src/index.js';
+import {
+  KinesisProducer,
+  type KinesisProducerOptions,
+} from '../../packages/kinesis-producer/src/index.js';
 import type { Emulator } from './emulators.js';
 import { TEST_CREDENTIALS, TEST_REGION } from './kinesis-client.js';
 import { deaggregateAll, listAllShards, readAllRecords } from './read-back.js';
 import { type SentRecord, verifyDelivery } from './verify.js';
 
-export function producerFor(endpoint: string, options: KinesisProducerOptions = {}): KinesisProducer {
+export function producerFor(
+  endpoint: string,
+  options: KinesisProducerOptions = {},
+): KinesisProducer {
   return new KinesisProducer({
     region: TEST_REGION,
     kinesisEndpoint: endpoint,

@@ -81,7 +81,8 @@ export class Aggregator {
     while (i < parked.length && parked[i]!.deadline <= t) this.route(parked[i++]!);
     this.parked = parked.slice(i);
     const next = this.parked[0];
-    if (next) this.parkTimer = setTimeout(() => this.unparkDue(), Math.max(0, next.deadline - now()));
+    if (next)
+      this.parkTimer = setTimeout(() => this.unparkDue(), Math.max(0, next.deadline - now()));
   }
 
   private bufferFor(shard: number): Batcher<UserRecord, KinesisRecord> {

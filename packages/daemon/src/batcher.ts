@@ -38,7 +38,7 @@ export class Batcher<T extends Timed, C extends BatchContainer<T>> {
     const full =
       c.count >= this.o.countLimit ||
       c.estimatedSize() >= this.o.sizeLimit ||
-      (this.o.trigger !== undefined && this.o.trigger(item));
+      this.o.trigger?.(item) === true;
     if (full) {
       const out = this.take();
       if (out) return out;

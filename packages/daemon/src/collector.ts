@@ -33,7 +33,10 @@ export class Collector {
 
   put(kr: KinesisRecord): void {
     if (kr.count > 1 && this.o.extraBuffering > 0) {
-      kr.deadline = Math.min(Math.max(kr.deadline, this.now() + this.o.extraBuffering), kr.expiration);
+      kr.deadline = Math.min(
+        Math.max(kr.deadline, this.now() + this.o.extraBuffering),
+        kr.expiration,
+      );
     }
     const batch = this.batcher.add(kr);
     if (batch) this.release(batch);

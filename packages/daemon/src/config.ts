@@ -61,7 +61,9 @@ const HOST = /^([A-Za-z0-9-.]+)?$/;
 export function readConfig(c: Configuration): DaemonConfig {
   const mode = c.aggregationMode === 'partition_key' ? 'partition_key' : 'shard';
   if (c.aggregationMode !== 'shard' && c.aggregationMode !== 'partition_key') {
-    throw new ConfigError(`aggregation_mode must be shard or partition_key, got ${c.aggregationMode}`);
+    throw new ConfigError(
+      `aggregation_mode must be shard or partition_key, got ${c.aggregationMode}`,
+    );
   }
   return {
     aggregationEnabled: c.aggregationEnabled,
@@ -81,7 +83,11 @@ export function readConfig(c: Configuration): DaemonConfig {
     cloudwatchEndpointUrl: c.cloudwatchEndpointUrl ?? '',
     logLevel: pattern('log_level', c.logLevel, /^(trace|debug|info|warn|warning|error)$/),
     maxConnections: range('max_connections', c.maxConnections, 1, 256),
-    metricsGranularity: pattern('metrics_granularity', c.metricsGranularity, /^(global|stream|shard)$/),
+    metricsGranularity: pattern(
+      'metrics_granularity',
+      c.metricsGranularity,
+      /^(global|stream|shard)$/,
+    ),
     metricsLevel: pattern('metrics_level', c.metricsLevel, /^(none|summary|detailed)$/),
     metricsNamespace: pattern('metrics_namespace', c.metricsNamespace, /^(?!AWS\/).{1,255}$/),
     metricsUploadDelay: range('metrics_upload_delay', c.metricsUploadDelay, 1, 60000),

@@ -59,7 +59,10 @@ export class DelayQueue<T> {
     if (this.timer && first.at >= this.armedFor) return;
     if (this.timer) clearTimeout(this.timer);
     this.armedFor = first.at;
-    this.timer = setTimeout(this.fire, Math.min(MAX_TIMER, Math.max(0, Math.ceil(first.at - now()))));
+    this.timer = setTimeout(
+      this.fire,
+      Math.min(MAX_TIMER, Math.max(0, Math.ceil(first.at - now()))),
+    );
   }
 
   private readonly fire = (): void => {

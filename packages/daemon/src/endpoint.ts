@@ -12,7 +12,13 @@ export function kinesisOrigin(c: DaemonConfig): URL {
 }
 
 export function cloudwatchOrigin(c: DaemonConfig): URL {
-  return origin(c.cloudwatchEndpointUrl, c.cloudwatchEndpoint, c.cloudwatchPort, 'monitoring', c.region);
+  return origin(
+    c.cloudwatchEndpointUrl,
+    c.cloudwatchEndpoint,
+    c.cloudwatchPort,
+    'monitoring',
+    c.region,
+  );
 }
 
 function origin(url: string, host: string, port: number, service: string, region: string): URL {

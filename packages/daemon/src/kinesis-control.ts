@@ -1,5 +1,9 @@
 // Control-plane calls (ListShards) through the AWS SDK, signed with the pushed credentials.
-import { KinesisClient, ListShardsCommand, type ListShardsCommandInput } from '@aws-sdk/client-kinesis';
+import {
+  KinesisClient,
+  ListShardsCommand,
+  type ListShardsCommandInput,
+} from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';

@@ -57,7 +57,9 @@ export class KinesisRecord implements BatchContainer<UserRecord> {
   }
 
   partitionKey(): string {
-    return this.builder.count === 1 ? this.builder.records[0]!.partitionKey : AGGREGATED_PARTITION_KEY;
+    return this.builder.count === 1
+      ? this.builder.records[0]!.partitionKey
+      : AGGREGATED_PARTITION_KEY;
   }
 
   /** UTF-8 length of the entry's partition key, which the service counts against its limits. */

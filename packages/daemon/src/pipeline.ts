@@ -5,8 +5,8 @@ import { Collector } from './collector.js';
 import type { DaemonConfig } from './config.js';
 import type { KinesisRecord } from './kinesis-record.js';
 import { Limiter } from './limiter.js';
-import type { PutRecordsClient } from './put-records-client.js';
 import type { PutRecordsBatch } from './put-records-batch.js';
+import type { PutRecordsClient } from './put-records-client.js';
 import { Retrier } from './retrier.js';
 import { type ListShards, ShardMap } from './shard-map.js';
 import type { UserRecord } from './user-record.js';
@@ -42,7 +42,9 @@ export class Pipeline {
       {
         maxCount: c.collectionMaxCount,
         maxSize: c.collectionMaxSize,
-        extraBuffering: c.aggregationEnabled ? Math.min(50, Math.trunc(c.recordMaxBufferedTime * 0.2)) : 0,
+        extraBuffering: c.aggregationEnabled
+          ? Math.min(50, Math.trunc(c.recordMaxBufferedTime * 0.2))
+          : 0,
       },
       (batch) => this.send(batch),
       now,
@@ -53,7 +55,11 @@ export class Pipeline {
       (kr) => this.retrier.expiredInLimiter(kr),
     );
     this.aggregator = new Aggregator(
-      { enabled: c.aggregationEnabled, maxCount: c.aggregationMaxCount, maxSize: c.aggregationMaxSize },
+      {
+        enabled: c.aggregationEnabled,
+        maxCount: c.aggregationMaxCount,
+        maxSize: c.aggregationMaxSize,
+      },
       this.shards,
       (kr: KinesisRecord) => this.limiter.put(kr),
     );

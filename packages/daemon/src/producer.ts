@@ -1,5 +1,5 @@
 // The daemon's core: a pipeline per stream, the shared HTTP clients, and the way results leave.
-import { parseExplicitHashKey, hashKeyOf } from '@kinesis-producer/aggregation';
+import { hashKeyOf, parseExplicitHashKey } from '@kinesis-producer/aggregation';
 import type { PutRecordFields, PutRecordResultFields } from '@kinesis-producer/protocol';
 import { now } from './clock.js';
 import type { DaemonConfig } from './config.js';
@@ -46,13 +46,24 @@ export class Producer {
       // The wrapper validates first; a record that still gets here fails alone, loudly.
       this.sink(id, {
         success: false,
-        attempts: [{ delay: 0, duration: 0, success: false, errorCode: 'InvalidRecord', errorMessage: invalid }],
+        attempts: [
+          {
+            delay: 0,
+            duration: 0,
+            success: false,
+            errorCode: 'InvalidRecord',
+            errorMessage: invalid,
+          },
+        ],
       });
       log.warn(`record ${id} rejected: ${invalid}`);
       return;
     }
-    const ehk = r.explicitHashKey !== undefined ? parseExplicitHashKey(r.explicitHashKey)! : undefined;
-    const data = Buffer.isBuffer(r.data) ? r.data : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+    const ehk =
+      r.explicitHashKey !== undefined ? parseExplicitHashKey(r.explicitHashKey)! : undefined;
+    const data = Buffer.isBuffer(r.data)
+      ? r.data
+      : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
     const ur = new UserRecord(
       id,
       r.streamName,

@@ -1,7 +1,7 @@
 // The data path to Kinesis: PutRecords bodies written straight into one Buffer, signed, and sent
 // on a keep-alive connection pool. The SDK stays on the control plane, where its cost is moot.
 import { readFileSync } from 'node:fs';
-import { Agent, Pool, ProxyAgent, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher, Pool, ProxyAgent } from 'undici';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
 import { kinesisOrigin } from './endpoint.js';
@@ -135,7 +135,8 @@ export function buildBody(
   for (let i = 0; i < n; i++) {
     const e = entries[i]!;
     data[i] = e.data().toString('base64');
-    keys[i] = `,"PartitionKey":${jsonString(e.partitionKey())},"ExplicitHashKey":"${e.explicitHashKey()}"}`;
+    keys[i] =
+      `,"PartitionKey":${jsonString(e.partitionKey())},"ExplicitHashKey":"${e.explicitHashKey()}"}`;
     // {"Data":" + data + " + keys + separator
     size += 9 + data[i]!.length + 1 + Buffer.byteLength(keys[i]!) + (i > 0 ? 1 : 0);
   }

@@ -3,8 +3,8 @@
 import { now } from './clock.js';
 import { DelayQueue } from './delay-queue.js';
 import type { KinesisRecord } from './kinesis-record.js';
-import type { EntryResult, PutRecordsOutcome } from './put-records-client.js';
 import type { PutRecordsBatch } from './put-records-batch.js';
+import type { EntryResult, PutRecordsOutcome } from './put-records-client.js';
 import { type BackoffPolicy, backoffDelay, classify, type ErrorClass } from './retry-policy.js';
 import { type ShardMap, shardNumber } from './shard-map.js';
 import type { UserRecord } from './user-record.js';

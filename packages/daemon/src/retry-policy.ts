@@ -20,7 +20,12 @@ const CREDENTIALS = new Set([
   'SignatureDoesNotMatch',
 ]);
 
-const TRANSPORT = new Set(['RequestTimeout', 'ConnectTimeout', 'NetworkingError', 'MalformedResponse']);
+const TRANSPORT = new Set([
+  'RequestTimeout',
+  'ConnectTimeout',
+  'NetworkingError',
+  'MalformedResponse',
+]);
 
 export function classify(code: string, status = 0): ErrorClass {
   if (THROTTLED.has(code)) return 'throttled';

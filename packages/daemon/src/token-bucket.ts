@@ -25,7 +25,10 @@ export class TokenBucket {
     const seconds = (at - this.last) / 1000;
     if (!(seconds > 0)) return;
     for (let i = 0; i < this.tokens.length; i++) {
-      this.tokens[i] = Math.min(this.capacity[i]!, this.tokens[i]! + this.ratePerSecond[i]! * seconds);
+      this.tokens[i] = Math.min(
+        this.capacity[i]!,
+        this.tokens[i]! + this.ratePerSecond[i]! * seconds,
+      );
     }
     this.last = at;
   }

@@ -176,21 +176,18 @@ function command(executable?: string): [string, string[]] {
   return [executable, []];
 }
 
+const LEVELS: Record<string, keyof Logger> = {
+  trace: 'trace',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warn',
+};
+
 /** Daemon lines start with their level; the user's logger gets each at that level. */
 function forward(logger: Logger, line: string): void {
   const space = line.indexOf(' ');
   const level = space > 0 ? line.slice(0, space) : '';
   const text = `kinesis-producer daemon: ${space > 0 ? line.slice(space + 1) : line}`;
-  switch (level) {
-    case 'trace':
-      return logger.trace?.(text);
-    case 'debug':
-      return logger.debug?.(text);
-    case 'info':
-      return logger.info?.(text);
-    case 'warn':
-      return logger.warn?.(text);
-    default:
-      return logger.error?.(text);
-  }
+  const log = LEVELS[level] ?? 'error';
+  logger[log]?.(text);
 }

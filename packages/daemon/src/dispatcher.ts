@@ -1,0 +1,153 @@
+// Reads frames and routes each message: records to the producer, control messages to their
+// handlers. Input it cannot trust ends the daemon with a clear fatal error, never a crash.
+import {
+  decodeMessage,
+  FrameDecoder,
+  type FrameWriter,
+  type Message,
+  type PutRecordResultFields,
+  putRecordResultSize,
+  writePutRecordResult,
+} from '@kinesis-producer/protocol';
+import { ConfigError, readConfig } from './config.js';
+import { CredentialsHolder } from './credentials.js';
+import { fatalFrame } from './fatal.js';
+import { log, setLogLevel } from './log.js';
+import { Producer } from './producer.js';
+
+/** Exit codes: 1 the configuration is unusable; 3 the input is corrupt; 70 a bug of ours. */
+export const ExitCode = { config: 1, protocol: 3, internal: 70 } as const;
+
+export class Dispatcher {
+  private readonly decoder = new FrameDecoder();
+  private readonly kinesisCredentials = new CredentialsHolder();
+  readonly metricsCredentials = new CredentialsHolder();
+  private producer: Producer | undefined;
+  private resultId = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly writer: FrameWriter,
+    private readonly exit: (code: number) => void,
+  ) {}
+
+  data(chunk: Buffer): void {
+    if (this.stopped) return;
+    let frames: Buffer[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (err) {
+      this.fatal('PROTOCOL', (err as Error).message, ExitCode.protocol);
+      return;
+    }
+    for (const f of frames) {
+      if (this.stopped) return;
+      this.frame(f);
+    }
+  }
+
+  end(): void {
+    if (this.stopped) return;
+    try {
+      this.decoder.end();
+    } catch (err) {
+      this.fatal(
+        'PROTOCOL',
+        `input ended inside a frame: ${(err as Error).message}`,
+        ExitCode.protocol,
+      );
+      return;
+    }
+    this.stopped = true;
+    this.exit(0);
+  }
+
+  /** Reports why the daemon stops (stderr and a last frame), then exits. Only the first counts. */
+  fatal(code: string, message: string, exitCode: number): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    log.fatal(`${code}: ${message}`);
+    this.writer.message(fatalFrame(code, message));
+    this.exit(exitCode);
+  }
+
+  private frame(frame: Buffer): void {
+    let m: ReturnType<typeof decodeMessage>;
+    try {
+      m = decodeMessage(frame);
+    } catch (err) {
+      this.fatal(
+        'PROTOCOL',
+        `a frame did not decode: ${(err as Error).message}`,
+        ExitCode.protocol,
+      );
+      return;
+    }
+    if (m.kind === 'putRecord') {
+      if (!this.producer) {
+        this.fatal('PROTOCOL', 'a record arrived before the configuration', ExitCode.protocol);
+        return;
+      }
+      this.producer.put(m.id, m.record);
+    } else if (m.kind === 'putRecordResult') {
+      log.warn('ignored a PutRecordResult sent to the daemon');
+    } else {
+      this.control(m.message);
+    }
+  }
+
+  private control(m: Message): void {
+    const a = m.actualMessage;
+    switch (a.case) {
+      case 'configuration':
+        this.configure(a.value);
+        return;
+      case 'setCredentials': {
+        const c = a.value.credentials!;
+        const creds = {
+          accessKeyId: c.akid,
+          secretAccessKey: c.secretKey,
+          sessionToken: c.token || undefined,
+        };
+        (a.value.forMetrics ? this.metricsCredentials : this.kinesisCredentials).set(creds);
+        return;
+      }
+      case 'flush':
+        this.producer?.flush(a.value.streamName || undefined);
+        return;
+      case 'streamMetadata':
+        if (!a.value.streamName || !a.value.streamId) {
+          log.error('ignored stream metadata without a stream name and id');
+          return;
+        }
+        this.producer?.setStreamId(a.value.streamName, a.value.streamId);
+        return;
+      default:
+        log.warn(`ignored a message of type ${a.case ?? 'none'}`);
+    }
+  }
+
+  private configure(value: Parameters<typeof readConfig>[0]): void {
+    if (this.producer) {
+      log.warn('ignored a second configuration');
+      return;
+    }
+    try {
+      const c = readConfig(value);
+      setLogLevel(c.logLevel);
+      if (!c.region)
+        throw new ConfigError('no region: set the region option (or AWS_REGION for the wrapper)');
+      this.producer = new Producer(c, this.kinesisCredentials, (id, r) => this.result(id, r));
+      log.debug('configured');
+    } catch (err) {
+      this.fatal('CONFIG', (err as Error).message, ExitCode.config);
+    }
+  }
+
+  private result(sourceId: number, r: PutRecordResultFields): void {
+    const id = ++this.resultId;
+    this.writer.frame(putRecordResultSize(id, sourceId, r), (buf, o) => {
+      writePutRecordResult(buf, o, id, sourceId, r);
+    });
+  }
+}

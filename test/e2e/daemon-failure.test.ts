@@ -1,0 +1,211 @@
+// When the daemon dies or the wire breaks, every outstanding promise settles with an error that
+// says why, and later calls fail clearly instead of hanging.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import {
+  DaemonExitedError,
+  type KinesisProducer,
+  ProducerDestroyedError,
+} from '../../packages/kinesis-producer/src/index.js';
+import { configFrame, frame, messageFrame, runDaemon } from '../support/daemon-process.js';
+import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
+import { producerFor } from '../support/producer.js';
+
+const support = (name: string) => fileURLToPath(new URL(`../support/${name}`, import.meta.url));
+
+function pidOf(p: KinesisProducer): number {
+  return (p as unknown as { channel: { pid: number } }).channel.pid;
+}
+
+/** Records that stay buffered in the daemon: nothing is due for a minute. */
+const HOLD = { recordMaxBufferedTime: 60_000, recordTtl: 120_000 };
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startKinesalite();
+  await createStream(emu, 'd', 1);
+});
+afterAll(async () => {
+  await emu?.stop();
+});
+
+function addMany(p: KinesisProducer, n: number) {
+  return Array.from({ length: n }, (_, i) => p.addUserRecord('d', `pk-${i}`, `data-${i}`));
+}
+
+test('kill -9 of the daemon rejects every outstanding promise with how it died', async () => {
+  const p = producerFor(emu.endpoint, HOLD);
+  const pending = addMany(p, 2000);
+  // Let the daemon take the records in before it dies.
+  await new Promise((r) => setTimeout(r, 300));
+  process.kill(pidOf(p), 'SIGKILL');
+  const settled = await Promise.allSettled(pending);
+  expect(settled.every((s) => s.status === 'rejected')).toBe(true);
+  for (const s of settled) {
+    const err = (s as PromiseRejectedResult).reason;
+    expect(err).toBeInstanceOf(DaemonExitedError);
+    expect(err.signal).toBe('SIGKILL');
+    expect(err.message).toMatch(/killed by SIGKILL/);
+  }
+  // Each rejection carries its own record.
+  expect((settled[5] as PromiseRejectedResult).reason.userRecord).toMatchObject({
+    partitionKey: 'pk-5',
+  });
+  expect(p.getOutstandingRecordsCount()).toBe(0);
+  await expect(p.addUserRecord('d', 'later', 'x')).rejects.toBeInstanceOf(DaemonExitedError);
+  expect(() => p.flush()).toThrow(DaemonExitedError);
+  await p.flushSync(); // nothing outstanding: returns
+  await p.destroy();
+});
+
+test('destroy() stops at once and rejects what is outstanding', async () => {
+  const p = producerFor(emu.endpoint, HOLD);
+  const pending = addMany(p, 100);
+  await p.destroy();
+  const settled = await Promise.allSettled(pending);
+  for (const s of settled) {
+    expect(s.status).toBe('rejected');
+    expect((s as PromiseRejectedResult).reason).toBeInstanceOf(ProducerDestroyedError);
+  }
+  await expect(p.addUserRecord('d', 'x', 'y')).rejects.toBeInstanceOf(ProducerDestroyedError);
+});
+
+test('a daemon that cannot start fails the producer with its own message', async () => {
+  const saved = [process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION];
+  delete process.env.AWS_REGION;
+  delete process.env.AWS_DEFAULT_REGION;
+  const q = producerFor(emu.endpoint, { region: undefined });
+  [process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION] = saved;
+  const err = await q.addUserRecord('d', 'pk', 'x').then(
+    () => undefined,
+    (e) => e,
+  );
+  // The record was accepted before the daemon read its configuration, or refused after.
+  const final = err ?? (await q.addUserRecord('d', 'pk', 'x').catch((e) => e));
+  expect(final).toBeInstanceOf(DaemonExitedError);
+  expect(final.exitCode).toBe(1);
+  expect(final.message).toMatch(/no region/);
+  await q.destroy();
+});
+
+describe('a corrupt wire', () => {
+  test('a frame the daemon cannot read ends it with a fatal error that every promise carries', async () => {
+    const p = producerFor(emu.endpoint, {
+      ...HOLD,
+      nativeExecutable: support('corrupting-daemon.cjs'),
+    });
+    const settled = await Promise.allSettled(addMany(p, 500));
+    for (const s of settled) {
+      expect(s.status).toBe('rejected');
+      const err = (s as PromiseRejectedResult).reason;
+      expect(err).toBeInstanceOf(DaemonExitedError);
+      expect(err.exitCode).toBe(3);
+      expect(err.message).toMatch(/PROTOCOL: frame of 4294967295 bytes exceeds the limit/);
+    }
+    await p.destroy();
+  });
+
+  test('a frame from the daemon that does not decode rejects everything with a protocol error', async () => {
+    const p = producerFor(emu.endpoint, { nativeExecutable: support('garbage-daemon.cjs') });
+    const settled = await Promise.allSettled(addMany(p, 50));
+    for (const s of settled) {
+      expect(s.status).toBe('rejected');
+      expect((s as PromiseRejectedResult).reason.message).toMatch(/frame that does not decode/);
+    }
+    await p.destroy();
+  });
+});
+
+describe('the daemon on its own', () => {
+  const config = configFrame({ region: 'us-east-1', kinesisEndpointUrl: 'http://127.0.0.1:9' });
+
+  test.each([
+    ['a header over the size limit', Buffer.from([0x00, 0xb0, 0x00, 0x01]), /exceeds the limit/],
+    ['a zero-length frame', Buffer.from([0, 0, 0, 0]), /frame of 0 bytes/],
+    [
+      'a frame that does not decode',
+      frame(Buffer.from([0x08, 0x01, 0x1a, 0x7f, 0x01])),
+      /did not decode/,
+    ],
+  ])('%s: exits 3 with a fatal error on stderr and a last frame', async (_n, bad, why) => {
+    const d = runDaemon();
+    d.write(config);
+    d.write(bad);
+    const r = await d.exited;
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^fatal PROTOCOL: /m);
+    expect(r.stderr).toMatch(why);
+    const last = r.messages.at(-1);
+    expect(last?.kind === 'other' && last.message.actualMessage.case).toBe('fatalError');
+  });
+
+  test('input that ends inside a frame is a fatal error', async () => {
+    const d = runDaemon();
+    d.write(config);
+    d.write(Buffer.from([0, 0, 0, 50, 1, 2, 3]));
+    d.end();
+    const r = await d.exited;
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/input ended inside a frame/);
+  });
+
+  test('a record before the configuration is a fatal error', async () => {
+    const d = runDaemon();
+    d.write(
+      messageFrame({
+        id: 1n,
+        actualMessage: {
+          case: 'putRecord',
+          value: { streamName: 's', partitionKey: 'k', data: new Uint8Array(1) },
+        },
+      }),
+    );
+    const r = await d.exited;
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/before the configuration/);
+  });
+
+  test('an invalid configuration exits 1 naming the field', async () => {
+    const d = runDaemon();
+    d.write(configFrame({ region: 'us-east-1', collectionMaxCount: 501n }));
+    const r = await d.exited;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/collection_max_count must be between 1 and 500, got 501/);
+  });
+
+  test('closing stdin ends the daemon cleanly', async () => {
+    const d = runDaemon();
+    d.write(config);
+    d.end();
+    const r = await d.exited;
+    expect(r.code).toBe(0);
+  });
+
+  test('a record the wrapper should have refused fails alone, and the daemon keeps going', async () => {
+    const d = runDaemon();
+    d.write(config);
+    d.write(
+      messageFrame({
+        id: 7n,
+        actualMessage: {
+          case: 'putRecord',
+          value: {
+            streamName: 's',
+            partitionKey: 'k',
+            explicitHashKey: 'not-a-number',
+            data: new Uint8Array(1),
+          },
+        },
+      }),
+    );
+    // Frames are handled in order, so the result is written before the daemon sees the end.
+    d.end();
+    const r = await d.exited;
+    expect(r.code).toBe(0);
+    const res = r.messages.find((m) => m.kind === 'putRecordResult');
+    expect(res).toMatchObject({ kind: 'putRecordResult', sourceId: 7, result: { success: false } });
+    expect(res?.kind === 'putRecordResult' && res.result.attempts[0]?.errorCode).toBe(
+      'InvalidRecord',
+    );
+  });
+});
