@@ -40,7 +40,7 @@ export function verifyDelivery(
 
   // latin1 maps each byte to one char, so the key is exact and as long as the payload.
   const byPayload = new Map<string, number>();
-  sent.forEach((s, i) => byPayload.set(s.data.toString('latin1'), i));
+  for (let i = 0; i < sent.length; i++) byPayload.set(sent[i]!.data.toString('latin1'), i);
   if (byPayload.size !== sent.length) throw new Error('verifyDelivery needs unique payloads');
   const shardById = new Map(shards.map((s) => [s.shardId, s]));
   const seen = new Uint8Array(sent.length);
@@ -58,7 +58,10 @@ export function verifyDelivery(
       continue;
     }
     if (f.partitionKey !== s.partitionKey) {
-      report('partition key changed', `record ${i}: sent ${s.partitionKey}, found ${f.partitionKey}`);
+      report(
+        'partition key changed',
+        `record ${i}: sent ${s.partitionKey}, found ${f.partitionKey}`,
+      );
     }
     if (s.shardId !== f.shardId || s.sequenceNumber !== f.sequenceNumber) {
       report(

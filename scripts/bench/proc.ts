@@ -1,0 +1,124 @@
+// What the benchmark reads about other processes: CPU time and peak memory from /proc (Linux),
+// and how it runs its helper processes.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+let ticksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** User plus system CPU time of a process, in microseconds (resolution: one clock tick). */
+export function cpuMicrosOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  // The command name may hold spaces; the fields after it are fixed.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1e6) / clockTicks();
+}
+
+/** Peak resident set size of a process, in KiB. */
+export function peakRssKiBOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+  const m = /VmHWM:\s+(\d+)/.exec(status);
+  return m ? Number(m[1]) : 0;
+}
+
+/** Wall-clock epoch milliseconds with sub-millisecond precision, comparable across processes. */
+export function wallNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** A TypeScript script run on this Node through tsx, talking in lines on stdout. */
+export interface ScriptChild {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Resolves with the first stdout line that starts with `prefix` (the prefix removed). */
+  line(prefix: string, timeoutMs?: number): Promise<string>;
+  send(line: string): void;
+  /** Closes stdin (the scripts exit then) and waits for the exit. */
+  stop(): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export function runScript(
+  script: string,
+  args: string[],
+  opts: { nodeArgs?: string[]; quietStderr?: boolean } = {},
+): ScriptChild {
+  const child = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), '--import', 'tsx', script, ...args],
+    {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', opts.quietStderr ? 'ignore' : 'inherit'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  );
+  live.add(child);
+  const waiters: { prefix: string; resolve(s: string): void }[] = [];
+  const seen: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => {
+    const i = waiters.findIndex((w) => l.startsWith(w.prefix));
+    if (i >= 0) {
+      const [w] = waiters.splice(i, 1);
+      w!.resolve(l.slice(w!.prefix.length));
+    } else seen.push(l);
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => {
+      live.delete(child);
+      resolve(code);
+    });
+  });
+  return {
+    child,
+    pid: child.pid!,
+    exited,
+    line(prefix, timeoutMs = 600_000) {
+      const earlier = seen.findIndex((l) => l.startsWith(prefix));
+      if (earlier >= 0) return Promise.resolve(seen.splice(earlier, 1)[0]!.slice(prefix.length));
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`${script}: no "${prefix}" line within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.push({
+          prefix,
+          resolve: (s) => {
+            clearTimeout(timer);
+            resolve(s);
+          },
+        });
+        void exited.then((code) =>
+          reject(new Error(`${script} exited (code ${code}) before printing "${prefix}"`)),
+        );
+      });
+    },
+    send(line) {
+      child.stdin!.write(`${line}\n`);
+    },
+    async stop() {
+      child.stdin!.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
