@@ -81,6 +81,8 @@ const JSON_TYPE = 'application/x-amz-json-1.1';
 export class FakeKinesis {
   readonly endpoint: string;
   readonly stats: FakeKinesisStats;
+  /** Sees every request that passed the signature check, with its parsed body. */
+  onRequest?: (operation: string, req: IncomingMessage, input: Record<string, unknown>) => void;
   private readonly state: FakeState;
   private readonly faults: QueuedFault[] = [];
   private readonly secrets: Map<string, string> | undefined;
@@ -153,6 +155,13 @@ export class FakeKinesis {
     this.faults.length = 0;
   }
 
+  /** Replaces the keys whose signatures are accepted (only when started with verifySignatures). */
+  setAcceptedCredentials(keys: { accessKeyId: string; secretAccessKey: string }[]): void {
+    if (!this.secrets) throw new Error('FakeKinesis was started without verifySignatures');
+    this.secrets.clear();
+    for (const k of keys) this.secrets.set(k.accessKeyId, k.secretAccessKey);
+  }
+
   /** Accepted records of a stream, in order of acceptance. */
   records(stream: string): StoredRecord[] {
     return [...this.stream(stream).log];
@@ -216,6 +225,7 @@ export class FakeKinesis {
         'Start of structure or map found where not expected.',
       );
     }
+    this.onRequest?.(op, req, input);
     if (op === 'PutRecords') {
       this.putRecords(req, res, input);
       return;

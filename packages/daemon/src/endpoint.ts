@@ -2,8 +2,19 @@
 // region's default (China's regions use their own domain).
 import type { DaemonConfig } from './config.js';
 
+// The DNS suffix of each AWS partition other than the commercial one, by region prefix (the
+// same split as the SDK's partition table; GovCloud shares amazonaws.com).
+const PARTITION_SUFFIXES: readonly [RegExp, string][] = [
+  [/^cn-/, 'amazonaws.com.cn'],
+  [/^us-iso-/, 'c2s.ic.gov'],
+  [/^us-isob-/, 'sc2s.sgov.gov'],
+  [/^us-isof-/, 'csp.hci.ic.gov'],
+  [/^eu-isoe-/, 'cloud.adc-e.uk'],
+  [/^eusc-/, 'amazonaws.eu'],
+];
+
 export function regionalHost(service: string, region: string): string {
-  const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  const domain = PARTITION_SUFFIXES.find(([re]) => re.test(region))?.[1] ?? 'amazonaws.com';
   return `${service}.${region}.${domain}`;
 }
 

@@ -4,19 +4,21 @@ import {
   ListShardsCommand,
   type ListShardsCommandInput,
 } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
 import { kinesisOrigin } from './endpoint.js';
 import type { ListShards } from './shard-map.js';
+import { createDispatcher } from './transport.js';
+import { UndiciHttpHandler } from './undici-handler.js';
 
 export function createControlClient(c: DaemonConfig, creds: CredentialsHolder, userAgent: string) {
+  const origin = kinesisOrigin(c);
   return new KinesisClient({
     region: c.region,
-    endpoint: kinesisOrigin(c).href,
-    // The SDK's HTTP/2 default is refused by emulators and gains nothing here.
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: c.connectTimeout,
+    endpoint: origin.href,
+    // HTTP/1.1 through undici, with the same TLS and proxy settings as PutRecords (the SDK's
+    // HTTP/2 default is refused by emulators and gains nothing here).
+    requestHandler: new UndiciHttpHandler(createDispatcher(c, origin), {
       requestTimeout: c.requestTimeout,
     }),
     // Expiring at once makes the SDK ask again on every call, so rotations apply immediately.

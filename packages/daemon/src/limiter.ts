@@ -29,7 +29,8 @@ export class Limiter {
   constructor(
     private readonly o: LimiterOptions,
     private readonly pass: (kr: KinesisRecord) => void,
-    private readonly expired: (kr: KinesisRecord) => void,
+    /** held: the buckets kept it waiting (else it came in already expired). */
+    private readonly expired: (kr: KinesisRecord, held: boolean) => void,
   ) {}
 
   get waiting(): number {
@@ -40,6 +41,10 @@ export class Limiter {
     const shard = kr.predictedShard;
     if (shard < 0) {
       this.pass(kr);
+      return;
+    }
+    if (now() > kr.expiration) {
+      this.expired(kr, false);
       return;
     }
     const q = this.queueFor(shard);
@@ -76,7 +81,7 @@ export class Limiter {
       const kr = w[i]!;
       if (at > kr.expiration) {
         this.queued--;
-        this.expired(kr);
+        this.expired(kr, true);
       } else if (!blocked && q.bucket.tryTake([1, kr.accurateSize()], at)) {
         this.queued--;
         this.pass(kr);

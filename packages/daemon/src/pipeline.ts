@@ -3,8 +3,10 @@ import { Aggregator } from './aggregator.js';
 import { now } from './clock.js';
 import { Collector } from './collector.js';
 import type { DaemonConfig } from './config.js';
+import { CredentialsGate } from './credentials-gate.js';
 import type { KinesisRecord } from './kinesis-record.js';
 import { Limiter } from './limiter.js';
+import type { StreamMetrics } from './metrics/stream-metrics.js';
 import type { PutRecordsBatch } from './put-records-batch.js';
 import type { PutRecordsClient } from './put-records-client.js';
 import { Retrier } from './retrier.js';
@@ -17,6 +19,7 @@ export class Pipeline {
   private readonly limiter: Limiter;
   private readonly collector: Collector;
   private readonly retrier: Retrier;
+  private readonly gate: CredentialsGate;
   private outstandingCount = 0;
   streamId: string | undefined;
 
@@ -26,6 +29,7 @@ export class Pipeline {
     listShards: ListShards,
     private readonly client: PutRecordsClient,
     private readonly done: (ur: UserRecord) => void,
+    private readonly metrics?: StreamMetrics,
   ) {
     this.shards = new ShardMap(stream, listShards, () => this.streamId);
     this.retrier = new Retrier(
@@ -38,6 +42,12 @@ export class Pipeline {
       (ur) => this.aggregator.put(ur),
       (ur) => this.finish(ur),
     );
+    this.gate = new CredentialsGate(
+      client.credentials,
+      (batch) => this.send(batch),
+      (ur) => this.aggregator.put(ur),
+      (ur) => this.finish(ur),
+    );
     this.collector = new Collector(
       {
         maxCount: c.collectionMaxCount,
@@ -46,13 +56,13 @@ export class Pipeline {
           ? Math.min(50, Math.trunc(c.recordMaxBufferedTime * 0.2))
           : 0,
       },
-      (batch) => this.send(batch),
+      (batch) => this.gate.submit(batch),
       now,
     );
     this.limiter = new Limiter(
       { rateLimit: c.rateLimit },
       (kr) => this.collector.put(kr),
-      (kr) => this.retrier.expiredInLimiter(kr),
+      (kr, held) => this.retrier.expiredInLimiter(kr, held),
     );
     this.aggregator = new Aggregator(
       {
@@ -71,6 +81,7 @@ export class Pipeline {
 
   put(ur: UserRecord): void {
     this.outstandingCount++;
+    this.metrics?.received(ur);
     this.aggregator.put(ur);
   }
 
@@ -87,12 +98,15 @@ export class Pipeline {
     this.limiter.close();
     this.collector.close();
     this.retrier.close();
+    this.gate.close();
   }
 
   private send(batch: PutRecordsBatch): void {
     const start = now();
     void this.client.putRecords(this.stream, this.streamId, batch.items).then((outcome) => {
-      this.retrier.onOutcome(batch, outcome, start, now());
+      const end = now();
+      this.metrics?.requestDone(batch, outcome, start, end);
+      this.retrier.onOutcome(batch, outcome, start, end);
     });
   }
 
@@ -100,6 +114,7 @@ export class Pipeline {
     if (ur.finished) return;
     ur.finished = true;
     this.outstandingCount--;
+    this.metrics?.finished(ur);
     this.done(ur);
   }
 }

@@ -6,6 +6,7 @@ import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
 import { createControlClient, listShardsWith } from './kinesis-control.js';
 import { log } from './log.js';
+import type { Metrics } from './metrics/metrics.js';
 import { Pipeline } from './pipeline.js';
 import { PutRecordsClient } from './put-records-client.js';
 import type { ListShards } from './shard-map.js';
@@ -27,6 +28,7 @@ export class Producer {
     private readonly c: DaemonConfig,
     creds: CredentialsHolder,
     private readonly sink: ResultSink,
+    private readonly metrics?: Metrics,
   ) {
     const ua = userAgent();
     this.client = new PutRecordsClient(c, creds, ua);
@@ -91,6 +93,7 @@ export class Producer {
   async close(): Promise<void> {
     for (const p of this.pipelines.values()) p.close();
     this.control.destroy();
+    this.metrics?.close();
     await this.client.close();
   }
 
@@ -111,7 +114,9 @@ export class Producer {
   private pipeline(stream: string): Pipeline {
     let p = this.pipelines.get(stream);
     if (!p) {
-      p = new Pipeline(stream, this.c, this.listShards, this.client, (ur) => this.report(ur));
+      const m = this.metrics?.stream(stream);
+      p = new Pipeline(stream, this.c, this.listShards, this.client, (ur) => this.report(ur), m);
+      if (m) m.pending = () => p!.outstanding;
       const id = this.streamIds.get(stream);
       if (id) p.streamId = id;
       this.pipelines.set(stream, p);

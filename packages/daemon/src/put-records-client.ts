@@ -1,11 +1,11 @@
 // The data path to Kinesis: PutRecords bodies written straight into one Buffer, signed, and sent
 // on a keep-alive connection pool. The SDK stays on the control plane, where its cost is moot.
-import { readFileSync } from 'node:fs';
-import { Agent, type Dispatcher, Pool, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
 import { kinesisOrigin } from './endpoint.js';
 import { createSigner, type Signer } from './signer.js';
+import { createDispatcher } from './transport.js';
 
 export interface PutRecordsEntry {
   data(): Buffer;
@@ -31,11 +31,12 @@ export class PutRecordsClient {
 
   constructor(
     private readonly c: DaemonConfig,
-    creds: CredentialsHolder,
+    /** Read by the pipelines, which hold requests while there are none. */
+    readonly credentials: CredentialsHolder,
     private readonly userAgent: string,
   ) {
     this.url = kinesisOrigin(c);
-    this.signer = createSigner('kinesis', c.region, creds);
+    this.signer = createSigner('kinesis', c.region, credentials);
     this.dispatcher = createDispatcher(c, this.url);
   }
 
@@ -84,31 +85,6 @@ export class PutRecordsClient {
   close(): Promise<void> {
     return this.dispatcher.close();
   }
-}
-
-function createDispatcher(c: DaemonConfig, url: URL): Dispatcher {
-  const tls = {
-    rejectUnauthorized: c.verifyCertificate,
-    ca: c.caCertPath ? readFileSync(c.caCertPath) : undefined,
-  };
-  const common = {
-    connections: c.maxConnections,
-    connect: { timeout: c.connectTimeout, ...tls },
-    keepAliveTimeout: 60_000,
-  };
-  if (c.proxyHost) {
-    const auth = c.proxyUserName
-      ? `Basic ${Buffer.from(`${c.proxyUserName}:${c.proxyPassword}`).toString('base64')}`
-      : undefined;
-    return new ProxyAgent({
-      uri: `http://${c.proxyHost}:${c.proxyPort}`,
-      token: auth,
-      requestTls: tls,
-      connections: c.maxConnections,
-    });
-  }
-  if (url.protocol === 'https:' || url.protocol === 'http:') return new Pool(url.origin, common);
-  return new Agent(common);
 }
 
 // JSON-safe without escaping: printable ASCII other than quote and backslash.

@@ -18,6 +18,7 @@ export interface RetrierOptions {
 
 /** Error codes the daemon itself gives to attempts. */
 export const Codes = {
+  expiredBeforeSend: 'ExpiredBeforeSend',
   expiredAfterRetries: 'ExpiredAfterRetries',
   expiredInLimiter: 'ExpiredWaitingForRateLimit',
   wrongShard: 'WrongShard',
@@ -62,22 +63,25 @@ export class Retrier {
     for (let i = 0; i < results.length; i++) this.entry(batch.items[i]!, results[i]!, start, end);
   }
 
-  /** A Kinesis record whose expiration passed while the rate limiter held it. */
-  expiredInLimiter(kr: KinesisRecord): void {
+  /** A Kinesis record whose expiration passed before the rate limiter let it through. */
+  expiredInLimiter(kr: KinesisRecord, held: boolean): void {
     const t = now();
     for (const ur of kr.items) {
-      if (ur.expired(t)) {
+      if (!ur.expired(t)) {
+        // A neighbour in the same Kinesis record expired; this one still has time.
+        this.reput(ur);
+      } else if (held) {
+        const failed = failedAttempts(ur);
         ur.attempts.push({
           start: t,
           end: t,
           success: false,
           errorCode: Codes.expiredInLimiter,
-          errorMessage: 'Record reached its TTL while waiting for the shard rate limit',
+          errorMessage: `Record reached its TTL while waiting for the shard rate limit, after ${failed} failed attempt(s)`,
         });
         this.finish(ur);
       } else {
-        // A neighbour in the same Kinesis record expired; this one still has time.
-        this.reput(ur);
+        this.expire(ur, t);
       }
     }
   }
@@ -171,16 +175,32 @@ export class Retrier {
   }
 
   private expire(ur: UserRecord, t: number): void {
-    const failed = ur.attempts.filter((a) => !a.success).length;
-    ur.attempts.push({
-      start: t,
-      end: t,
-      success: false,
-      errorCode: Codes.expiredAfterRetries,
-      errorMessage: `Record reached its TTL after ${failed} failed attempt(s)`,
-    });
+    const failed = failedAttempts(ur);
+    ur.attempts.push(
+      failed > 0
+        ? {
+            start: t,
+            end: t,
+            success: false,
+            errorCode: Codes.expiredAfterRetries,
+            errorMessage: `Record reached its TTL after ${failed} failed attempt(s)`,
+          }
+        : {
+            start: t,
+            end: t,
+            success: false,
+            errorCode: Codes.expiredBeforeSend,
+            errorMessage: 'Record reached its TTL before it could be sent',
+          },
+    );
     this.finish(ur);
   }
+}
+
+function failedAttempts(ur: UserRecord): number {
+  let n = 0;
+  for (const a of ur.attempts) if (!a.success) n++;
+  return n;
 }
 
 function countTrailingFailures(ur: UserRecord): number {

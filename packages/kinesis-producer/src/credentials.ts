@@ -1,5 +1,7 @@
-// Resolves the user's credentials and pushes them to the daemon: at start, every
-// credentialsRefreshDelay, and shortly before they expire.
+// Resolves the user's credentials and pushes them to the daemon as SetCredentials frames: at
+// start (a static identity before any record), every credentialsRefreshDelay, and a minute
+// before an identity expires. The daemon never looks for credentials itself, and nothing secret
+// ever reaches a log line.
 import { create } from '@bufbuild/protobuf';
 import { type Message, MessageSchema } from '@kinesis-producer/protocol';
 import type { Logger } from './options.js';
@@ -16,7 +18,14 @@ export type CredentialsOption = CredentialIdentity | CredentialsProvider;
 
 /** Push this long before an identity's expiration, so requests never sign with a dead key. */
 const EXPIRY_MARGIN_MS = 60_000;
-const RETRY_MS = 1_000;
+/** A failing provider is asked again this soon; records wait in the daemon meanwhile. */
+export const RETRY_MS = 1_000;
+/** While a provider keeps failing, say so at most this often. */
+const REPEAT_WARNING_MS = 60_000;
+
+export function isIdentity(c: unknown): c is CredentialIdentity {
+  return typeof c === 'object' && c !== null && 'accessKeyId' in c;
+}
 
 export function toProvider(
   c: CredentialsOption | undefined,
@@ -31,24 +40,53 @@ async function defaultChain(): Promise<CredentialsProvider> {
   return defaultProvider();
 }
 
+interface Source {
+  option: CredentialsOption | undefined;
+  provider: Promise<CredentialsProvider> | CredentialsProvider;
+  /** The signers it feeds: Kinesis (false), CloudWatch (true), or both. */
+  targets: boolean[];
+  /** When the current run of failures started to be reported; undefined while it works. */
+  failingSince?: number;
+  lastWarning?: number;
+}
+
 export class CredentialsPusher {
+  private readonly sources: Source[];
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
+  /**
+   * `credentials` feeds Kinesis, and CloudWatch too unless `metricsCredentials` is given (as the
+   * KPL falls back); undefined means the SDK's default provider chain.
+   */
   constructor(
-    private readonly sources: {
-      provider: Promise<CredentialsProvider> | CredentialsProvider;
-      forMetrics: boolean;
-    }[],
+    credentials: CredentialsOption | undefined,
+    metricsCredentials: CredentialsOption | undefined,
     private readonly refreshMs: number,
     private readonly send: (m: Message) => void,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const source = (option: CredentialsOption | undefined, targets: boolean[]): Source => ({
+      option,
+      provider: toProvider(option),
+      targets,
+    });
+    this.sources = metricsCredentials
+      ? [source(credentials, [false]), source(metricsCredentials, [true])]
+      : [source(credentials, [false, true])];
+  }
 
-  /** Static identities go out at once, ahead of any record, so nothing waits on a timer. */
-  start(statics: { identity: CredentialIdentity; forMetrics: boolean }[] = []): void {
-    for (const s of statics) this.push(s.identity, s.forMetrics);
+  /** Static identities go out at once, ahead of any record; providers are asked right after. */
+  start(): void {
+    for (const s of this.sources) {
+      if (isIdentity(s.option)) for (const t of s.targets) this.push(s.option, t);
+    }
     void this.tick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
   }
 
   private push(id: CredentialIdentity, forMetrics: boolean): void {
@@ -62,17 +100,12 @@ export class CredentialsPusher {
             credentials: {
               akid: id.accessKeyId,
               secretKey: id.secretAccessKey,
-              token: id.sessionToken,
+              token: id.sessionToken || undefined,
             },
           },
         },
       }),
     );
-  }
-
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
   }
 
   private async tick(): Promise<void> {
@@ -81,18 +114,22 @@ export class CredentialsPusher {
       try {
         const id = await (await s.provider)();
         if (this.stopped) return;
-        if (!id?.accessKeyId || !id.secretAccessKey)
-          throw new Error('the provider returned no access key');
-        this.push(id, s.forMetrics);
+        if (!id?.accessKeyId || !id.secretAccessKey) {
+          throw new Error('the provider returned no accessKeyId or secretAccessKey');
+        }
+        for (const t of s.targets) this.push(id, t);
+        if (s.failingSince !== undefined) {
+          this.logger.info?.(`kinesis-producer: ${what(s)} resolved again`);
+          s.failingSince = undefined;
+          s.lastWarning = undefined;
+        }
         if (id.expiration) {
           const left = id.expiration.getTime() - Date.now() - EXPIRY_MARGIN_MS;
           next = Math.max(RETRY_MS, Math.min(next, left));
         }
       } catch (err) {
-        // Records wait in the daemon while it has no valid credentials; keep trying.
-        this.logger.warn?.(
-          `kinesis-producer: could not resolve ${s.forMetrics ? 'metrics ' : ''}credentials: ${(err as Error).message}`,
-        );
+        if (this.stopped) return;
+        this.failed(s, err);
         next = Math.min(next, RETRY_MS);
       }
     }
@@ -100,4 +137,20 @@ export class CredentialsPusher {
     this.timer = setTimeout(() => void this.tick(), next);
     this.timer.unref();
   }
+
+  private failed(s: Source, err: unknown): void {
+    const t = performance.now();
+    s.failingSince ??= t;
+    if (s.lastWarning !== undefined && t - s.lastWarning < REPEAT_WARNING_MS) return;
+    s.lastWarning = t;
+    const since = t - s.failingSince;
+    const name = (err as Error)?.name && (err as Error).name !== 'Error' ? `${(err as Error).name}: ` : '';
+    this.logger.warn?.(
+      `kinesis-producer: could not resolve ${what(s)}${since > 0 ? ` (failing for ${Math.round(since / 1000)} s)` : ''}: ${name}${(err as Error)?.message ?? String(err)}; retrying every ${RETRY_MS} ms, records wait until then or until their TTL`,
+    );
+  }
+}
+
+function what(s: Source): string {
+  return s.targets.length === 1 && s.targets[0] ? 'the metrics credentials' : 'the credentials';
 }

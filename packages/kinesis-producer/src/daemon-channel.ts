@@ -41,9 +41,13 @@ export class DaemonChannel {
   private fatal: { code: string; message: string } | undefined;
   private protocolError: ProtocolError | undefined;
   private ended = false;
+  /** Frames waiting for the configuration, while the region is being looked up. */
+  private held: Uint8Array[] | undefined;
+  private heldBytes = 0;
+  private endWhenReleased = false;
 
   constructor(
-    configuration: Configuration,
+    configuration: Configuration | Promise<Configuration>,
     private readonly handlers: ChannelHandlers,
     private readonly logger: Logger,
     executable?: string,
@@ -64,13 +68,14 @@ export class DaemonChannel {
       this.stderrTail.push(err.message);
     });
     this.child.on('close', (code, signal) => this.onClose(code, signal));
-    // The configuration is the first frame, before anything a caller can send.
-    this.send(
-      create(MessageSchema, {
-        id: 0n,
-        actualMessage: { case: 'configuration', value: configuration },
-      }),
-    );
+    // The configuration is the first frame, before anything a caller can send. When it is not
+    // complete yet (the region is still being looked up), later frames wait here, in order.
+    if (configuration instanceof Promise) {
+      this.held = [];
+      void configuration.then((c) => this.release(c));
+    } else {
+      this.sendConfiguration(configuration);
+    }
   }
 
   get pid(): number | undefined {
@@ -83,21 +88,33 @@ export class DaemonChannel {
 
   /** Bytes handed to the channel that the daemon has not read yet (ours and the pipe's). */
   get pendingBytes(): number {
-    return this.writer.pendingBytes;
+    return this.writer.pendingBytes + this.heldBytes;
   }
 
   putRecord(id: number, r: PutRecordFields): void {
+    if (this.held) {
+      // Encoded now: the caller may reuse the data's buffer once the call returns.
+      const frame = Buffer.allocUnsafe(putRecordSize(id, r));
+      writePutRecord(frame, 0, id, r);
+      this.hold(frame);
+      return;
+    }
     this.writer.frame(putRecordSize(id, r), (buf, o) => {
       writePutRecord(buf, o, id, r);
     });
   }
 
   send(m: Message): void {
-    this.writer.message(encodeMessage(m));
+    if (this.held) this.hold(encodeMessage(m));
+    else this.writer.message(encodeMessage(m));
   }
 
   /** Closing stdin tells the daemon to exit. */
   end(): void {
+    if (this.held) {
+      this.endWhenReleased = true;
+      return;
+    }
     this.writer.flush();
     this.child.stdin.end();
   }
@@ -119,6 +136,32 @@ export class DaemonChannel {
       this.child.unref();
       for (const s of streams) s.unref?.();
     }
+  }
+
+  private sendConfiguration(configuration: Configuration): void {
+    this.writer.message(
+      encodeMessage(
+        create(MessageSchema, {
+          id: 0n,
+          actualMessage: { case: 'configuration', value: configuration },
+        }),
+      ),
+    );
+  }
+
+  private hold(frame: Uint8Array): void {
+    this.held!.push(frame);
+    this.heldBytes += frame.length;
+  }
+
+  private release(configuration: Configuration): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    this.heldBytes = 0;
+    if (this.ended) return;
+    this.sendConfiguration(configuration);
+    for (const frame of held) this.writer.message(frame);
+    if (this.endWhenReleased) this.end();
   }
 
   private onStdout(chunk: Buffer): void {

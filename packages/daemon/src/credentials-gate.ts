@@ -1,0 +1,106 @@
+// PutRecords requests that cannot be signed yet because no credentials have arrived. They wait
+// for the first credentials rather than fail, but never past their records' TTL: one timer, armed
+// for the earliest expiration held, fails what expired and sends the rest round again.
+import { now } from './clock.js';
+import type { CredentialsHolder } from './credentials.js';
+import { log } from './log.js';
+import type { PutRecordsBatch } from './put-records-batch.js';
+import type { UserRecord } from './user-record.js';
+
+export const EXPIRED_WAITING_FOR_CREDENTIALS = 'ExpiredWaitingForCredentials';
+
+const MAX_TIMER = 2 ** 31 - 1;
+
+export class CredentialsGate {
+  private held: PutRecordsBatch[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private armedFor = Number.POSITIVE_INFINITY;
+  private listening = false;
+  private closed = false;
+
+  constructor(
+    private readonly creds: CredentialsHolder,
+    private readonly send: (batch: PutRecordsBatch) => void,
+    private readonly reput: (ur: UserRecord) => void,
+    private readonly finish: (ur: UserRecord) => void,
+  ) {}
+
+  /** Requests held for credentials. */
+  get waiting(): number {
+    return this.held.length;
+  }
+
+  /** Sends the batch now when credentials are there; otherwise holds it until they come. */
+  submit(batch: PutRecordsBatch): void {
+    if (this.creds.current) {
+      this.send(batch);
+      return;
+    }
+    this.held.push(batch);
+    if (!this.listening) {
+      this.listening = true;
+      log.warn('no credentials yet: PutRecords requests wait for them, up to their records TTL');
+      void this.creds.get().then(this.release);
+    }
+    this.arm();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.held = [];
+  }
+
+  private readonly release = (): void => {
+    this.listening = false;
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+    const held = this.held;
+    this.held = [];
+    for (const b of held) this.send(b);
+  };
+
+  private arm(): void {
+    let first = Number.POSITIVE_INFINITY;
+    for (const b of this.held) if (b.expiration < first) first = b.expiration;
+    if (first === Number.POSITIVE_INFINITY || (this.timer && first >= this.armedFor)) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedFor = first;
+    // One millisecond past the expiration, when expired() turns true.
+    const wait = Math.min(MAX_TIMER, Math.max(0, Math.ceil(first - now()) + 1));
+    this.timer = setTimeout(this.fire, wait);
+  }
+
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+    const t = now();
+    const due = this.held.filter((b) => b.expiration < t);
+    this.held = this.held.filter((b) => b.expiration >= t);
+    for (const batch of due) {
+      for (const kr of batch.items) {
+        for (const ur of kr.items) {
+          if (ur.expired(t)) this.expire(ur, t);
+          // A neighbour expired; this one still has time and goes round again.
+          else this.reput(ur);
+        }
+      }
+    }
+    this.arm();
+  };
+
+  private expire(ur: UserRecord, t: number): void {
+    ur.attempts.push({
+      start: t,
+      end: t,
+      success: false,
+      errorCode: EXPIRED_WAITING_FOR_CREDENTIALS,
+      errorMessage:
+        'Record reached its TTL while waiting for credentials: none were ever pushed to the daemon (check the credentials option and the warnings it logged)',
+    });
+    this.finish(ur);
+  }
+}

@@ -1,0 +1,11 @@
+import { KinesisProducer } from '/work/main/packages/kinesis-producer/src/index.ts';
+const port = process.argv[2];
+const p = new KinesisProducer({ region: 'us-east-1', kinesisEndpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, logger: { warn: console.error, error: console.error, info: console.error }, logLevel: 'info' });
+console.log('created');
+const r = p.addUserRecord('s', 'pk', Buffer.from('hello'));
+console.log('added', p.getOutstandingRecordsCount());
+r.then((x) => console.log('result', x), (e) => console.log('err', e));
+setTimeout(() => console.log('tick'), 2000);
+await r;
+await p.close();
+console.log('closed');
