@@ -121,7 +121,21 @@ export class ProducerClient implements BenchClient {
   }
 
   close(): Promise<void> {
-    return this.producer.close();
+    return closeProducer(this.producer);
+  }
+}
+
+/**
+ * close() waits for the daemon to exit, but the wrapper unrefs the daemon's handles while nothing
+ * is outstanding, so with nothing else pending the event loop would end first (exit code 13
+ * under top-level await). A timer keeps it alive meanwhile.
+ */
+export async function closeProducer(producer: KinesisProducer): Promise<void> {
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    await producer.close();
+  } finally {
+    clearInterval(keepAlive);
   }
 }
 
@@ -141,6 +155,8 @@ const BATCH_MAX_BYTES = 5 * 1024 * 1024;
 const CONCURRENCY = 24;
 const BUFFER_MS = 100;
 const THROTTLED = 'ProvisionedThroughputExceededException';
+/** Throttled entries wait this long before they go out again, as careful user code does. */
+const RETRY_DELAY_MS = 100;
 
 interface Entry {
   request: PutRecordsRequestEntry;
@@ -164,6 +180,7 @@ abstract class SdkBaseline implements BenchClient {
   private inflight = 0;
   private added = 0;
   private waiters: (() => void)[] = [];
+  private toRetry: Entry[] = [];
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -262,7 +279,7 @@ abstract class SdkBaseline implements BenchClient {
           if (code === undefined) this.settle(entries[i]!, true);
           else {
             if (code === THROTTLED) this.throttledEntries++;
-            if (this.retry) this.enqueue(entries[i]!);
+            if (this.retry) this.retryLater(entries[i]!);
             else this.settle(entries[i]!, false);
           }
         }
@@ -273,6 +290,17 @@ abstract class SdkBaseline implements BenchClient {
         this.done();
       },
     );
+  }
+
+  private retryLater(e: Entry): void {
+    this.toRetry.push(e);
+    if (this.toRetry.length === 1) {
+      setTimeout(() => {
+        const again = this.toRetry;
+        this.toRetry = [];
+        for (const x of again) this.enqueue(x);
+      }, RETRY_DELAY_MS);
+    }
   }
 
   private settle(e: Entry, ok: boolean): void {

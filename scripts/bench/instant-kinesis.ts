@@ -27,6 +27,7 @@ const MAX_HASH_KEY = (1n << 128n) - 1n;
 const PARTITION_KEY = Buffer.from('"PartitionKey"');
 const EXPLICIT_HASH_KEY = Buffer.from('"ExplicitHashKey":"');
 const QUOTE = 0x22;
+const STREAM_NAME = Buffer.from('"StreamName":');
 // Real sequence numbers have 56 digits; the producer carries them back to the user, so their
 // length is part of the cost being measured.
 const SEQUENCE = '49'.padEnd(56, '0');
@@ -81,7 +82,11 @@ const TAIL = Buffer.from(']}');
 /** The PutRecords answer: one successful entry per record, on the shard of its hash key. */
 function putRecordsAnswer(body: Buffer, layout: ShardLayout, stats: InstantKinesisStats): Buffer {
   let n = 0;
-  for (let at = body.indexOf(PARTITION_KEY); at >= 0; at = body.indexOf(PARTITION_KEY, at + PARTITION_KEY.length)) {
+  for (
+    let at = body.indexOf(PARTITION_KEY);
+    at >= 0;
+    at = body.indexOf(PARTITION_KEY, at + PARTITION_KEY.length)
+  ) {
     n++;
   }
   const shards = new Uint16Array(n);
@@ -91,7 +96,7 @@ function putRecordsAnswer(body: Buffer, layout: ShardLayout, stats: InstantKines
   for (let at = body.indexOf(EXPLICIT_HASH_KEY); at >= 0 && k < n; k++) {
     const from = at + EXPLICIT_HASH_KEY.length;
     const to = body.indexOf(QUOTE, from);
-    shards[k] = layout.shardOf(body.latin1Slice(from, to));
+    shards[k] = layout.shardOf(body.toString('latin1', from, to));
     at = body.indexOf(EXPLICIT_HASH_KEY, to);
   }
   if (k !== n) shards.fill(0);
@@ -114,7 +119,17 @@ const HEADERS_JSON = { 'content-type': 'application/x-amz-json-1.1' };
 export async function startInstantKinesis(
   opts: { shards?: number; port?: number } = {},
 ): Promise<InstantKinesis> {
-  const layout = new ShardLayout(opts.shards ?? 4);
+  const defaultShards = opts.shards ?? 4;
+  const layouts = new Map<number, ShardLayout>();
+  // A stream named with a number ("s64") has that many shards; any other has the default.
+  const layoutOf = (body: Buffer): ShardLayout => {
+    const at = body.indexOf(STREAM_NAME);
+    const m = at < 0 ? null : /^"[^"\d]*(\d+)"/.exec(body.toString('latin1', at + 13, at + 80));
+    const n = m ? Number(m[1]) : defaultShards;
+    let layout = layouts.get(n);
+    if (!layout) layouts.set(n, (layout = new ShardLayout(n)));
+    return layout;
+  };
   const stats: InstantKinesisStats = { putRecordsCalls: 0, entries: 0, bodyBytes: 0, first: {} };
   const reply = (res: ServerResponse, status: number, body: Buffer) => {
     res.writeHead(status, { ...HEADERS_JSON, 'content-length': body.length });
@@ -124,8 +139,8 @@ export async function startInstantKinesis(
     const target = String(req.headers['x-amz-target'] ?? '');
     const op = target.slice(target.indexOf('.') + 1);
     if (stats.first[op] === undefined) stats.first[op] = performance.timeOrigin + performance.now();
-    if (op === 'PutRecords') reply(res, 200, putRecordsAnswer(body, layout, stats));
-    else if (op === 'ListShards') reply(res, 200, layout.listShardsBody);
+    if (op === 'PutRecords') reply(res, 200, putRecordsAnswer(body, layoutOf(body), stats));
+    else if (op === 'ListShards') reply(res, 200, layoutOf(body).listShardsBody);
     else {
       const error = { __type: 'UnknownOperationException', message: `Unknown operation ${op}` };
       reply(res, 400, Buffer.from(JSON.stringify(error)));

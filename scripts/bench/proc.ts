@@ -1,6 +1,6 @@
 // What the benchmark reads about other processes: CPU time and peak memory from /proc (Linux),
 // and how it runs its helper processes.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
@@ -31,6 +31,19 @@ export function peakRssKiBOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'latin1');
   const m = /VmHWM:\s+(\d+)/.exec(status);
   return m ? Number(m[1]) : 0;
+}
+
+/**
+ * Time a process's main thread spent runnable but waiting for a CPU, in ms: when it is a large
+ * share of the run, the machine was busy with something else and the numbers are low.
+ */
+export function runQueueWaitMsOf(pid: number | 'self'): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/schedstat`, 'latin1').trim().split(' ');
+    return Number(fields[1]) / 1e6;
+  } catch {
+    return 0;
+  }
 }
 
 /** Wall-clock epoch milliseconds with sub-millisecond precision, comparable across processes. */

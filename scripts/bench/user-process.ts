@@ -6,7 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { KinesisProducerOptions } from '../../packages/kinesis-producer/src/index.js';
 import { type BenchClient, type ClientKind, createClient } from './clients.js';
-import { cpuMicrosOf, peakRssKiBOf } from './proc.js';
+import { cpuMicrosOf, peakRssKiBOf, runQueueWaitMsOf } from './proc.js';
 import { Workload } from './workload.js';
 
 export interface UserSpec {
@@ -42,6 +42,9 @@ export interface UserResult {
   endpointCpuMicros?: number;
   userPeakRssKiB: number;
   helperPeakRssKiB?: number;
+  /** Run-queue wait of the main threads during the measured phase, ms (CPU contention). */
+  userRunWaitMs: number;
+  helperRunWaitMs?: number;
   sentEntries: number;
   throttledEntries: number;
   eventLoop?: { p50: number; p99: number; max: number };
@@ -129,11 +132,16 @@ const eld = monitorEventLoopDelay({ resolution: 1 });
 const cpu0 = process.cpuUsage();
 const helperCpu0 = helper ? cpuMicrosOf(helper) : 0;
 const endpointCpu0 = spec.endpointPid ? cpuMicrosOf(spec.endpointPid) : 0;
+const wait0 = runQueueWaitMsOf('self');
+const helperWait0 = helper ? runQueueWaitMsOf(helper) : 0;
+// The orchestrator reads endpoint counters at these marks.
+process.stdout.write('MARK start\n');
 const t0 = performance.now();
 eld.enable();
 const offered = await offer(spec.seconds);
 eld.disable();
 const t1 = performance.now();
+process.stdout.write('MARK end\n');
 const okWhileOffering = client.ok - skipped.ok;
 await client.drain();
 const t2 = performance.now();
@@ -151,6 +159,8 @@ const result: UserResult = {
   helperCpuMicros: helper ? cpuMicrosOf(helper) - helperCpu0 : undefined,
   endpointCpuMicros: spec.endpointPid ? cpuMicrosOf(spec.endpointPid) - endpointCpu0 : undefined,
   userPeakRssKiB: process.resourceUsage().maxRSS,
+  userRunWaitMs: runQueueWaitMsOf('self') - wait0,
+  helperRunWaitMs: helper ? runQueueWaitMsOf(helper) - helperWait0 : undefined,
   helperPeakRssKiB: helper ? peakRssKiBOf(helper) : undefined,
   sentEntries: client.sentEntries - entries.sent,
   throttledEntries: client.throttledEntries - entries.throttled,

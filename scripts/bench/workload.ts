@@ -13,9 +13,7 @@ export class Workload {
   private p = 0;
 
   constructor(readonly recordSize: number) {
-    this.keys = Array.from({ length: KEY_POOL }, () =>
-      randomBytes(KEY_LENGTH / 2).toString('hex'),
-    );
+    this.keys = Array.from({ length: KEY_POOL }, () => randomBytes(KEY_LENGTH / 2).toString('hex'));
     // Distinct payload buffers, as a user's records would be.
     this.payloads = Array.from({ length: 256 }, () => randomBytes(recordSize));
   }

@@ -71,17 +71,29 @@ test('destroy() stops at once and rejects what is outstanding', async () => {
 });
 
 test('a daemon that cannot start fails the producer with its own message', async () => {
-  const saved = [process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION];
-  delete process.env.AWS_REGION;
-  delete process.env.AWS_DEFAULT_REGION;
+  // No region anywhere: not in the environment, not in a config file, no instance metadata.
+  // The SDK's region chain reads them asynchronously, so they stay unset until the daemon answered.
+  const keys = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE'];
+  const saved = keys.map((k) => [k, process.env[k]] as const);
+  for (const k of keys) delete process.env[k];
+  process.env.AWS_CONFIG_FILE = '/nonexistent/kinesis-producer-test/config';
+  const savedImds = process.env.AWS_EC2_METADATA_DISABLED;
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
   const q = producerFor(emu.endpoint, { region: undefined });
-  [process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION] = saved;
-  const err = await q.addUserRecord('d', 'pk', 'x').then(
-    () => undefined,
-    (e) => e,
-  );
-  // The record was accepted before the daemon read its configuration, or refused after.
-  const final = err ?? (await q.addUserRecord('d', 'pk', 'x').catch((e) => e));
+  let final: DaemonExitedError;
+  try {
+    const err = await q.addUserRecord('d', 'pk', 'x').then(
+      () => undefined,
+      (e) => e,
+    );
+    // The record was accepted before the daemon read its configuration, or refused after.
+    final = err ?? (await q.addUserRecord('d', 'pk', 'x').catch((e) => e));
+  } finally {
+    for (const [k, v] of [...saved, ['AWS_EC2_METADATA_DISABLED', savedImds] as const]) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
   expect(final).toBeInstanceOf(DaemonExitedError);
   expect(final.exitCode).toBe(1);
   expect(final.message).toMatch(/no region/);

@@ -150,7 +150,7 @@ describe('expiry', () => {
       {},
       { recordTtl: 1500 },
       [[{ kind: 'status', status: 500 }, { probability: 1 }]],
-      2000,
+      COUNT,
     );
     expect(r.ok).toHaveLength(0);
     expect(r.failed).toHaveLength(COUNT);

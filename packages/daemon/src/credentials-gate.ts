@@ -39,7 +39,9 @@ export class CredentialsGate {
     this.held.push(batch);
     if (!this.listening) {
       this.listening = true;
-      log.warn('no credentials yet: PutRecords requests wait for them, up to their records TTL');
+      log.warn(
+        'no credentials yet: PutRecords requests wait for them, each until its records expire',
+      );
       void this.creds.get().then(this.release);
     }
     this.arm();

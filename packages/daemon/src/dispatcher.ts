@@ -13,7 +13,10 @@ import { ConfigError, readConfig } from './config.js';
 import { CredentialsHolder } from './credentials.js';
 import { fatalFrame } from './fatal.js';
 import { log, setLogLevel } from './log.js';
+import { Metrics } from './metrics/metrics.js';
+import { metricsResponseFrame } from './metrics/metrics-query.js';
 import { Producer } from './producer.js';
+import { userAgent } from './version.js';
 
 /** Exit codes: 1 the configuration is unusable; 3 the input is corrupt; 70 a bug of ours. */
 export const ExitCode = { config: 1, protocol: 3, internal: 70 } as const;
@@ -23,6 +26,7 @@ export class Dispatcher {
   private readonly kinesisCredentials = new CredentialsHolder();
   readonly metricsCredentials = new CredentialsHolder();
   private producer: Producer | undefined;
+  private metrics: Metrics | undefined;
   private resultId = 0;
   private stopped = false;
 
@@ -115,6 +119,11 @@ export class Dispatcher {
       case 'flush':
         this.producer?.flush(a.value.streamName || undefined);
         return;
+      case 'metricsRequest':
+        this.writer.message(
+          metricsResponseFrame(BigInt(++this.resultId), m.id, this.metrics?.query(a.value)),
+        );
+        return;
       case 'streamMetadata':
         if (!a.value.streamName || !a.value.streamId) {
           log.error('ignored stream metadata without a stream name and id');
@@ -136,8 +145,17 @@ export class Dispatcher {
       const c = readConfig(value);
       setLogLevel(c.logLevel);
       if (!c.region)
-        throw new ConfigError('no region: set the region option (or AWS_REGION for the wrapper)');
-      this.producer = new Producer(c, this.kinesisCredentials, (id, r) => this.result(id, r));
+        throw new ConfigError(
+          'no region: set the region option, AWS_REGION, or a region in the AWS config file',
+        );
+      const credentials = { metrics: this.metricsCredentials, kinesis: this.kinesisCredentials };
+      this.metrics = new Metrics(c, credentials, userAgent());
+      this.producer = new Producer(
+        c,
+        this.kinesisCredentials,
+        (id, r) => this.result(id, r),
+        this.metrics,
+      );
       log.debug('configured');
     } catch (err) {
       this.fatal('CONFIG', (err as Error).message, ExitCode.config);

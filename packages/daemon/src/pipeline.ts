@@ -30,7 +30,10 @@ export class Pipeline {
     private readonly client: PutRecordsClient,
     private readonly done: (ur: UserRecord) => void,
     private readonly metrics?: StreamMetrics,
+    // Set here, not after construction, so the first ListShards already carries it.
+    streamId?: string,
   ) {
+    this.streamId = streamId;
     this.shards = new ShardMap(stream, listShards, () => this.streamId);
     this.retrier = new Retrier(
       {

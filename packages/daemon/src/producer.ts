@@ -115,10 +115,16 @@ export class Producer {
     let p = this.pipelines.get(stream);
     if (!p) {
       const m = this.metrics?.stream(stream);
-      p = new Pipeline(stream, this.c, this.listShards, this.client, (ur) => this.report(ur), m);
+      p = new Pipeline(
+        stream,
+        this.c,
+        this.listShards,
+        this.client,
+        (ur) => this.report(ur),
+        m,
+        this.streamIds.get(stream),
+      );
       if (m) m.pending = () => p!.outstanding;
-      const id = this.streamIds.get(stream);
-      if (id) p.streamId = id;
       this.pipelines.set(stream, p);
     }
     return p;

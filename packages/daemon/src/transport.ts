@@ -47,9 +47,22 @@ export function readCaCertificates(path: string): string[] {
 }
 
 export function tlsOptions(c: DaemonConfig): TlsOptions {
-  // Node's `ca` replaces the roots; the option promises extra trust, not less.
-  const ca = c.caCertPath ? [...rootCertificates, ...readCaCertificates(c.caCertPath)] : undefined;
+  if (!c.caCertPath) return { rejectUnauthorized: c.verifyCertificate };
+  // Node's `ca` replaces the roots, NODE_EXTRA_CA_CERTS included; the option promises extra
+  // trust, not less, so both are put back.
+  const ca = [...rootCertificates, ...extraCaCertificates(), ...readCaCertificates(c.caCertPath)];
   return { rejectUnauthorized: c.verifyCertificate, ca };
+}
+
+function extraCaCertificates(): string[] {
+  const path = process.env.NODE_EXTRA_CA_CERTS;
+  if (!path) return [];
+  try {
+    return [...readFileSync(path, 'latin1').matchAll(PEM_CERTIFICATE)].map((m) => m[0]);
+  } catch {
+    // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS.
+    return [];
+  }
 }
 
 /** A keep-alive dispatcher for one service origin, through the configured proxy if any. */

@@ -81,14 +81,14 @@ function queryString(query: SdkRequest['query']): string {
     const values = Array.isArray(v) ? v : [v];
     for (const one of values) {
       parts.push(
-        one === null || one === undefined ? escape(key) : `${escape(key)}=${escape(one)}`,
+        one === null || one === undefined ? uriEscape(key) : `${uriEscape(key)}=${uriEscape(one)}`,
       );
     }
   }
   return parts.join('&');
 }
 
-function escape(s: string): string {
+function uriEscape(s: string): string {
   return encodeURIComponent(s).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,

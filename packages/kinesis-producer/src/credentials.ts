@@ -144,7 +144,8 @@ export class CredentialsPusher {
     if (s.lastWarning !== undefined && t - s.lastWarning < REPEAT_WARNING_MS) return;
     s.lastWarning = t;
     const since = t - s.failingSince;
-    const name = (err as Error)?.name && (err as Error).name !== 'Error' ? `${(err as Error).name}: ` : '';
+    const name =
+      (err as Error)?.name && (err as Error).name !== 'Error' ? `${(err as Error).name}: ` : '';
     this.logger.warn?.(
       `kinesis-producer: could not resolve ${what(s)}${since > 0 ? ` (failing for ${Math.round(since / 1000)} s)` : ''}: ${name}${(err as Error)?.message ?? String(err)}; retrying every ${RETRY_MS} ms, records wait until then or until their TTL`,
     );

@@ -1,4 +1,8 @@
-export type { CredentialIdentity, CredentialsProvider } from './credentials.js';
+export type {
+  CredentialIdentity,
+  CredentialsOption,
+  CredentialsProvider,
+} from './credentials.js';
 export {
   BufferFullError,
   DaemonExitedError,
@@ -9,6 +13,13 @@ export {
   UserRecordFailedError,
   ValidationError,
 } from './errors.js';
+export type { Metric, MetricsObserverOptions, MetricsSnapshot } from './metrics.js';
 export type { KinesisProducerOptions, Logger } from './options.js';
 export { KinesisProducer } from './producer.js';
+export {
+  loadPropertiesFile,
+  optionsFromProperties,
+  type PropertiesOptions,
+  parseProperties,
+} from './properties.js';
 export type { Attempt, UserRecord, UserRecordResult } from './types.js';

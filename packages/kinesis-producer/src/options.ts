@@ -57,7 +57,7 @@ export interface KinesisProducerOptions {
   metricsLevel?: 'none' | 'summary' | 'detailed';
   /** CloudWatch namespace of the uploaded metrics. */
   metricsNamespace?: string;
-  /** Interval in ms between CloudWatch uploads; also bounds windowed getMetrics. */
+  /** Interval in ms between CloudWatch uploads (getMetrics windows do not use it). */
   metricsUploadDelay?: number;
   /** Accepted for compatibility; no effect (the KPL never used it either). */
   minConnections?: number;
@@ -470,7 +470,7 @@ const ROWS = [
     default: 60000,
     min: 1n,
     max: 60000n,
-    description: 'Interval in ms between CloudWatch uploads; also bounds windowed getMetrics.',
+    description: 'Interval in ms between CloudWatch uploads (getMetrics windows do not use it).',
     goesTo: 'daemon',
     field: 'metricsUploadDelay',
   },

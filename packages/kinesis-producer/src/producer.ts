@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { create } from '@bufbuild/protobuf';
 import { MessageSchema, type PutRecordResultFields } from '@kinesis-producer/protocol';
-import { type CredentialIdentity, CredentialsPusher, toProvider } from './credentials.js';
+import { CredentialsPusher } from './credentials.js';
 import { DaemonChannel } from './daemon-channel.js';
 import {
   BufferFullError,
@@ -12,11 +12,20 @@ import {
   UserRecordFailedError,
 } from './errors.js';
 import {
+  type Metric,
+  MetricsClient,
+  type MetricsObserverOptions,
+  type MetricsSnapshot,
+} from './metrics.js';
+import {
   type KinesisProducerOptions,
   type Logger,
   resolveOptions,
   type WrapperSettings,
 } from './options.js';
+import { loadPropertiesFile } from './properties.js';
+import { withRegion } from './region.js';
+import { streamMetadataMessage } from './stream-metadata.js';
 import type { Attempt, UserRecord, UserRecordResult } from './types.js';
 import { checkRecord } from './validate.js';
 
@@ -36,6 +45,7 @@ export class KinesisProducer {
   private readonly credentials: CredentialsPusher;
   private readonly pending = new Map<number, Pending>();
   private readonly logger: Logger;
+  private readonly metrics: MetricsClient;
   private nextId = 1;
   private outstandingBytes = 0;
   private failure: KinesisProducerError | undefined;
@@ -49,17 +59,19 @@ export class KinesisProducer {
     const { configuration, settings } = resolveOptions(options);
     this.settings = settings;
     this.logger = settings.logger ?? quietLogger;
-    if (!configuration.region) {
-      const fromEnv = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-      if (fromEnv) configuration.region = fromEnv;
-    }
+    this.metrics = new MetricsClient(
+      (m) => this.channel.send(m),
+      (busy) => this.channel.setBusy(busy || this.pending.size > 0),
+      this.logger,
+    );
     let markExited!: () => void;
     this.exited = new Promise((r) => (markExited = r));
     this.channel = new DaemonChannel(
-      configuration,
+      // A promise while the SDK's region chain is asked; the channel holds frames until then.
+      withRegion(configuration),
       {
         result: (id, r) => this.onResult(id, r),
-        message: () => {},
+        message: (m) => this.metrics.onMessage(m),
         exit: (err) => {
           this.onExit(err);
           markExited();
@@ -69,26 +81,35 @@ export class KinesisProducer {
       settings.nativeExecutable,
     );
     this.channel.setBusy(false);
-    const sources = [{ provider: toProvider(settings.credentials as never), forMetrics: false }];
-    if (settings.metricsCredentials) {
-      sources.push({
-        provider: toProvider(settings.metricsCredentials as never),
-        forMetrics: true,
-      });
-    }
     this.credentials = new CredentialsPusher(
-      sources,
+      settings.credentials,
+      settings.metricsCredentials,
       settings.credentialsRefreshDelay,
       (m) => this.channel.send(m),
       this.logger,
     );
-    const statics = [
-      { identity: settings.credentials, forMetrics: false },
-      { identity: settings.metricsCredentials, forMetrics: true },
-    ].filter((s): s is { identity: CredentialIdentity; forMetrics: boolean } =>
-      isIdentity(s.identity),
-    );
-    this.credentials.start(statics);
+    this.credentials.start();
+  }
+
+  /**
+   * A producer configured by a KPL .properties file (RecordTtl = 30000, ...), with `overrides`
+   * (credentials, logger, anything) taking precedence over the file's values.
+   */
+  static async fromPropertiesFile(
+    path: string,
+    overrides: KinesisProducerOptions = {},
+  ): Promise<KinesisProducer> {
+    const warn = overrides.logger?.warn?.bind(overrides.logger);
+    const fromFile = await loadPropertiesFile(path, { onWarning: warn });
+    const options: Record<string, unknown> = { ...fromFile };
+    for (const [k, v] of Object.entries(overrides)) if (v !== undefined) options[k] = v;
+    return new KinesisProducer(options);
+  }
+
+  /** Tells Kinesis the stream's id (sent as StreamId from now on), as the KPL's setStreamId. */
+  setStreamId(streamName: string, streamId: string): void {
+    if (this.failure) throw this.failure;
+    this.channel.send(streamMetadataMessage(streamName, streamId));
   }
 
   /** Sends one record; the promise settles with its result once Kinesis has it (or it failed). */
@@ -191,6 +212,33 @@ export class KinesisProducer {
     return 0;
   }
 
+  /**
+   * The daemon's metrics (the KPL's catalogue), every dimension level of them: `name` selects
+   * one metric, `windowSeconds` (1 to 60) gives the last N seconds instead of the totals since
+   * the metric was first recorded. Unlike the KPL, a window never depends on the upload schedule.
+   */
+  getMetrics(windowSeconds?: number): Promise<Metric[]>;
+  getMetrics(name?: string, windowSeconds?: number): Promise<Metric[]>;
+  getMetrics(a?: string | number, windowSeconds?: number): Promise<Metric[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    return typeof a === 'number'
+      ? this.metrics.request(undefined, a)
+      : this.metrics.request(a, windowSeconds);
+  }
+
+  /**
+   * Metric snapshots every `intervalMs` (default 10 s) for your own monitoring; ends when the
+   * producer stops or `signal` aborts. It does not keep the process alive.
+   */
+  metricsSnapshots(options?: MetricsObserverOptions): AsyncGenerator<MetricsSnapshot> {
+    return this.metrics.snapshots(options);
+  }
+
+  /** Calls `listener` with a snapshot every `intervalMs`; returns a function that stops it. */
+  onMetrics(listener: (s: MetricsSnapshot) => void, options?: MetricsObserverOptions): () => void {
+    return this.metrics.subscribe(listener, options);
+  }
+
   /** Sends what is buffered, waits for every result, then stops the daemon. */
   async close(): Promise<void> {
     if (!this.failure) await this.flushSync();
@@ -232,7 +280,7 @@ export class KinesisProducer {
       for (const f of w) f();
     }
     if (this.pending.size === 0) {
-      this.channel.setBusy(false);
+      this.channel.setBusy(this.metrics.busy);
       const w = this.idleWaiters;
       this.idleWaiters = [];
       for (const f of w) f();
@@ -268,6 +316,7 @@ export class KinesisProducer {
     this.credentials.stop();
     const cause = this.destroyed ? new ProducerDestroyedError() : err;
     this.failure ??= cause;
+    this.metrics.fail(cause);
     if (!this.destroyed && !this.closing) this.logger.error?.(`kinesis-producer: ${err.message}`);
     for (const [id, p] of this.pending) {
       this.settle(id);
@@ -276,10 +325,6 @@ export class KinesisProducer {
     for (const f of this.capacityWaiters) f();
     this.capacityWaiters = [];
   }
-}
-
-function isIdentity(c: unknown): c is CredentialIdentity {
-  return typeof c === 'object' && c !== null && 'accessKeyId' in c;
 }
 
 function withRecord(err: KinesisProducerError, record: UserRecord): KinesisProducerError {

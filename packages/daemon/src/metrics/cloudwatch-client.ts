@@ -1,12 +1,11 @@
 // PutMetricData through the SDK, over HTTP/1.1 keep-alive, signed with the metrics credentials
 // (the Kinesis ones until the wrapper has pushed any for metrics).
-import { readFileSync } from 'node:fs';
-import { Agent } from 'node:https';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { DaemonConfig } from '../config.js';
 import type { Credentials, CredentialsHolder } from '../credentials.js';
 import { cloudwatchOrigin } from '../endpoint.js';
+import { createDispatcher } from '../transport.js';
+import { UndiciHttpHandler } from '../undici-handler.js';
 import type { Datum } from './upload-data.js';
 
 export interface PutMetricData {
@@ -20,22 +19,19 @@ export function createCloudWatchClient(
   kinesis: CredentialsHolder,
   userAgent: string,
 ): PutMetricData {
+  const origin = cloudwatchOrigin(c);
   const client = new CloudWatchClient({
     region: c.region,
-    endpoint: cloudwatchOrigin(c).href,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: c.connectTimeout,
+    endpoint: origin.href,
+    // The same TLS (verifyCertificate, caCertPath file or directory) and proxy as Kinesis.
+    requestHandler: new UndiciHttpHandler(createDispatcher(c, origin), {
       requestTimeout: c.requestTimeout,
-      throwOnRequestTimeout: true,
-      httpsAgent: new Agent({
-        keepAlive: true,
-        maxSockets: 2,
-        rejectUnauthorized: c.verifyCertificate,
-        ca: c.caCertPath ? readFileSync(c.caCertPath) : undefined,
-      }),
     }),
     // Expiring at once makes the SDK ask again on every call, so rotations apply immediately.
-    credentials: async () => ({ ...(await metricsOrKinesis(metrics, kinesis)), expiration: new Date(0) }),
+    credentials: async () => ({
+      ...(await metricsOrKinesis(metrics, kinesis)),
+      expiration: new Date(0),
+    }),
     // The uploader retries with its own backoff; the SDK's retries would multiply with it.
     maxAttempts: 1,
     customUserAgent: userAgent,

@@ -77,14 +77,22 @@ export class CloudWatchUploader {
     if (to <= this.uploadedTo) return;
     let data: Datum[];
     try {
-      data = buildData(this.registry, this.o.level, this.o.granularity, this.uploadedTo, to, new Date());
+      data = buildData(
+        this.registry,
+        this.o.level,
+        this.o.granularity,
+        this.uploadedTo,
+        to,
+        new Date(),
+      );
     } catch (err) {
       log.error(`metrics upload skipped: ${(err as Error).stack ?? err}`);
       return;
     }
     this.uploadedTo = to;
     if (data.length === 0) return;
-    for (const batch of batchData(this.o.namespace, data)) this.queue.push({ data: batch, failures: 0 });
+    for (const batch of batchData(this.o.namespace, data))
+      this.queue.push({ data: batch, failures: 0 });
     if (this.queue.length > this.maxQueued) {
       const dropped = this.queue.splice(0, this.queue.length - this.maxQueued);
       log.warn(

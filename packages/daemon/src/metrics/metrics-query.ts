@@ -2,6 +2,8 @@
 // Unlike the KPL, a window is always the last N seconds: uploads do not consume the buckets.
 import { create, isFieldSet } from '@bufbuild/protobuf';
 import {
+  encodeMessage,
+  MessageSchema,
   type Metric,
   MetricSchema,
   type MetricsRequest,
@@ -25,8 +27,7 @@ export function queryMetrics(
   const name = isFieldSet(req, MetricsRequestSchema.field.name) && req.name ? req.name : undefined;
   const window = isFieldSet(req, MetricsRequestSchema.field.seconds) ? req.seconds : undefined;
   const nowSecond = second(t);
-  const own =
-    window === undefined ? cumulative : windowed(nowSecond - Number(window), nowSecond);
+  const own = window === undefined ? cumulative : windowed(nowSecond - Number(window), nowSecond);
   const metrics: Metric[] = [];
   registry.collect(name, own, (node, stats) => {
     metrics.push(
@@ -45,4 +46,22 @@ export function queryMetrics(
 function toProto(s: Stats) {
   if (s.count === 0) return { count: 0, sum: 0, mean: 0, min: 0, max: 0 };
   return { count: s.count, sum: s.sum, mean: s.sum / s.count, min: s.min, max: s.max };
+}
+
+/** The frame answering request `sourceId`; no response yet means no metrics yet. */
+export function metricsResponseFrame(
+  id: bigint,
+  sourceId: bigint,
+  response: MetricsResponse | undefined,
+): Uint8Array {
+  return encodeMessage(
+    create(MessageSchema, {
+      id,
+      sourceId,
+      actualMessage: {
+        case: 'metricsResponse',
+        value: response ?? create(MetricsResponseSchema),
+      },
+    }),
+  );
 }

@@ -42,8 +42,7 @@ export class Metrics {
           level,
           granularity: c.metricsGranularity as Granularity,
         },
-        client ??
-          createCloudWatchClient(c, credentials!.metrics, credentials!.kinesis, userAgent),
+        client ?? createCloudWatchClient(c, credentials!.metrics, credentials!.kinesis, userAgent),
       );
     }
     this.pendingTimer = setInterval(() => {

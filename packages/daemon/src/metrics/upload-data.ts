@@ -1,20 +1,22 @@
 // What one upload sends (kpl-spec §5.5, §5.7): the nodes that pass the level and granularity
 // filter and have samples in the window, one datum each, in the KPL's order, cut into requests.
-import { type MetricsRegistry, windowed } from './metrics-registry.js';
+
 import {
   type Granularity,
   granularityAllows,
   levelAllows,
   type MetricsLevel,
+  type MetricUnit,
   unitOf,
 } from './metric-names.js';
+import { type MetricsRegistry, windowed } from './metrics-registry.js';
 
 /** The SDK's MetricDatum, as much of it as is used. */
 export interface Datum {
   MetricName: string;
   Dimensions: { Name: string; Value: string }[];
   StatisticValues: { SampleCount: number; Sum: number; Minimum: number; Maximum: number };
-  Unit: string;
+  Unit: MetricUnit;
   Timestamp: Date;
 }
 
@@ -86,7 +88,10 @@ export function batchData(
   let bytes = envelope;
   for (const d of data) {
     const size = datumBytes(d) + 1;
-    if (current.length > 0 && (current.length >= limits.maxData || bytes + size > limits.maxBytes)) {
+    if (
+      current.length > 0 &&
+      (current.length >= limits.maxData || bytes + size > limits.maxBytes)
+    ) {
       batches.push(current);
       current = [];
       bytes = envelope;

@@ -1,0 +1,129 @@
+// Reads a V8 .cpuprofile and lists the functions with the most self time, so a profile can be
+// read without DevTools: "file:line function  % of busy time".
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { ROOT } from './proc.js';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface HotFunction {
+  name: string;
+  where: string;
+  selfMs: number;
+  /** Share of the time the process was not idle. */
+  percent: number;
+}
+
+export interface ProfileSummary {
+  busyMs: number;
+  idleMs: number;
+  gcMs: number;
+  top: HotFunction[];
+}
+
+const IDLE = new Set(['(idle)', '(program)']);
+
+const bundles = new Map<string, { line: number; source: string }[]>();
+
+/**
+ * esbuild marks where each module starts in a bundle ("// src/retrier.ts"); a bundle line is
+ * reported as the module it belongs to, relative to the repository.
+ */
+function bundleModule(path: string, line: number): string | undefined {
+  let marks = bundles.get(path);
+  if (!marks) {
+    marks = [];
+    try {
+      const lines = readFileSync(path, 'utf8').split('\n');
+      const base = join(ROOT, 'packages', 'daemon');
+      lines.forEach((l, i) => {
+        const m = /^\/\/ ((?:src|\.\.\/)[^ ]*\.[cm]?[jt]s)$/.exec(l);
+        if (m) marks!.push({ line: i, source: relative(ROOT, resolve(base, m[1]!)) });
+      });
+    } catch {
+      // No bundle to read: plain locations then.
+    }
+    bundles.set(path, marks);
+  }
+  let found: string | undefined;
+  for (const m of marks) {
+    if (m.line > line) break;
+    found = m.source;
+  }
+  return found?.replace(/^node_modules\/\.pnpm\/[^/]+\/node_modules\//, '');
+}
+
+function where(url: string, line: number): string {
+  if (!url) return '(native)';
+  const path = url.startsWith('file://') ? new URL(url).pathname : url;
+  if (path.endsWith('daemon.cjs')) {
+    const source = bundleModule(path, line);
+    if (source) return source;
+  }
+  const short = path.startsWith('/') ? relative(ROOT, path) : path;
+  // tsx compiles a TypeScript file to a single line: the line number says nothing.
+  if (line === 0 && short.endsWith('.ts')) return short;
+  return `${short.replace(/^node_modules\/\.pnpm\/[^/]+\/node_modules\//, '')}:${line + 1}`;
+}
+
+export function summarizeProfile(file: string, topN = 15): ProfileSummary {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, { name: string; where: string; us: number }>();
+  let idle = 0;
+  let gc = 0;
+  let busy = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i]!);
+    // A sample's delta is the time until the next one; the first delta belongs to the start.
+    const us = profile.timeDeltas[i + 1] ?? 0;
+    if (!node) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (IDLE.has(functionName)) {
+      idle += us;
+      continue;
+    }
+    busy += us;
+    if (functionName === '(garbage collector)') gc += us;
+    const name = functionName || '(anonymous)';
+    const key = `${name}@${url}:${lineNumber}`;
+    const entry = self.get(key) ?? { name, where: where(url, lineNumber), us: 0 };
+    entry.us += us;
+    self.set(key, entry);
+  }
+  const top = [...self.values()]
+    .sort((a, b) => b.us - a.us)
+    .slice(0, topN)
+    .map((e) => ({
+      name: e.name,
+      where: e.where,
+      selfMs: e.us / 1000,
+      percent: busy > 0 ? (100 * e.us) / busy : 0,
+    }));
+  return { busyMs: busy / 1000, idleMs: idle / 1000, gcMs: gc / 1000, top };
+}
+
+export function profileTable(title: string, s: ProfileSummary): string {
+  const lines = [
+    `#### ${title}`,
+    '',
+    `Busy ${(s.busyMs / 1000).toFixed(2)} s (garbage collection ${((100 * s.gcMs) / Math.max(1, s.busyMs)).toFixed(1)} %), idle ${(s.idleMs / 1000).toFixed(2)} s.`,
+    '',
+    '| Self % | Self ms | Function | Where |',
+    '|---:|---:|---|---|',
+  ];
+  for (const f of s.top) {
+    lines.push(`| ${f.percent.toFixed(1)} | ${f.selfMs.toFixed(0)} | \`${f.name}\` | ${f.where} |`);
+  }
+  return lines.join('\n');
+}

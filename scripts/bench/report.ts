@@ -1,0 +1,287 @@
+// Turns the scenario results into the Markdown table (bench/results/latest.md) and the targets
+// of issue #3 with whether this run met them.
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import type { ClientKind } from './clients.js';
+import { profileTable } from './profile-summary.js';
+import type {
+  BenchConfig,
+  EventLoopRow,
+  LatencyRow,
+  ProfileResult,
+  StartupResult,
+  ThroughputRow,
+  UtilisationRow,
+} from './scenarios.js';
+import { KEY_LENGTH, KEY_POOL } from './workload.js';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  kernel: string;
+  date: string;
+  /** 1-minute load average when the run started and ended: other work skews the numbers. */
+  loadStart: number;
+  loadEnd?: number;
+}
+
+export interface BenchResults {
+  machine: Machine;
+  config: BenchConfig;
+  throughput?: ThroughputRow[];
+  eventLoop?: EventLoopRow[];
+  latency?: LatencyRow[];
+  utilisation?: UtilisationRow[];
+  startup?: StartupResult;
+  profile?: ProfileResult;
+}
+
+export function machine(): Machine {
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    kernel: `Linux ${release()}`,
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    loadStart: loadavg()[0]!,
+  };
+}
+
+export const CLIENT_NAMES: Record<ClientKind, string> = {
+  producer: 'kinesis-producer (aggregation on)',
+  agg: 'aws-kinesis-agg + SDK PutRecords (in-process)',
+  sdk: 'SDK PutRecords, no aggregation',
+};
+
+const SHORT: Record<ClientKind, string> = {
+  producer: 'kinesis-producer',
+  agg: 'aws-kinesis-agg + SDK',
+  sdk: 'plain SDK',
+};
+
+export function sizeName(bytes: number): string {
+  return bytes >= 1024 ? `${bytes / 1024} KiB` : `${bytes} B`;
+}
+
+function int(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function fixed(n: number | undefined, digits = 1): string {
+  return n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits);
+}
+
+function ratio(a: number, b: number | undefined): string {
+  return b ? `${(a / b).toFixed(2)}×` : '–';
+}
+
+export function machineLine(m: Machine): string {
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.kernel}, ${m.date}`;
+}
+
+function loadLine(m: Machine): string {
+  const end = m.loadEnd === undefined ? '' : `, ${m.loadEnd.toFixed(1)} at the end`;
+  return `Load average ${m.loadStart.toFixed(1)} at the start${end}; "waiting for CPU" is the share of the measured phase a main thread was runnable but not running (other work on the machine).`;
+}
+
+function throughputTable(rows: ThroughputRow[]): string {
+  const lines = [
+    '| Records | Client | User records/s | MB/s | vs aws-kinesis-agg | vs plain SDK | CPU µs/record: user | daemon | endpoint | Peak RSS MiB: user | daemon | Failed | Waiting for CPU %: user | daemon |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    const same = (c: ClientKind) =>
+      rows.find((x) => x.client === c && x.recordSize === r.recordSize)?.recordsPerSecond;
+    lines.push(
+      `| ${sizeName(r.recordSize)} | ${SHORT[r.client]} | ${int(r.recordsPerSecond)} | ${fixed(r.megabytesPerSecond)} | ${ratio(r.recordsPerSecond, same('agg'))} | ${ratio(r.recordsPerSecond, same('sdk'))} | ${fixed(r.userMicrosPerRecord, 2)} | ${fixed(r.helperMicrosPerRecord, 2)} | ${fixed(r.endpointMicrosPerRecord, 2)} | ${int(r.userPeakRssMiB)} | ${r.helperPeakRssMiB === undefined ? '–' : int(r.helperPeakRssMiB)} | ${r.failed} | ${fixed(r.userRunWaitPercent, 0)} | ${fixed(r.helperRunWaitPercent, 0)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function eventLoopTable(rows: EventLoopRow[]): string {
+  const lines = [
+    '| Offered records/s | Client | Achieved records/s | Event-loop delay p50 ms | p99 ms | max ms | CPU % of a core: user | daemon | Waiting for CPU %: user |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${int(r.rate)} | ${SHORT[r.client]} | ${int(r.achieved)} | ${fixed(r.p50, 2)} | ${fixed(r.p99, 2)} | ${fixed(r.max, 1)} | ${fixed(r.userCpuPercent, 0)} | ${fixed(r.helperCpuPercent, 0)} | ${fixed(r.userRunWaitPercent, 0)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function latencyTable(rows: LatencyRow[]): string {
+  const lines = [
+    '| Offered records/s | Achieved records/s | p50 ms | p99 ms | max ms | Failed |',
+    '|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${int(r.rate)} | ${int(r.achieved)} | ${fixed(r.p50)} | ${fixed(r.p99)} | ${fixed(r.max)} | ${r.failed} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function utilisationTable(rows: UtilisationRow[]): string {
+  const sdk = rows.find((r) => r.client === 'sdk')?.perShard;
+  const lines = [
+    '| Client | Offered records/s | Accepted user records/s per shard | vs plain SDK | Kinesis records/s per shard | Throttled % of Kinesis records sent | Failed |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${SHORT[r.client]} | ${int(r.offered)} | ${int(r.perShard)} | ${ratio(r.perShard, sdk)} | ${int(r.kinesisRecordsPerShard)} | ${fixed(r.throttledPercent)} | ${r.failed} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function startupTable(s: StartupResult): string {
+  const all = (k: keyof StartupResult['median']) =>
+    s.samples.map((x) => Math.round(x[k])).join(', ');
+  return [
+    '| From `new KinesisProducer()` to | Median ms | Every start, ms |',
+    '|---|---:|---|',
+    `| the daemon's ListShards at the endpoint | ${fixed(s.median.listShards, 0)} | ${all('listShards')} |`,
+    `| the first PutRecords at the endpoint | ${fixed(s.median.firstPutRecords, 0)} | ${all('firstPutRecords')} |`,
+    `| the first record's result | ${fixed(s.median.firstResult, 0)} | ${all('firstResult')} |`,
+  ].join('\n');
+}
+
+interface Target {
+  text: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+export function targets(r: BenchResults): Target[] {
+  const out: Target[] = [];
+  const t100 = (c: ClientKind) => r.throughput?.find((x) => x.client === c && x.recordSize === 100);
+  const p = t100('producer');
+  const agg = t100('agg');
+  if (p) {
+    out.push({
+      text: '≥ 300,000 user records/s of 100 B end to end, every promise resolved',
+      measured: `${int(p.recordsPerSecond)} records/s, ${p.failed} failed`,
+      met: p.recordsPerSecond >= 300_000 && p.failed === 0,
+    });
+  }
+  if (p && agg) {
+    out.push({
+      text: "≥ the in-process baseline's records/s (100 B)",
+      measured: `${int(p.recordsPerSecond)} vs ${int(agg.recordsPerSecond)} (${ratio(p.recordsPerSecond, agg.recordsPerSecond)})`,
+      met: p.recordsPerSecond >= agg.recordsPerSecond,
+    });
+  }
+  const up = r.utilisation?.find((x) => x.client === 'producer');
+  const us = r.utilisation?.find((x) => x.client === 'sdk');
+  if (up && us) {
+    out.push({
+      text: '≥ 8× the plain SDK’s user records/s per shard against the rate-limited fake (100 B)',
+      measured: `${int(up.perShard)} vs ${int(us.perShard)} per shard (${ratio(up.perShard, us.perShard)})`,
+      met: up.perShard >= 8 * us.perShard,
+    });
+  }
+  const ep = r.eventLoop?.find((x) => x.client === 'producer' && x.rate === 100_000);
+  const ea = r.eventLoop?.find((x) => x.client === 'agg' && x.rate === 100_000);
+  if (ep) {
+    out.push({
+      text: "event-loop p99 ≤ 5 ms at 100k records/s, where the baseline's is higher",
+      measured: `${fixed(ep.p99, 2)} ms vs ${ea ? fixed(ea.p99, 2) : '–'} ms`,
+      met: ep.p99 <= 5 && (ea === undefined || ea.p99 > ep.p99),
+    });
+  }
+  if (r.startup) {
+    out.push({
+      text: 'daemon ready in ≤ 250 ms (median, new KinesisProducer() to the first result)',
+      measured: `${fixed(r.startup.median.firstResult, 0)} ms`,
+      met: r.startup.median.firstResult <= 250,
+    });
+  }
+  return out;
+}
+
+export function markdown(r: BenchResults): string {
+  const parts = [
+    '# Benchmark results',
+    '',
+    `Machine: ${machineLine(r.machine)}.${r.config.quick ? ' **Quick run** (short phases; indicative only).' : ''}`,
+    '',
+    loadLine(r.machine),
+    '',
+    `Workload: ${KEY_LENGTH}-character partition keys drawn at random from ${int(KEY_POOL)}; random payloads. Every client runs in a fresh process against a local endpoint in another process that answers at once (\`scripts/bench/instant-kinesis.ts\`); \`pnpm bench\` wrote this file.`,
+  ];
+  const t = targets(r);
+  if (t.length > 0) {
+    parts.push('', '## Targets', '', '| Target | Measured | Met |', '|---|---|---|');
+    for (const x of t) parts.push(`| ${x.text} | ${x.measured} | ${x.met ? 'yes' : 'no'} |`);
+  }
+  if (r.throughput) {
+    parts.push(
+      '',
+      '## Throughput',
+      '',
+      `Each client adds records as fast as it takes them for ${r.config.throughputSeconds} s (after ${r.config.warmupSeconds} s of warm-up); records/s counts every result up to the last one.`,
+      '',
+      throughputTable(r.throughput),
+    );
+  }
+  if (r.eventLoop) {
+    parts.push(
+      '',
+      "## Event-loop delay in the user's process",
+      '',
+      `100 B records offered at a fixed rate in 10 ms steps for ${r.config.eventLoopSeconds} s; \`monitorEventLoopDelay({ resolution: 1 })\`, so about 1 ms is the floor.`,
+      '',
+      eventLoopTable(r.eventLoop),
+    );
+  }
+  if (r.latency) {
+    parts.push(
+      '',
+      '## Latency from addUserRecord to its result',
+      '',
+      `kinesis-producer, 100 B records, default recordMaxBufferedTime (100 ms), ${r.config.latencySeconds} s.`,
+      '',
+      latencyTable(r.latency),
+    );
+  }
+  if (r.utilisation) {
+    parts.push(
+      '',
+      '## Shard utilisation against the rate-limited fake',
+      '',
+      `The fake Kinesis of the tests with 4 shards of 1000 records/s and 1 MiB/s each; 100 B records offered at about twice what each client can get through, for ${r.config.utilisationSeconds} s after ${r.config.utilisationWarmupSeconds} s of warm-up. The plain SDK client sends throttled entries again after 100 ms; the producer retries as the KPL does. Rates count only what was accepted while records were offered.`,
+      '',
+      utilisationTable(r.utilisation),
+    );
+  }
+  if (r.startup) {
+    parts.push(
+      '',
+      '## Start-up',
+      '',
+      `${r.startup.samples.length} producers started one after another in one process; the record is flushed at once.`,
+      '',
+      startupTable(r.startup),
+    );
+  }
+  if (r.profile) {
+    parts.push(
+      '',
+      '## Profile',
+      '',
+      `The 100 B throughput run under \`--cpu-prof\` in both processes (${int(r.profile.throughput)} records/s while profiled). Self time per function, as a share of the time the process was busy.`,
+      '',
+      profileTable("User's process", r.profile.user),
+      '',
+      profileTable('Daemon', r.profile.daemon),
+    );
+  }
+  return `${parts.join('\n')}\n`;
+}

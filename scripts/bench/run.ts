@@ -1,0 +1,91 @@
+// `pnpm bench [-- --quick] [-- scenario…]`: runs the benchmark scenarios, prints the table and
+// writes bench/results/latest.md, latest.json and throughput.svg.
+// Scenarios: throughput, event-loop, latency, utilisation, startup (all by default) and profile
+// (only when named: the throughput run under --cpu-prof in both processes).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { throughputSvg } from './chart.js';
+import { ROOT } from './proc.js';
+import { type BenchResults, machine, markdown } from './report.js';
+import {
+  benchConfig,
+  type Endpoint,
+  eventLoop,
+  latency,
+  profile,
+  startEndpoint,
+  startup,
+  throughput,
+  utilisation,
+} from './scenarios.js';
+
+const DEFAULT = ['throughput', 'event-loop', 'latency', 'utilisation', 'startup'];
+const KNOWN = [...DEFAULT, 'profile'];
+
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const quick = args.includes('--quick');
+const named = args.filter((a) => !a.startsWith('--'));
+for (const n of named) {
+  if (!KNOWN.includes(n)) {
+    process.stderr.write(`Unknown scenario "${n}"; known: ${KNOWN.join(', ')}\n`);
+    process.exit(2);
+  }
+}
+const chosen = named.length > 0 ? named : DEFAULT;
+const cfg = benchConfig(quick);
+const results: BenchResults = { machine: machine(), config: cfg };
+const started = performance.now();
+
+let instant: Endpoint | undefined;
+const needsInstant = chosen.some((s) =>
+  ['throughput', 'event-loop', 'latency', 'profile'].includes(s),
+);
+try {
+  if (needsInstant) instant = await startEndpoint('scripts/bench/instant-kinesis.ts', 4);
+  for (const s of chosen) {
+    switch (s) {
+      case 'throughput':
+        results.throughput = await throughput(cfg, instant!);
+        break;
+      case 'event-loop':
+        results.eventLoop = await eventLoop(cfg, instant!);
+        break;
+      case 'latency':
+        results.latency = await latency(cfg, instant!);
+        break;
+      case 'utilisation':
+        results.utilisation = await utilisation(cfg);
+        break;
+      case 'startup':
+        results.startup = await startup(cfg);
+        break;
+      case 'profile':
+        results.profile = await profile(cfg, instant!);
+        break;
+    }
+  }
+} finally {
+  await instant?.stop();
+}
+
+// Only a full run replaces the table the README points at; quick and partial runs go to bench/tmp.
+results.machine.loadEnd = loadavg()[0];
+const full = !quick && named.length === 0;
+const dir = join(ROOT, 'bench', full ? 'results' : 'tmp');
+mkdirSync(dir, { recursive: true });
+const name = full ? 'latest' : `${quick ? 'quick-' : ''}${chosen.join('-')}`;
+const md = markdown(results);
+writeFileSync(join(dir, `${name}.md`), md);
+writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+if (results.throughput) {
+  writeFileSync(
+    join(dir, full ? 'throughput.svg' : `${name}-throughput.svg`),
+    throughputSvg(results.throughput, results.machine),
+  );
+}
+process.stdout.write(`${md}\n`);
+process.stderr.write(
+  `bench: done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote ${join(dir, `${name}.md`).slice(ROOT.length)}\n`,
+);
+process.exit(0);
