@@ -14,7 +14,8 @@ test('releases items in time order, each no earlier than its time', async () => 
   });
   expect(q.size).toBe(offsets.length);
   const end = Date.now() + 5000;
-  while (out.length < offsets.length && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+  while (out.length < offsets.length && Date.now() < end)
+    await new Promise((r) => setTimeout(r, 5));
   expect(out.map((o) => o.id)).toEqual([5, 1, 3, 2, 6, 0, 4]);
   for (const o of out) expect(o.late).toBeGreaterThanOrEqual(-1);
   q.close();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { create } from '@bufbuild/protobuf';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ConfigurationSchema } from '@kinesis-producer/protocol';
 import { FakeKinesis } from '../../../test/support/fake-kinesis.js';
 import { readConfig } from './config.js';
@@ -8,13 +8,19 @@ import { CredentialsHolder } from './credentials.js';
 import { buildBody, PutRecordsClient, type PutRecordsEntry } from './put-records-client.js';
 
 function entry(data: Buffer, partitionKey: string, explicitHashKey: string): PutRecordsEntry {
-  return { data: () => data, partitionKey: () => partitionKey, explicitHashKey: () => explicitHashKey };
+  return {
+    data: () => data,
+    partitionKey: () => partitionKey,
+    explicitHashKey: () => explicitHashKey,
+  };
 }
 
 describe('buildBody', () => {
   test('lays out exactly the JSON the service expects, with nothing left over', () => {
     const keys = ['plain', 'quote"and\\slash', 'tab\there', 'é🎉unicode', '\u0001ctl', ''];
-    const entries = keys.map((k, i) => entry(randomBytes(i * 37), k || 'x', String(10n ** BigInt(i))));
+    const entries = keys.map((k, i) =>
+      entry(randomBytes(i * 37), k || 'x', String(10n ** BigInt(i))),
+    );
     const body = buildBody('my-stream', 'sid-1', entries);
     const parsed = JSON.parse(body.toString('utf8'));
     expect(parsed).toEqual({
@@ -30,7 +36,9 @@ describe('buildBody', () => {
 
   test('an empty data blob and no stream id', () => {
     const body = buildBody('s', undefined, [entry(Buffer.alloc(0), 'k', '0')]);
-    expect(body.toString()).toBe('{"StreamName":"s","Records":[{"Data":"","PartitionKey":"k","ExplicitHashKey":"0"}]}');
+    expect(body.toString()).toBe(
+      '{"StreamName":"s","Records":[{"Data":"","PartitionKey":"k","ExplicitHashKey":"0"}]}',
+    );
   });
 });
 
@@ -46,7 +54,11 @@ describe('PutRecordsClient against the fake Kinesis', () => {
       verifySignatures: [{ accessKeyId: 'AKIDCLIENT', secretAccessKey: 'client-secret' }],
     });
     const c = readConfig(
-      create(ConfigurationSchema, { region: 'us-east-1', kinesisEndpointUrl: fake.endpoint, requestTimeout: 300n }),
+      create(ConfigurationSchema, {
+        region: 'us-east-1',
+        kinesisEndpointUrl: fake.endpoint,
+        requestTimeout: 300n,
+      }),
     );
     client = new PutRecordsClient(c, creds, 'kinesis-producer/test');
   });
@@ -55,7 +67,10 @@ describe('PutRecordsClient against the fake Kinesis', () => {
     await fake.stop();
   });
 
-  const batch = () => [entry(Buffer.from('a'), 'k1', '1'), entry(Buffer.from('b'), 'k2', String(2n ** 127n))];
+  const batch = () => [
+    entry(Buffer.from('a'), 'k1', '1'),
+    entry(Buffer.from('b'), 'k2', String(2n ** 127n)),
+  ];
 
   test('a signed request succeeds with one result per entry', async () => {
     const out = await client.putRecords('s', undefined, batch());
@@ -69,7 +84,11 @@ describe('PutRecordsClient against the fake Kinesis', () => {
 
   test.each([
     [{ kind: 'status', status: 500 } as const, 'InternalFailure', 500],
-    [{ kind: 'status', status: 503, errorType: 'ServiceUnavailable' } as const, 'ServiceUnavailable', 503],
+    [
+      { kind: 'status', status: 503, errorType: 'ServiceUnavailable' } as const,
+      'ServiceUnavailable',
+      503,
+    ],
     [{ kind: 'reset' } as const, 'NetworkingError', 0],
     [{ kind: 'stall', ms: 2000 } as const, 'RequestTimeout', 0],
     [{ kind: 'malformed' } as const, 'MalformedResponse', 200],
