@@ -35,6 +35,7 @@ export interface BenchResults {
   utilisation?: UtilisationRow[];
   startup?: StartupResult;
   profile?: ProfileResult;
+  failures?: { scenario: string; message: string }[];
 }
 
 export function machine(): Machine {
@@ -83,7 +84,7 @@ export function machineLine(m: Machine): string {
 
 function loadLine(m: Machine): string {
   const end = m.loadEnd === undefined ? '' : `, ${m.loadEnd.toFixed(1)} at the end`;
-  return `Load average ${m.loadStart.toFixed(1)} at the start${end}; "waiting for CPU" is the share of the measured phase a main thread was runnable but not running (other work on the machine).`;
+  return `Load average ${m.loadStart.toFixed(1)} at the start${end}; "waiting for CPU" is the share of the measured phase a main thread was runnable but not running: other work on the machine, or (for the producer) its own two processes and the endpoint sharing the cores.`;
 }
 
 function throughputTable(rows: ThroughputRow[]): string {
@@ -216,6 +217,9 @@ export function markdown(r: BenchResults): string {
     '',
     `Workload: ${KEY_LENGTH}-character partition keys drawn at random from ${int(KEY_POOL)}; random payloads. Every client runs in a fresh process against a local endpoint in another process that answers at once (\`scripts/bench/instant-kinesis.ts\`); \`pnpm bench\` wrote this file.`,
   ];
+  for (const f of r.failures ?? []) {
+    parts.push('', `**Scenario ${f.scenario} failed:** ${f.message.split('\n')[0]}`);
+  }
   const t = targets(r);
   if (t.length > 0) {
     parts.push('', '## Targets', '', '| Target | Measured | Met |', '|---|---|---|');

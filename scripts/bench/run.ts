@@ -38,31 +38,43 @@ const results: BenchResults = { machine: machine(), config: cfg };
 const started = performance.now();
 
 let instant: Endpoint | undefined;
+
+async function runScenario(s: string): Promise<void> {
+  switch (s) {
+    case 'throughput':
+      results.throughput = await throughput(cfg, instant!);
+      break;
+    case 'event-loop':
+      results.eventLoop = await eventLoop(cfg, instant!);
+      break;
+    case 'latency':
+      results.latency = await latency(cfg, instant!);
+      break;
+    case 'utilisation':
+      results.utilisation = await utilisation(cfg);
+      break;
+    case 'startup':
+      results.startup = await startup(cfg);
+      break;
+    case 'profile':
+      results.profile = await profile(cfg, instant!);
+      break;
+  }
+}
+
 const needsInstant = chosen.some((s) =>
   ['throughput', 'event-loop', 'latency', 'profile'].includes(s),
 );
 try {
   if (needsInstant) instant = await startEndpoint('scripts/bench/instant-kinesis.ts', 4);
   for (const s of chosen) {
-    switch (s) {
-      case 'throughput':
-        results.throughput = await throughput(cfg, instant!);
-        break;
-      case 'event-loop':
-        results.eventLoop = await eventLoop(cfg, instant!);
-        break;
-      case 'latency':
-        results.latency = await latency(cfg, instant!);
-        break;
-      case 'utilisation':
-        results.utilisation = await utilisation(cfg);
-        break;
-      case 'startup':
-        results.startup = await startup(cfg);
-        break;
-      case 'profile':
-        results.profile = await profile(cfg, instant!);
-        break;
+    try {
+      await runScenario(s);
+    } catch (err) {
+      // One broken scenario must not cost the others' results.
+      const message = (err as Error).message ?? String(err);
+      process.stderr.write(`bench: ${s} failed: ${message}\n`);
+      (results.failures ??= []).push({ scenario: s, message });
     }
   }
 } finally {
@@ -88,4 +100,4 @@ process.stdout.write(`${md}\n`);
 process.stderr.write(
   `bench: done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote ${join(dir, `${name}.md`).slice(ROOT.length)}\n`,
 );
-process.exit(0);
+process.exit(results.failures ? 1 : 0);

@@ -1,5 +1,6 @@
-// When the daemon dies or the wire breaks, every outstanding promise settles with an error that
-// says why, and later calls fail clearly instead of hanging.
+// When the daemon dies, hangs or the wire breaks: by default a new daemon takes the records
+// without a result; otherwise, and when it cannot be kept running, every outstanding promise
+// settles with an error that says why, and later calls fail clearly instead of hanging.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import {
@@ -9,12 +10,27 @@ import {
 } from '../../packages/kinesis-producer/src/index.js';
 import { configFrame, frame, messageFrame, runDaemon } from '../support/daemon-process.js';
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
-import { producerFor } from '../support/producer.js';
+import { expectDelivered, producerFor } from '../support/producer.js';
+import { sendRecords } from '../support/send-records.js';
+import { waitFor } from '../support/wait.js';
 
 const support = (name: string) => fileURLToPath(new URL(`../support/${name}`, import.meta.url));
 
-function pidOf(p: KinesisProducer): number {
-  return (p as unknown as { channel: { pid: number } }).channel.pid;
+interface Internals {
+  channel: { pid: number; pendingBytes: number };
+  supervisor: { restartsSoFar: number };
+}
+const channelOf = (p: KinesisProducer) => (p as unknown as Internals).channel;
+const pidOf = (p: KinesisProducer) => channelOf(p).pid;
+const restartsOf = (p: KinesisProducer) => (p as unknown as Internals).supervisor.restartsSoFar;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Records that stay buffered in the daemon: nothing is due for a minute. */
@@ -33,29 +49,65 @@ function addMany(p: KinesisProducer, n: number) {
   return Array.from({ length: n }, (_, i) => p.addUserRecord('d', `pk-${i}`, `data-${i}`));
 }
 
-test('kill -9 of the daemon rejects every outstanding promise with how it died', async () => {
-  const p = producerFor(emu.endpoint, HOLD);
-  const pending = addMany(p, 2000);
-  // Let the daemon take the records in before it dies.
-  await new Promise((r) => setTimeout(r, 300));
-  process.kill(pidOf(p), 'SIGKILL');
-  const settled = await Promise.allSettled(pending);
-  expect(settled.every((s) => s.status === 'rejected')).toBe(true);
-  for (const s of settled) {
-    const err = (s as PromiseRejectedResult).reason;
-    expect(err).toBeInstanceOf(DaemonExitedError);
-    expect(err.signal).toBe('SIGKILL');
-    expect(err.message).toMatch(/killed by SIGKILL/);
-  }
-  // Each rejection carries its own record.
-  expect((settled[5] as PromiseRejectedResult).reason.userRecord).toMatchObject({
-    partitionKey: 'pk-5',
+describe('kill -9 of the daemon', () => {
+  test('by default, records without a result go to a new daemon and all arrive', async () => {
+    const p = producerFor(emu.endpoint, { recordMaxBufferedTime: 2000 });
+    const run = sendRecords(p, 'd', 2000);
+    // Let the daemon take the records in before it dies.
+    await waitFor('records read by the daemon', () => channelOf(p).pendingBytes === 0);
+    const first = pidOf(p);
+    process.kill(first, 'SIGKILL');
+    await run.done;
+    expect(run.failed.map((f) => f.err.message)).toEqual([]);
+    expect(pidOf(p)).not.toBe(first);
+    expect(restartsOf(p)).toBe(1);
+    await p.close();
+    const check = await expectDelivered(emu, 'd', run.sent, { allowDuplicates: true });
+    expect(check.userRecords).toBeGreaterThanOrEqual(2000);
   });
-  expect(p.getOutstandingRecordsCount()).toBe(0);
-  await expect(p.addUserRecord('d', 'later', 'x')).rejects.toBeInstanceOf(DaemonExitedError);
-  expect(() => p.flush()).toThrow(DaemonExitedError);
-  await p.flushSync(); // nothing outstanding: returns
-  await p.destroy();
+
+  test('with resubmitOnDaemonExit false, outstanding promises reject (as in the KPL), and the new daemon takes new records', async () => {
+    const p = producerFor(emu.endpoint, { ...HOLD, resubmitOnDaemonExit: false });
+    const pending = addMany(p, 2000);
+    await waitFor('records read by the daemon', () => channelOf(p).pendingBytes === 0);
+    process.kill(pidOf(p), 'SIGKILL');
+    const settled = await Promise.allSettled(pending);
+    expect(settled.every((s) => s.status === 'rejected')).toBe(true);
+    for (const s of settled) {
+      const err = (s as PromiseRejectedResult).reason;
+      expect(err).toBeInstanceOf(DaemonExitedError);
+      expect(err.signal).toBe('SIGKILL');
+      expect(err.message).toMatch(/killed by SIGKILL/);
+    }
+    // Each rejection carries its own record.
+    expect((settled[5] as PromiseRejectedResult).reason.userRecord).toMatchObject({
+      partitionKey: 'pk-5',
+    });
+    expect(p.getOutstandingRecordsCount()).toBe(0);
+    const later = p.addUserRecord('d', 'later', 'x');
+    // Flushes until the new daemon has its shard map and sends the record.
+    await p.flushSync();
+    await expect(later).resolves.toMatchObject({ successful: true });
+    await p.destroy();
+  });
+
+  test('with daemonMaxRestarts 0, the producer fails for good', async () => {
+    const p = producerFor(emu.endpoint, { ...HOLD, daemonMaxRestarts: 0 });
+    const pending = addMany(p, 200);
+    await waitFor('records read by the daemon', () => channelOf(p).pendingBytes === 0);
+    process.kill(pidOf(p), 'SIGKILL');
+    for (const s of await Promise.allSettled(pending)) {
+      expect((s as PromiseRejectedResult).reason).toBeInstanceOf(DaemonExitedError);
+    }
+    expect(p.getOutstandingRecordsCount()).toBe(0);
+    const err = await p.addUserRecord('d', 'later', 'x').catch((e) => e);
+    expect(err).toBeInstanceOf(DaemonExitedError);
+    expect(err.userRecord).toMatchObject({ partitionKey: 'later' });
+    expect(() => p.flush()).toThrow(DaemonExitedError);
+    await p.flushSync(); // nothing outstanding: returns
+    expect(restartsOf(p)).toBe(0);
+    await p.destroy();
+  });
 });
 
 test('destroy() stops at once and rejects what is outstanding', async () => {
@@ -70,7 +122,7 @@ test('destroy() stops at once and rejects what is outstanding', async () => {
   await expect(p.addUserRecord('d', 'x', 'y')).rejects.toBeInstanceOf(ProducerDestroyedError);
 });
 
-test('a daemon that cannot start fails the producer with its own message', async () => {
+test('a daemon that cannot start fails the producer with its own message, without restarts', async () => {
   // No region anywhere: not in the environment, not in a config file, no instance metadata.
   // The SDK's region chain reads them asynchronously, so they stay unset until the daemon answered.
   const keys = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE'];
@@ -97,7 +149,63 @@ test('a daemon that cannot start fails the producer with its own message', async
   expect(final).toBeInstanceOf(DaemonExitedError);
   expect(final.exitCode).toBe(1);
   expect(final.message).toMatch(/no region/);
+  expect(final.reason).toMatch(/^CONFIG: no region/);
+  expect(restartsOf(q)).toBe(0);
   await q.destroy();
+});
+
+test('a daemon executable that does not exist fails the producer at once', async () => {
+  const q = producerFor(emu.endpoint, { nativeExecutable: '/nonexistent/kinesis-producer-daemon' });
+  const err = await q.addUserRecord('d', 'pk', 'x').catch((e) => e);
+  expect(err).toBeInstanceOf(DaemonExitedError);
+  expect(err.message).toMatch(/ENOENT/);
+  expect(restartsOf(q)).toBe(0);
+  await q.destroy();
+});
+
+test('a daemon that dies at once every time is restarted with backoff, then the producer gives up', async () => {
+  const warnings: string[] = [];
+  const p = producerFor(emu.endpoint, {
+    nativeExecutable: support('dying-daemon.cjs'),
+    daemonMaxRestarts: 3,
+    daemonRestartBackoffBase: 20,
+    daemonRestartBackoffMax: 50,
+    logger: { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+  });
+  const settled = await Promise.allSettled(addMany(p, 20));
+  for (const s of settled) {
+    const err = (s as PromiseRejectedResult).reason;
+    expect(err).toBeInstanceOf(DaemonExitedError);
+    expect(err.exitCode).toBe(70);
+    expect(err.message).toMatch(/not restarted: it failed 4 times in a row \(daemonMaxRestarts = 3\)/);
+    expect(err.message).toMatch(/crashing on purpose/);
+  }
+  expect(restartsOf(p)).toBe(3);
+  expect(warnings.filter((w) => /restarting it in \d+ ms/.test(w))).toHaveLength(3);
+  await p.destroy();
+});
+
+test('a hung daemon (SIGSTOP) is killed by the health check and its records go to a new one', async () => {
+  const warnings: string[] = [];
+  const p = producerFor(emu.endpoint, {
+    recordMaxBufferedTime: 100,
+    enableDaemonHealthCheck: true,
+    daemonHealthCheckTimeoutMs: 5000,
+    logger: { warn: (m) => warnings.push(m) },
+  });
+  try {
+    await expect(p.addUserRecord('d', 'before', 'x')).resolves.toMatchObject({ successful: true });
+    const first = pidOf(p);
+    process.kill(first, 'SIGSTOP');
+    const run = sendRecords(p, 'd', 300, { from: 1_000_000 });
+    await run.done;
+    expect(run.failed.map((f) => f.err.message)).toEqual([]);
+    expect(pidOf(p)).not.toBe(first);
+    expect(warnings.some((w) => w.includes(`killing daemon ${first}`))).toBe(true);
+    await waitFor('the stopped daemon to be gone', () => !alive(first));
+  } finally {
+    await p.close();
+  }
 });
 
 describe('a corrupt wire', () => {
@@ -105,6 +213,8 @@ describe('a corrupt wire', () => {
     const p = producerFor(emu.endpoint, {
       ...HOLD,
       nativeExecutable: support('corrupting-daemon.cjs'),
+      daemonMaxRestarts: 1,
+      daemonRestartBackoffBase: 10,
     });
     const settled = await Promise.allSettled(addMany(p, 500));
     for (const s of settled) {
@@ -118,7 +228,11 @@ describe('a corrupt wire', () => {
   });
 
   test('a frame from the daemon that does not decode rejects everything with a protocol error', async () => {
-    const p = producerFor(emu.endpoint, { nativeExecutable: support('garbage-daemon.cjs') });
+    const p = producerFor(emu.endpoint, {
+      nativeExecutable: support('garbage-daemon.cjs'),
+      daemonMaxRestarts: 1,
+      daemonRestartBackoffBase: 10,
+    });
     const settled = await Promise.allSettled(addMany(p, 50));
     for (const s of settled) {
       expect(s.status).toBe('rejected');

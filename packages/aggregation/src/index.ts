@@ -13,6 +13,18 @@ export {
   type LambdaKinesisEventRecord,
 } from './deaggregate.js';
 export {
+  decodeGsrRecord,
+  encodeGsrRecord,
+  GSR_COMPRESSION_NONE,
+  GSR_COMPRESSION_ZLIB,
+  GSR_HEADER_SIZE,
+  GSR_HEADER_VERSION,
+  type GsrCompression,
+  type GsrRecord,
+  gsrHeader,
+  isGsrRecord,
+} from './gsr.js';
+export {
   hashKeyOf,
   MAX_HASH_KEY,
   normalizeExplicitHashKey,

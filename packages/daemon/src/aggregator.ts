@@ -1,4 +1,6 @@
-// Stage 1: packs user records headed for the same predicted shard into Kinesis records.
+// Stage 1: packs user records into Kinesis records. By default records are grouped by the
+// shard the map predicts (the KPL's way); in partition-key mode by their routing key, which
+// needs no shard map and can never put a record on a shard that does not hold its key.
 import { Batcher } from './batcher.js';
 import { now } from './clock.js';
 import { KinesisRecord } from './kinesis-record.js';
@@ -7,26 +9,31 @@ import type { UserRecord } from './user-record.js';
 
 export interface AggregatorOptions {
   enabled: boolean;
+  mode: 'shard' | 'partition_key';
   maxCount: number;
   maxSize: number;
 }
 
+type Buffer = Batcher<UserRecord, KinesisRecord>;
+
 export class Aggregator {
-  private readonly buffers = new Map<number, Batcher<UserRecord, KinesisRecord>>();
+  private readonly buffers = new Map<number | string, Buffer>();
   /** Records that arrived before the first shard map, waiting at most until their deadline. */
   private parked: UserRecord[] = [];
   private parkTimer: NodeJS.Timeout | undefined;
+  private readonly byShard: boolean;
 
   constructor(
     private readonly o: AggregatorOptions,
     private readonly shards: ShardMap,
     private readonly emit: (kr: KinesisRecord) => void,
   ) {
-    if (o.enabled) shards.onFirstLoad(() => this.unpark());
+    this.byShard = o.enabled && o.mode === 'shard';
+    if (this.byShard) shards.onFirstLoad(() => this.unpark());
   }
 
   put(ur: UserRecord): void {
-    if (this.o.enabled && this.shards.firstLoad) {
+    if (this.byShard && this.shards.firstLoad) {
       // A new stream's first ListShards takes a moment; records may wait for it as long as
       // their deadline allows, and then get aggregated instead of going out one by one.
       this.parked.push(ur);
@@ -36,32 +43,35 @@ export class Aggregator {
     this.route(ur);
   }
 
-  private route(ur: UserRecord): void {
-    const shard = this.o.enabled ? this.shards.shardFor(ur.hashKey) : -1;
-    ur.predictedShard = shard;
-    if (shard < 0) {
-      // Without a shard map nothing may be packed: records of different shards would share
-      // one hash key and the KCL would drop the ones outside the landing shard's range.
-      const kr = new KinesisRecord();
-      kr.add(ur);
-      this.emit(kr);
-      return;
-    }
-    const kr = this.bufferFor(shard).add(ur);
-    if (kr) this.emit(kr);
-  }
-
   flush(): void {
     this.unpark();
-    for (const b of this.buffers.values()) {
+    for (const b of [...this.buffers.values()]) {
       const kr = b.flush();
       if (kr) this.emit(kr);
     }
+    this.sweep();
   }
 
   close(): void {
     if (this.parkTimer) clearTimeout(this.parkTimer);
     for (const b of this.buffers.values()) b.close();
+  }
+
+  private route(ur: UserRecord): void {
+    // The prediction also feeds the rate limiter, whatever the grouping.
+    const shard = this.shards.shardFor(ur.hashKey);
+    ur.predictedShard = shard;
+    if (!this.o.enabled || (this.byShard && shard < 0)) {
+      // Without a shard map nothing may be packed by shard: records of different shards would
+      // share one hash key and the KCL would drop the ones outside the landing shard's range.
+      const kr = new KinesisRecord();
+      kr.add(ur);
+      this.emit(kr);
+      return;
+    }
+    const key = this.byShard ? shard : routingKey(ur);
+    const kr = this.bufferFor(key).add(ur);
+    if (kr) this.emit(kr);
   }
 
   private unpark(): void {
@@ -81,21 +91,39 @@ export class Aggregator {
     while (i < parked.length && parked[i]!.deadline <= t) this.route(parked[i++]!);
     this.parked = parked.slice(i);
     const next = this.parked[0];
-    if (next)
-      this.parkTimer = setTimeout(() => this.unparkDue(), Math.max(0, next.deadline - now()));
+    if (next) this.parkTimer = setTimeout(() => this.unparkDue(), Math.max(0, next.deadline - now()));
   }
 
-  private bufferFor(shard: number): Batcher<UserRecord, KinesisRecord> {
-    let b = this.buffers.get(shard);
+  private bufferFor(key: number | string): Buffer {
+    let b = this.buffers.get(key);
     if (!b) {
       b = new Batcher<UserRecord, KinesisRecord>({
         countLimit: this.o.maxCount,
         sizeLimit: this.o.maxSize,
         create: () => new KinesisRecord(),
-        onTimer: this.emit,
+        onTimer: (kr) => {
+          this.emit(kr);
+          // Partition keys come and go; an idle key's buffer must not stay behind.
+          if (!this.byShard && b!.count === 0) this.buffers.delete(key);
+        },
       });
-      this.buffers.set(shard, b);
+      this.buffers.set(key, b);
     }
     return b;
   }
+
+  private sweep(): void {
+    if (this.byShard) return;
+    for (const [k, b] of this.buffers) {
+      if (b.count === 0) {
+        b.close();
+        this.buffers.delete(k);
+      }
+    }
+  }
+}
+
+/** Records with the same routing key land together on whatever shard holds that key. */
+function routingKey(ur: UserRecord): string {
+  return ur.explicitHashKey === undefined ? ur.partitionKey : `${ur.partitionKey}\u0000${ur.explicitHashKey}`;
 }

@@ -56,15 +56,26 @@ export class KinesisRecord implements BatchContainer<UserRecord> {
     return this.encoded;
   }
 
+  /**
+   * The entry's partition key: the record's own when it is alone or when all records share it
+   * (partition-key aggregation), else the KPL's placeholder; routing uses the hash key anyway.
+   */
   partitionKey(): string {
-    return this.builder.count === 1
-      ? this.builder.records[0]!.partitionKey
-      : AGGREGATED_PARTITION_KEY;
+    return this.ownKey() ? this.builder.records[0]!.partitionKey : AGGREGATED_PARTITION_KEY;
   }
 
   /** UTF-8 length of the entry's partition key, which the service counts against its limits. */
   partitionKeyBytes(): number {
-    return this.builder.count === 1 ? this.builder.records[0]!.partitionKeyBytes : 1;
+    return this.ownKey() ? this.builder.records[0]!.partitionKeyBytes : 1;
+  }
+
+  private ownKey(): boolean {
+    const rs = this.builder.records;
+    if (rs.length === 1) return true;
+    const k = rs[0]!.partitionKey;
+    if (rs[rs.length - 1]!.partitionKey !== k) return false;
+    for (const r of rs) if (r.partitionKey !== k) return false;
+    return true;
   }
 
   /** Always sent, so the record lands on the shard that was predicted (or hashed) for it. */

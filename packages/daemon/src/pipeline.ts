@@ -70,6 +70,7 @@ export class Pipeline {
     this.aggregator = new Aggregator(
       {
         enabled: c.aggregationEnabled,
+        mode: c.aggregationMode,
         maxCount: c.aggregationMaxCount,
         maxSize: c.aggregationMaxSize,
       },

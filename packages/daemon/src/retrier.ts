@@ -90,7 +90,7 @@ export class Retrier {
     this.waiting.close();
   }
 
-  private entry(kr: KinesisRecord, r: EntryResult, start: number, end: number): void {
+  private entry(kr: KinesisRecord, r: EntryResult, start: number, end: number, final = false): void {
     if (r.errorCode !== undefined) {
       const cls = classify(r.errorCode);
       for (const ur of kr.items) this.failed(ur, r.errorCode, r.errorMessage, start, end, cls);
@@ -98,10 +98,24 @@ export class Retrier {
     }
     const actual = shardNumber(r.shardId);
     const range = this.shards.hashRange(actual);
+    // Kinesis routes the entry by its hash key, the first record's: records sharing that key are
+    // where they belong by definition (single records, partition-key aggregates).
+    const routing = kr.items[0]!.hashKey;
+    const misrouted = kr.items.some(
+      (ur) => ur.hashKey !== routing && ur.predictedShard >= 0 && ur.predictedShard !== actual,
+    );
+    if (misrouted && range === undefined && !final) {
+      // The aggregate landed on a shard the map does not know (a child of a split or merge).
+      // Which of its records a consumer keeps depends on that shard's range: learn it first,
+      // rather than resend records that are already where they belong.
+      this.shards.invalidate(start, kr.predictedShard);
+      this.shards.afterRefresh(start, () => this.entry(kr, r, start, end, true));
+      return;
+    }
     let first = true;
     for (const ur of kr.items) {
       const predicted = ur.predictedShard;
-      if (predicted >= 0 && predicted !== actual && kr.count > 1) {
+      if (predicted >= 0 && predicted !== actual && ur.hashKey !== routing) {
         const inRange = range !== undefined && ur.hashKey >= range.start && ur.hashKey <= range.end;
         if (!inRange) {
           // Kinesis stored the aggregate on a shard that cannot hold this record's key, so a
@@ -120,8 +134,7 @@ export class Retrier {
         }
         if (predicted < actual && first) this.shards.invalidate(start, predicted);
       } else if (predicted >= 0 && predicted !== actual && first) {
-        // A single record is routed by its own hash key, so where it landed is right by
-        // definition; only the map is stale.
+        // Routed by its own hash key, so where it landed is right; only the map is stale.
         this.shards.invalidate(start, predicted);
       }
       first = false;

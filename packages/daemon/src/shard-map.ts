@@ -46,6 +46,7 @@ export class ShardMap {
   private closed = false;
   private everReady = false;
   private readonly settledListeners: (() => void)[] = [];
+  private refreshListeners: (() => void)[] = [];
 
   constructor(
     private readonly stream: string,
@@ -103,6 +104,19 @@ export class ShardMap {
     this.update();
   }
 
+  /**
+   * Runs `then` once the map reflects the shards as of `seenAt` or later: at once if it already
+   * does, else after the refresh under way (or the next one), whether it succeeds or fails.
+   */
+  afterRefresh(seenAt: number, then: () => void): void {
+    if (this.state === 'ready' && this.updatedAt > seenAt) {
+      queueMicrotask(then);
+      return;
+    }
+    this.refreshListeners.push(then);
+    if (this.state === 'ready') this.update();
+  }
+
   close(): void {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -152,7 +166,14 @@ export class ShardMap {
     this.updatedAt = at;
     this.state = 'ready';
     this.settleFirstLoad();
+    this.notifyRefreshed();
     log.debug(`stream ${this.stream}: shard map ready with ${entries.length} open shards`);
+  }
+
+  private notifyRefreshed(): void {
+    const l = this.refreshListeners;
+    this.refreshListeners = [];
+    for (const f of l) f();
   }
 
   private settleFirstLoad(): void {
@@ -165,7 +186,9 @@ export class ShardMap {
     if (this.closed) return;
     this.state = 'invalid';
     this.settleFirstLoad();
-    const delay = this.backoff;
+    this.notifyRefreshed();
+    // Jittered, so producers that failed together do not retry together.
+    const delay = Math.round(this.backoff * (0.5 + Math.random() * 0.5));
     this.backoff = Math.min(Math.floor((this.backoff * 3) / 2), MAX_BACKOFF);
     const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     log.warn(`stream ${this.stream}: ListShards failed (${why}); retrying in ${delay} ms`);

@@ -12,3 +12,10 @@ test('starts full, takes all kinds together or none, refills at its rate up to c
   expect(b.tryTake([10, 100], 1_000_000)).toBe(true); // capped at capacity
   expect(b.tryTake([1, 0], 1_000_000)).toBe(false);
 });
+
+test('an amount larger than the capacity passes from a full bucket and leaves a debt', () => {
+  const b = new TokenBucket([10, 100], [10, 100]);
+  expect(b.tryTake([1, 250], 0)).toBe(true);
+  expect(b.tryTake([1, 1], 1000)).toBe(false); // 150 owed, 100 refilled
+  expect(b.tryTake([1, 1], 1600)).toBe(true);
+});

@@ -12,10 +12,15 @@ export class TokenBucket {
     this.tokens = capacity.map(() => 0);
   }
 
-  /** Takes every amount, or nothing if any kind is short. */
+  /**
+   * Takes every amount, or nothing if any kind is short. An amount larger than the capacity is
+   * taken from a full bucket (leaving a debt), or it could never pass.
+   */
   tryTake(amounts: readonly number[], at = now()): boolean {
     this.refill(at);
-    for (let i = 0; i < amounts.length; i++) if (this.tokens[i]! < amounts[i]!) return false;
+    for (let i = 0; i < amounts.length; i++) {
+      if (this.tokens[i]! < Math.min(amounts[i]!, this.capacity[i]!)) return false;
+    }
     for (let i = 0; i < amounts.length; i++) this.tokens[i]! -= amounts[i]!;
     return true;
   }

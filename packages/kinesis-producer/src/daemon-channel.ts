@@ -16,14 +16,18 @@ import {
   writePutRecord,
 } from '@kinesis-producer/protocol';
 import { bundledDaemonPath } from './daemon-path.js';
-import { DaemonExitedError, type KinesisProducerError, ProtocolError } from './errors.js';
+import { DaemonExitedError, ProtocolError } from './errors.js';
+import { forwardDaemonLine } from './logging.js';
 import type { Logger } from './options.js';
+import type { ExitInfo } from './restart-policy.js';
 
 export interface ChannelHandlers {
   result(sourceId: number, result: PutRecordResultFields): void;
   message(m: Message): void;
+  /** Bytes arrived from the daemon: it is alive. Called once per chunk, not per frame. */
+  activity(): void;
   /** Called once, when the process has ended and its output has been read. */
-  exit(error: KinesisProducerError): void;
+  exit(error: DaemonExitedError, info: ExitInfo): void;
 }
 
 const STDERR_TAIL_LINES = 20;
@@ -40,6 +44,9 @@ export class DaemonChannel {
   private stderrPartial = '';
   private fatal: { code: string; message: string } | undefined;
   private protocolError: ProtocolError | undefined;
+  private spawnFailed = false;
+  /** Why the wrapper killed the daemon, for the exit error. */
+  private killReason: string | undefined;
   private ended = false;
   /** Frames waiting for the configuration, while the region is being looked up. */
   private held: Uint8Array[] | undefined;
@@ -64,6 +71,8 @@ export class DaemonChannel {
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (text: string) => this.onStderr(text));
     this.child.on('error', (err) => {
+      // Only spawning raises 'error' here: kill() is guarded by `ended`.
+      this.spawnFailed = true;
       this.logger.error?.(`kinesis-producer daemon could not start: ${err.message}`);
       this.stderrTail.push(err.message);
     });
@@ -84,6 +93,11 @@ export class DaemonChannel {
 
   get alive(): boolean {
     return !this.ended;
+  }
+
+  /** True while frames wait for the configuration (the region is being looked up). */
+  get waitingForConfiguration(): boolean {
+    return this.held !== undefined;
   }
 
   /** Bytes handed to the channel that the daemon has not read yet (ours and the pipe's). */
@@ -119,8 +133,11 @@ export class DaemonChannel {
     this.child.stdin.end();
   }
 
-  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-    if (!this.ended) this.child.kill(signal);
+  /** `reason` goes into the exit error (a hang, a corrupt frame). */
+  kill(signal: NodeJS.Signals = 'SIGKILL', reason?: string): void {
+    if (this.ended) return;
+    this.killReason ??= reason;
+    this.child.kill(signal);
   }
 
   /** While nothing is outstanding the daemon must not keep the user's process alive. */
@@ -166,6 +183,7 @@ export class DaemonChannel {
 
   private onStdout(chunk: Buffer): void {
     if (this.protocolError) return;
+    this.handlers.activity();
     try {
       for (const frame of this.decoder.push(chunk)) {
         const m = decodeMessage(frame);
@@ -184,7 +202,7 @@ export class DaemonChannel {
         { cause: err },
       );
       this.logger.error?.(this.protocolError.message);
-      this.kill();
+      this.kill('SIGKILL', this.protocolError.message);
     }
   }
 
@@ -195,7 +213,7 @@ export class DaemonChannel {
       if (!line) continue;
       this.stderrTail.push(line);
       if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
-      forward(this.logger, line);
+      forwardDaemonLine(this.logger, line);
     }
   }
 
@@ -205,10 +223,9 @@ export class DaemonChannel {
     this.writer.close();
     if (this.stderrPartial) this.onStderr('\n');
     const reason =
-      this.protocolError?.message ??
-      (this.fatal ? `${this.fatal.code}: ${this.fatal.message}` : undefined);
+      this.killReason ?? (this.fatal ? `${this.fatal.code}: ${this.fatal.message}` : undefined);
     const err = new DaemonExitedError(code, signal, this.stderrTail.slice(-5).join(' | '), reason);
-    this.handlers.exit(err);
+    this.handlers.exit(err, { code, signal, fatal: this.fatal, spawnFailed: this.spawnFailed });
   }
 }
 
@@ -217,20 +234,4 @@ function command(executable?: string): [string, string[]] {
   // A script build runs on this Node; anything else is an executable of its own.
   if (/\.(c|m)?js$/.test(executable)) return [process.execPath, [executable]];
   return [executable, []];
-}
-
-const LEVELS: Record<string, keyof Logger> = {
-  trace: 'trace',
-  debug: 'debug',
-  info: 'info',
-  warn: 'warn',
-};
-
-/** Daemon lines start with their level; the user's logger gets each at that level. */
-function forward(logger: Logger, line: string): void {
-  const space = line.indexOf(' ');
-  const level = space > 0 ? line.slice(0, space) : '';
-  const text = `kinesis-producer daemon: ${space > 0 ? line.slice(space + 1) : line}`;
-  const log = LEVELS[level] ?? 'error';
-  logger[log]?.(text);
 }

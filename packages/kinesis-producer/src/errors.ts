@@ -55,7 +55,8 @@ export class DaemonExitedError extends KinesisProducerError {
     readonly exitCode: number | null,
     readonly signal: NodeJS.Signals | null,
     readonly stderrTail: string,
-    reason?: string,
+    /** Why it ended, when known: the daemon's own fatal error, a protocol error, a hang. */
+    readonly reason?: string,
     readonly userRecord?: UserRecord,
   ) {
     const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
@@ -74,11 +75,52 @@ export class ProtocolError extends KinesisProducerError {
   }
 }
 
+/**
+ * The record had no result after userRecordTimeoutInMillis (the KPL's FutureTimedOutException).
+ * The daemon may still deliver it; a result that arrives later is ignored.
+ */
+export class UserRecordTimeoutError extends KinesisProducerError {
+  constructor(
+    readonly timeoutMs: number,
+    readonly userRecord: UserRecord,
+  ) {
+    super(
+      'ERR_USER_RECORD_TIMEOUT',
+      `Record for stream ${userRecord.streamName} had no result after ${timeoutMs} ms ` +
+        '(userRecordTimeoutInMillis); it may still have been delivered.',
+    );
+  }
+}
+
+/** close() was called: the producer takes no more records, calls or metrics requests. */
+export class ProducerClosedError extends KinesisProducerError {
+  constructor(readonly userRecord?: UserRecord) {
+    super(
+      'ERR_PRODUCER_CLOSED',
+      'The producer is closing or closed and takes no more records; create a new one.',
+    );
+  }
+}
+
 /** destroy() was called: outstanding and later calls fail with this. */
 export class ProducerDestroyedError extends KinesisProducerError {
   constructor(readonly userRecord?: UserRecord) {
     super('ERR_PRODUCER_DESTROYED', 'The producer was destroyed; the record was not confirmed.');
   }
+}
+
+/**
+ * `err` as the failure of one record: the same error (instanceof, code, message) with that
+ * record as `.userRecord`, so a caller can re-route exactly what failed. One error can so serve
+ * every record a daemon exit failed, without building a new one each.
+ */
+export function withRecord<E extends KinesisProducerError>(
+  err: E,
+  record: UserRecord,
+): E & { userRecord: UserRecord } {
+  const e = Object.create(err) as E & { userRecord: UserRecord };
+  Object.defineProperty(e, 'userRecord', { value: record, enumerable: true });
+  return e;
 }
 
 function describe(value: unknown): string {
@@ -105,5 +147,24 @@ export class BufferFullError extends KinesisProducerError {
       `The producer holds ${outstandingRecords} records (${outstandingBytes} bytes), at its ${limit}; ` +
         'await producer.waitForCapacity() or use producer.writable() before adding more.',
     );
+  }
+}
+
+/**
+ * The Glue Schema Registry could not give the schema version of a record's schema (the call
+ * failed, or the schema is not registered and autoRegistration is off). Only the records with
+ * that schema fail; `cause` holds the Glue error when there was one.
+ */
+export class SchemaRegistryError extends KinesisProducerError {
+  /** The record that failed (absent on the error of the lookup itself). */
+  readonly userRecord: UserRecord | undefined;
+  constructor(
+    message: string,
+    readonly schemaName: string,
+    readonly registryName: string,
+    options?: { cause?: unknown; userRecord?: UserRecord },
+  ) {
+    super('ERR_SCHEMA_REGISTRY', message, options);
+    this.userRecord = options?.userRecord;
   }
 }

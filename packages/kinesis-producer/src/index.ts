@@ -8,18 +8,30 @@ export {
   DaemonExitedError,
   InvalidOptionError,
   KinesisProducerError,
+  ProducerClosedError,
   ProducerDestroyedError,
   ProtocolError,
+  SchemaRegistryError,
   UserRecordFailedError,
+  UserRecordTimeoutError,
   ValidationError,
 } from './errors.js';
 export type { Metric, MetricsObserverOptions, MetricsSnapshot } from './metrics.js';
 export type { KinesisProducerOptions, Logger } from './options.js';
 export { KinesisProducer } from './producer.js';
+export type {
+  ProducerWritable,
+  ProducerWritableOptions,
+  WritableChunk,
+} from './writable.js';
 export {
   loadPropertiesFile,
   optionsFromProperties,
   type PropertiesOptions,
   parseProperties,
 } from './properties.js';
-export type { Attempt, UserRecord, UserRecordResult } from './types.js';
+export type {
+  SchemaCompatibility,
+  SchemaRegistryOptions,
+} from './schema-registry/settings.js';
+export type { Attempt, Schema, UserRecord, UserRecordResult } from './types.js';

@@ -5,6 +5,12 @@ import { create, type MessageInitShape, ScalarType } from '@bufbuild/protobuf';
 import { type Configuration, ConfigurationSchema } from '@kinesis-producer/protocol';
 import type { CredentialsOption } from './credentials.js';
 import { InvalidOptionError } from './errors.js';
+import {
+  acceptSchemaRegistry,
+  SCHEMA_REGISTRY_ALLOWED,
+  type SchemaRegistryOptions,
+  type SchemaRegistrySettings,
+} from './schema-registry/settings.js';
 
 /** Where the producer's own log lines go; any method left out drops that level. */
 export interface Logger {
@@ -129,8 +135,18 @@ export interface KinesisProducerOptions {
   maxOutstandingRecords?: number;
   /** Most data bytes outstanding at once; past it addUserRecord rejects with BufferFullError. */
   maxOutstandingBytes?: number;
+  /** After a daemon crash, send its unanswered records to the new daemon (false: fail them, as the KPL). */
+  resubmitOnDaemonExit?: boolean;
+  /** Restarts in a row, without a daemon that stayed up, before the producer gives up; 0 = never restart. */
+  daemonMaxRestarts?: number;
+  /** First delay in ms before restarting a daemon that died. */
+  daemonRestartBackoffBase?: number;
+  /** Largest delay in ms before restarting a daemon that died. */
+  daemonRestartBackoffMax?: number;
   /** Receives the producer's and the daemon's log lines; default: none. */
   logger?: Logger;
+  /** The AWS Glue Schema Registry for records with a `schema` (docs/schema-registry.md). */
+  schemaRegistry?: SchemaRegistryOptions;
 }
 
 /** What the wrapper itself acts on, defaults filled in. */
@@ -143,6 +159,10 @@ export interface WrapperSettings {
   maxUserRecordSize: number;
   maxOutstandingRecords: number;
   maxOutstandingBytes: number;
+  resubmitOnDaemonExit: boolean;
+  daemonMaxRestarts: number;
+  daemonRestartBackoffBase: number;
+  daemonRestartBackoffMax: number;
   userRecordTimeoutInMillis: number;
   enableDaemonHealthCheck: boolean;
   daemonHealthCheckTimeoutMs: number;
@@ -151,6 +171,8 @@ export interface WrapperSettings {
   logLevel: 'trace' | 'debug' | 'info' | 'warning' | 'error';
   /** Undefined when not given: the wrapper asks the SDK's region chain. */
   region?: string;
+  /** Undefined when not given: records with a schema use the defaults. */
+  schemaRegistry?: SchemaRegistrySettings;
 }
 
 export interface ResolvedOptions {
@@ -877,6 +899,50 @@ const ROWS = [
     goesTo: 'wrapper',
   },
   {
+    name: 'resubmitOnDaemonExit',
+    property: 'ResubmitOnDaemonExit',
+    kpl: false,
+    type: 'boolean',
+    default: true,
+    description:
+      'After a daemon crash, send the records it had not answered to the restarted daemon (at-least-once); false fails them with DaemonExitedError, as the KPL does.',
+    goesTo: 'wrapper',
+  },
+  {
+    name: 'daemonMaxRestarts',
+    property: 'DaemonMaxRestarts',
+    kpl: false,
+    type: 'integer',
+    default: 10,
+    min: 0n,
+    max: 1000n,
+    description:
+      'Daemon restarts in a row (none of them staying up 5 s) before the producer fails for good; 0 means never restart.',
+    goesTo: 'wrapper',
+  },
+  {
+    name: 'daemonRestartBackoffBase',
+    property: 'DaemonRestartBackoffBase',
+    kpl: false,
+    type: 'integer',
+    default: 100,
+    min: 1n,
+    max: 60000n,
+    description: 'First delay in ms before a dead daemon is restarted (doubling, with jitter).',
+    goesTo: 'wrapper',
+  },
+  {
+    name: 'daemonRestartBackoffMax',
+    property: 'DaemonRestartBackoffMax',
+    kpl: false,
+    type: 'integer',
+    default: 10000,
+    min: 1n,
+    max: 300000n,
+    description: 'Largest delay in ms before a dead daemon is restarted.',
+    goesTo: 'wrapper',
+  },
+  {
     name: 'logger',
     kpl: false,
     type: 'object',
@@ -885,6 +951,19 @@ const ROWS = [
     allowed: 'an object whose trace, debug, info, warn and error, where present, are functions',
     accept: logger,
     description: "Receives the producer's and the daemon's log lines.",
+    goesTo: 'wrapper',
+  },
+  {
+    name: 'schemaRegistry',
+    kpl: false,
+    type: 'object',
+    default: undefined,
+    defaultText:
+      "registry default-registry, no auto-registration, no compression, the producer's region and credentials",
+    allowed: SCHEMA_REGISTRY_ALLOWED,
+    accept: acceptSchemaRegistry,
+    description:
+      'The AWS Glue Schema Registry used for records with a schema: registry, auto-registration, compression, endpoint, region, credentials.',
     goesTo: 'wrapper',
   },
 ] as const satisfies readonly OptionRow[];

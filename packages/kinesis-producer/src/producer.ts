@@ -1,16 +1,23 @@
-// KinesisProducer: the API users hold. It validates, hands records to the daemon, and keeps
-// one promise per record until the daemon answers or dies.
+// KinesisProducer: the API users hold. It validates, keeps every record in a journal until its
+// result arrives, and hands records to a daemon that a supervisor keeps running. When a daemon
+// dies, the records it had not answered go to the next one (or fail, if so configured).
 import { performance } from 'node:perf_hooks';
 import { create } from '@bufbuild/protobuf';
 import { MessageSchema, type PutRecordResultFields } from '@kinesis-producer/protocol';
 import { CredentialsPusher } from './credentials.js';
-import { DaemonChannel } from './daemon-channel.js';
+import type { DaemonChannel } from './daemon-channel.js';
 import {
   BufferFullError,
+  type DaemonExitedError,
   type KinesisProducerError,
+  ProducerClosedError,
   ProducerDestroyedError,
   UserRecordFailedError,
+  UserRecordTimeoutError,
+  ValidationError,
+  withRecord,
 } from './errors.js';
+import { leveled, quietLogger } from './logging.js';
 import {
   type Metric,
   MetricsClient,
@@ -23,69 +30,82 @@ import {
   resolveOptions,
   type WrapperSettings,
 } from './options.js';
+import { type Entry, Outstanding } from './outstanding.js';
 import { loadPropertiesFile } from './properties.js';
 import { withRegion } from './region.js';
+import { schemaRecordsOf } from './schema-registry/schema-records.js';
 import { streamMetadataMessage } from './stream-metadata.js';
+import { Supervisor } from './supervisor.js';
 import type { Attempt, UserRecord, UserRecordResult } from './types.js';
 import { checkRecord } from './validate.js';
-
-interface Pending {
-  resolve(r: UserRecordResult): void;
-  reject(e: Error): void;
-  record: UserRecord;
-  bytes: number;
-  createdAt: number;
-}
+import { ProducerWritable, type ProducerWritableOptions } from './writable.js';
 
 const FLUSH_SYNC_REPEAT_MS = 100;
 
 export class KinesisProducer {
   private readonly settings: WrapperSettings;
-  private readonly channel: DaemonChannel;
+  private readonly supervisor: Supervisor;
   private readonly credentials: CredentialsPusher;
-  private readonly pending = new Map<number, Pending>();
+  private readonly journal: Outstanding;
   private readonly logger: Logger;
   private readonly metrics: MetricsClient;
   private nextId = 1;
-  private outstandingBytes = 0;
   private failure: KinesisProducerError | undefined;
   private destroyed = false;
-  private closing = false;
-  private capacityWaiters: (() => void)[] = [];
-  private idleWaiters: (() => void)[] = [];
-  private exited: Promise<void>;
+  private closing: Promise<void> | undefined;
+  private readonly exited: Promise<void>;
+  private markExited!: () => void;
+  /** Records sent again to a restarted daemon, over the producer's life. */
+  private resubmitted = 0;
 
   constructor(options: KinesisProducerOptions = {}) {
     const { configuration, settings } = resolveOptions(options);
     this.settings = settings;
-    this.logger = settings.logger ?? quietLogger;
+    this.logger = leveled(settings.logger ?? quietLogger, settings.logLevel);
+    this.journal = new Outstanding(
+      {
+        maxRecords: settings.maxOutstandingRecords,
+        maxBytes: settings.maxOutstandingBytes,
+        timeoutMs: settings.userRecordTimeoutInMillis,
+      },
+      (_id, e) => this.timedOut(e),
+    );
     this.metrics = new MetricsClient(
-      (m) => this.channel.send(m),
-      (busy) => this.channel.setBusy(busy || this.pending.size > 0),
+      (m) => this.supervisor.send(m),
+      () => this.updateBusy(),
       this.logger,
     );
-    let markExited!: () => void;
-    this.exited = new Promise((r) => (markExited = r));
-    this.channel = new DaemonChannel(
-      // A promise while the SDK's region chain is asked; the channel holds frames until then.
-      withRegion(configuration),
+    this.exited = new Promise((r) => {
+      this.markExited = r;
+    });
+    this.supervisor = new Supervisor(
+      {
+        // A promise while the SDK's region chain is asked; the channel holds frames until then.
+        configuration: withRegion(configuration),
+        executable: settings.nativeExecutable,
+        restart: {
+          maxRestarts: settings.daemonMaxRestarts,
+          base: settings.daemonRestartBackoffBase,
+          max: settings.daemonRestartBackoffMax,
+        },
+        healthCheckTimeoutMs: settings.enableDaemonHealthCheck
+          ? settings.daemonHealthCheckTimeoutMs
+          : undefined,
+      },
       {
         result: (id, r) => this.onResult(id, r),
         message: (m) => this.metrics.onMessage(m),
-        exit: (err) => {
-          this.onExit(err);
-          markExited();
-        },
+        restarted: () => this.resubmit(),
+        crashed: (err) => this.onCrash(err),
+        stopped: (err, requested) => this.onStopped(err, requested),
       },
       this.logger,
-      settings.nativeExecutable,
     );
-    this.channel.setBusy(false);
     this.credentials = new CredentialsPusher(
       settings.credentials,
       settings.metricsCredentials,
       settings.credentialsRefreshDelay,
-      (m) => this.channel.send(m),
+      (m) => this.supervisor.send(m),
       this.logger,
     );
     this.credentials.start();
@@ -109,10 +129,14 @@ export class KinesisProducer {
   /** Tells Kinesis the stream's id (sent as StreamId from now on), as the KPL's setStreamId. */
   setStreamId(streamName: string, streamId: string): void {
     if (this.failure) throw this.failure;
-    this.channel.send(streamMetadataMessage(streamName, streamId));
+    this.supervisor.send(streamMetadataMessage(streamName, streamId));
   }
 
-  /** Sends one record; the promise settles with its result once Kinesis has it (or it failed). */
+  /**
+   * Sends one record; the promise settles with its result once Kinesis has it (or it failed).
+   * The producer keeps a reference to `data` until then, to send it again should the daemon die:
+   * do not modify a Buffer after handing it over, as with a stream's write().
+   */
   addUserRecord(record: UserRecord): Promise<UserRecordResult>;
   addUserRecord(
     streamName: string,
@@ -135,87 +159,103 @@ export class KinesisProducer {
             data: data as Uint8Array,
             explicitHashKey,
           };
+    // Records with a schema get their GSR bytes first, then come back here without the schema.
+    if (record.schema != null) return schemaRecordsOf(this, this.settings).add(record);
     try {
       return this.add(record);
     } catch (err) {
-      return Promise.reject(err);
+      // Every failure carries the record, a refused argument included.
+      const e = err instanceof ValidationError ? withRecord(err, record) : err;
+      return Promise.reject(e);
     }
   }
 
+  /** Takes the record or throws at once (validation, BufferFullError, a stopped producer). */
   private add(record: UserRecord): Promise<UserRecordResult> {
-    if (this.failure) throw this.failure;
+    if (this.failure) throw withRecord(this.failure, record);
+    if (this.closing) throw new ProducerClosedError(record);
     const r = checkRecord(record, this.settings.maxUserRecordSize);
-    const s = this.settings;
-    if (this.pending.size >= s.maxOutstandingRecords) {
-      throw new BufferFullError(
-        this.pending.size,
-        this.outstandingBytes,
-        'maxOutstandingRecords',
-        record,
-      );
-    }
-    const bytes = r.data.byteLength + r.partitionKey.length;
-    if (this.outstandingBytes + bytes > s.maxOutstandingBytes && this.pending.size > 0) {
-      throw new BufferFullError(
-        this.pending.size,
-        this.outstandingBytes,
-        'maxOutstandingBytes',
-        record,
-      );
-    }
+    const full = this.journal.full();
+    if (full) throw new BufferFullError(this.journal.size, this.journal.bytes, full, record);
     const id = this.nextId++;
+    const bytes = r.data.byteLength + r.partitionKey.length;
+    const createdAt = performance.now();
     const promise = new Promise<UserRecordResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, record, bytes, createdAt: performance.now() });
+      this.journal.add(id, { resolve, reject, record, fields: r, bytes, createdAt });
     });
-    this.outstandingBytes += bytes;
-    if (this.pending.size === 1) this.channel.setBusy(true);
-    this.channel.putRecord(id, r);
+    if (this.journal.size === 1) this.updateBusy();
+    this.supervisor.putRecord(id, r);
     return promise;
+  }
+
+  /**
+   * A Node Writable (object mode) that adds each chunk to `streamName`: `{ partitionKey, data,
+   * explicitHashKey? }` objects, or Buffers and strings with the `partitionKey` option. It takes
+   * chunks while the producer has room and holds up to highWaterMark more while it is full;
+   * 'finish' comes once every record written has its result. A failed record is emitted as
+   * 'recordFailed' (the error carries `.userRecord`); with no listener for that event the first
+   * failure destroys the stream instead, so none goes unseen.
+   */
+  writable(streamName: string, options: ProducerWritableOptions = {}): ProducerWritable {
+    if (typeof streamName !== 'string' || streamName.trim() === '') {
+      throw new ValidationError('streamName', streamName, 'a non-empty string is required');
+    }
+    const sink = {
+      add: (r: UserRecord) => this.add(r),
+      waitForCapacity: () => this.waitForCapacity(),
+      flush: (s: string) => this.flush(s),
+    };
+    return new ProducerWritable(sink, streamName, options);
   }
 
   /** Starts sending what is buffered for a stream (or all), without waiting. */
   flush(streamName?: string): void {
     if (this.failure) throw this.failure;
-    this.channel.send(
+    this.supervisor.send(
       create(MessageSchema, { id: 0n, actualMessage: { case: 'flush', value: { streamName } } }),
     );
   }
 
-  /** Resolves once every record added so far has its result. */
+  /** Resolves once every record added so far has its result (or the producer stopped). */
   async flushSync(): Promise<void> {
-    while (this.pending.size > 0 && !this.failure) {
+    while (this.journal.size > 0 && !this.failure) {
       this.flush();
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(done, FLUSH_SYNC_REPEAT_MS);
-        function done() {
-          clearTimeout(t);
-          resolve();
-        }
-        this.idleWaiters.push(done);
-      });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.journal.waitForIdle(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, FLUSH_SYNC_REPEAT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
     }
   }
 
-  /** Resolves when a record can be added without a BufferFullError. */
+  /**
+   * Resolves as soon as a record can be added without a BufferFullError: at once while there is
+   * room. Awaiting it before each add replaces the KPL's advice to sleep while the outstanding
+   * count is high. It also resolves when the producer stops (the add then says why).
+   */
   waitForCapacity(): Promise<void> {
-    if (this.hasCapacity() || this.failure) return Promise.resolve();
-    return new Promise((resolve) => this.capacityWaiters.push(resolve));
+    if (this.failure || this.closing) return Promise.resolve();
+    return this.journal.waitForCapacity();
   }
 
   getOutstandingRecordsCount(): number {
-    return this.pending.size;
+    return this.journal.size;
   }
 
   /** Age in milliseconds of the oldest record without a result, or 0. */
   getOldestRecordTimeInMillis(): number {
-    for (const p of this.pending.values()) return Math.floor(performance.now() - p.createdAt);
-    return 0;
+    const oldest = this.journal.oldest();
+    return oldest ? Math.floor(performance.now() - oldest.createdAt) : 0;
   }
 
   /**
    * The daemon's metrics (the KPL's catalogue), every dimension level of them: `name` selects
    * one metric, `windowSeconds` (1 to 60) gives the last N seconds instead of the totals since
    * the metric was first recorded. Unlike the KPL, a window never depends on the upload schedule.
+   * A daemon that was restarted starts its figures afresh.
    */
   getMetrics(windowSeconds?: number): Promise<Metric[]>;
   getMetrics(name?: string, windowSeconds?: number): Promise<Metric[]>;
@@ -239,22 +279,21 @@ export class KinesisProducer {
     return this.metrics.subscribe(listener, options);
   }
 
-  /** Sends what is buffered, waits for every result, then stops the daemon. */
-  async close(): Promise<void> {
-    if (!this.failure) await this.flushSync();
-    this.closing = true;
-    this.credentials.stop();
-    this.failure ??= new ProducerDestroyedError();
-    this.channel.end();
-    await this.exited;
+  /**
+   * Stops taking records (adds from now on reject with ProducerClosedError), waits until every
+   * record has its result, then stops the daemon. Calling it again returns the same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
   }
 
-  /** Stops at once, as the KPL does: records without a result reject. */
+  /** Stops at once, as the KPL does: records without a result reject with ProducerDestroyedError. */
   async destroy(): Promise<void> {
     this.destroyed = true;
     this.credentials.stop();
     this.failure ??= new ProducerDestroyedError();
-    this.channel.kill();
+    this.supervisor.kill();
     await this.exited;
   }
 
@@ -262,38 +301,28 @@ export class KinesisProducer {
     await this.close();
   }
 
-  private hasCapacity(): boolean {
-    return (
-      this.pending.size < this.settings.maxOutstandingRecords &&
-      (this.outstandingBytes < this.settings.maxOutstandingBytes || this.pending.size === 0)
-    );
+  /** The current daemon's channel (tests read its pid). */
+  private get channel(): DaemonChannel {
+    return this.supervisor.channel;
   }
 
-  private settle(id: number): Pending | undefined {
-    const p = this.pending.get(id);
-    if (!p) return undefined;
-    this.pending.delete(id);
-    this.outstandingBytes -= p.bytes;
-    if (this.capacityWaiters.length > 0 && this.hasCapacity()) {
-      const w = this.capacityWaiters;
-      this.capacityWaiters = [];
-      for (const f of w) f();
-    }
-    if (this.pending.size === 0) {
-      this.channel.setBusy(this.metrics.busy);
-      const w = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const f of w) f();
-    }
-    return p;
+  private async shutDown(): Promise<void> {
+    await this.flushSync();
+    this.credentials.stop();
+    this.supervisor.end();
+    await this.exited;
+  }
+
+  private updateBusy(): void {
+    this.supervisor.setBusy(this.journal.size > 0 || this.metrics.busy);
   }
 
   private onResult(id: number, r: PutRecordResultFields): void {
-    const p = this.settle(id);
-    if (!p) {
-      this.logger.warn?.(`kinesis-producer: a result for unknown record ${id} was ignored`);
-      return;
-    }
+    // A record that timed out in the wrapper is gone: its late result is dropped, quietly, since
+    // a log line per record is never affordable.
+    const p = this.journal.take(id);
+    if (!p) return;
+    if (this.journal.size === 0) this.updateBusy();
     const result: UserRecordResult = {
       successful: r.success,
       shardId: r.shardId,
@@ -312,29 +341,41 @@ export class KinesisProducer {
     else p.reject(new UserRecordFailedError(result, p.record));
   }
 
-  private onExit(err: KinesisProducerError): void {
+  private timedOut(e: Entry): void {
+    e.reject(new UserRecordTimeoutError(this.settings.userRecordTimeoutInMillis, e.record));
+    if (this.journal.size === 0) this.updateBusy();
+  }
+
+  /** A new daemon is up: everything without a result goes to it, in the order it was added. */
+  private resubmit(): void {
+    const n = this.journal.size;
+    for (const [id, e] of this.journal) this.supervisor.putRecord(id, e.fields);
+    this.resubmitted += n;
+    if (n > 0) {
+      this.logger.info?.(
+        `kinesis-producer: sent ${n} records without a result to the new daemon again; some may arrive twice`,
+      );
+    }
+  }
+
+  private onCrash(err: DaemonExitedError): void {
+    if (this.settings.resubmitOnDaemonExit) return;
+    // The KPL's way: what the dead daemon held fails; the new daemon starts empty.
+    for (const [, e] of this.journal.takeAll()) e.reject(withRecord(err, e.record));
+    this.updateBusy();
+  }
+
+  private onStopped(err: DaemonExitedError, requested: boolean): void {
     this.credentials.stop();
-    const cause = this.destroyed ? new ProducerDestroyedError() : err;
+    const cause: KinesisProducerError = this.destroyed
+      ? new ProducerDestroyedError()
+      : requested
+        ? (this.failure ?? new ProducerClosedError())
+        : err;
     this.failure ??= cause;
     this.metrics.fail(cause);
-    if (!this.destroyed && !this.closing) this.logger.error?.(`kinesis-producer: ${err.message}`);
-    for (const [id, p] of this.pending) {
-      this.settle(id);
-      p.reject(withRecord(cause, p.record));
-    }
-    for (const f of this.capacityWaiters) f();
-    this.capacityWaiters = [];
+    for (const [, e] of this.journal.takeAll()) e.reject(withRecord(cause, e.record));
+    this.journal.release();
+    this.markExited();
   }
 }
-
-function withRecord(err: KinesisProducerError, record: UserRecord): KinesisProducerError {
-  // Each rejection carries its own record, so a caller can re-route exactly what failed.
-  const e = Object.create(err) as KinesisProducerError & { userRecord?: UserRecord };
-  Object.defineProperty(e, 'userRecord', { value: record, enumerable: true });
-  return e;
-}
-
-const quietLogger: Logger = {
-  warn: (m: string) => process.emitWarning(m),
-  error: (m: string) => process.emitWarning(m),
-};

@@ -123,7 +123,8 @@ describe('CloudWatchUploader', () => {
       'InternalServiceError',
     ]);
     expect(fake.requests[0]!.data[0]!.sum).toBe(5);
-    expect(uploader.queued).toBe(0);
+    // The server has the request before the uploader has its answer.
+    await waitFor('the queue to empty', () => uploader.queued === 0);
   });
 
   test('drops a request after its last try, and sends the next ones', async () => {

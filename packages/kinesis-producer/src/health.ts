@@ -1,0 +1,78 @@
+// Liveness of the daemon. Any frame from it counts as a sign of life; when it has been quiet for
+// a quarter of the timeout it gets a ping (a MetricsRequest, as the KPL sends, answered by a
+// MetricsResponse), and when it stays silent for the whole timeout it is declared hung. A dead
+// daemon needs none of this: its exit is seen at once.
+import { create } from '@bufbuild/protobuf';
+import { type Message, MessageSchema } from '@kinesis-producer/protocol';
+
+/** Ping ids live far above the ids of getMetrics requests, so a pong is never mistaken for one. */
+const PING_BASE = 1n << 62n;
+
+export function pingMessage(id: bigint): Message {
+  return create(MessageSchema, {
+    id,
+    actualMessage: { case: 'metricsRequest', value: { name: 'UserRecordsPut', seconds: 1n } },
+  });
+}
+
+export function isPong(m: Message): boolean {
+  return m.actualMessage.case === 'metricsResponse' && m.sourceId >= PING_BASE;
+}
+
+export interface HealthTarget {
+  ping(m: Message): void;
+  /** The daemon has said nothing for `silentMs`; it should be stopped. */
+  hung(silentMs: number): void;
+  /** True while there is no daemon to judge (restarting, or still waiting for the region). */
+  paused(): boolean;
+}
+
+export class HealthCheck {
+  private lastHeard: number;
+  private nextPing = PING_BASE;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly intervalMs: number;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly target: HealthTarget,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    // The KPL's schedule: four looks per timeout.
+    this.intervalMs = Math.max(1, Math.floor(timeoutMs / 4));
+    this.lastHeard = now();
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    // Watching the daemon is never a reason to keep the application running.
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Something arrived from the daemon (or a new one was just started). */
+  heard(): void {
+    this.lastHeard = this.now();
+  }
+
+  /** One look; runs on the interval, exposed for tests. */
+  tick(): void {
+    const t = this.now();
+    if (this.target.paused()) {
+      this.lastHeard = t;
+      return;
+    }
+    const silent = t - this.lastHeard;
+    if (silent > this.timeoutMs) {
+      this.lastHeard = t;
+      this.target.hung(silent);
+    } else if (silent >= this.intervalMs) {
+      this.target.ping(pingMessage(this.nextPing++));
+    }
+  }
+}

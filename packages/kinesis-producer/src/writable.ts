@@ -1,0 +1,181 @@
+// producer.writable(stream): a Node Writable in object mode over addUserRecord. A chunk is taken
+// as soon as the producer has room, so the stream buffers (up to highWaterMark, and write()
+// returns false) only while the producer is full: memory stays within the producer's limits plus
+// highWaterMark chunks. 'finish' comes once every record written has its result.
+import { Writable } from 'node:stream';
+import {
+  BufferFullError,
+  type KinesisProducerError,
+  ValidationError,
+  withRecord,
+} from './errors.js';
+import type { UserRecord, UserRecordResult } from './types.js';
+
+/** What a chunk can be: a record without its stream, or bare data with the partitionKey option. */
+export type WritableChunk =
+  | { partitionKey: string; data: Uint8Array | string; explicitHashKey?: string }
+  | Uint8Array
+  | string;
+
+export interface ProducerWritableOptions {
+  /** Chunks the stream buffers while the producer is full before write() returns false; default 16. */
+  highWaterMark?: number;
+  /** The partition key of a Buffer or string chunk; required to write those. */
+  partitionKey?: (data: Uint8Array | string) => string;
+  /**
+   * Destroy the stream with the first failed record's error even when 'recordFailed' has
+   * listeners. Without any listener the first failure always destroys it, so no failure goes
+   * unseen.
+   */
+  destroyOnFailure?: boolean;
+  /** Aborting destroys the stream (records already taken still complete). */
+  signal?: AbortSignal;
+}
+
+/** The producer as the stream uses it. */
+export interface RecordSink {
+  /** Takes the record, or throws at once: BufferFullError when full, ValidationError, or why the producer stopped. */
+  add(record: UserRecord): Promise<UserRecordResult>;
+  waitForCapacity(): Promise<void>;
+  flush(streamName: string): void;
+}
+
+/**
+ * Events, besides a Writable's own: 'recordFailed' (err) for each record that fails, with the
+ * record as `err.userRecord`. An error of the stream itself (the producer closed, was destroyed
+ * or its daemon could not be kept running) is an 'error' as usual.
+ */
+export class ProducerWritable extends Writable {
+  /** Records written whose promise resolved. */
+  succeeded = 0;
+  /** Records written that failed (each was reported as 'recordFailed' or destroyed the stream). */
+  failed = 0;
+  private inFlight = 0;
+  private whenIdle: (() => void) | undefined;
+
+  constructor(
+    private readonly sink: RecordSink,
+    readonly streamName: string,
+    private readonly options: ProducerWritableOptions = {},
+  ) {
+    super({
+      objectMode: true,
+      highWaterMark: options.highWaterMark ?? 16,
+      signal: options.signal,
+    });
+  }
+
+  /** Records taken by the producer that have no result yet. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  override _write(
+    chunk: WritableChunk,
+    _encoding: BufferEncoding,
+    done: (err?: Error | null) => void,
+  ): void {
+    let record: UserRecord;
+    try {
+      record = this.toRecord(chunk);
+    } catch (err) {
+      this.recordFailed(err as KinesisProducerError, undefined);
+      done();
+      return;
+    }
+    this.offer(record, done);
+  }
+
+  override _final(done: (err?: Error | null) => void): void {
+    try {
+      this.sink.flush(this.streamName);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    if (this.inFlight === 0) done();
+    else this.whenIdle = () => done();
+  }
+
+  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+    this.whenIdle = undefined;
+    done(err);
+  }
+
+  private offer(record: UserRecord, done: (err?: Error | null) => void): void {
+    let result: Promise<UserRecordResult>;
+    try {
+      result = this.sink.add(record);
+    } catch (err) {
+      if (err instanceof BufferFullError) {
+        // The one place the stream waits: the callback, and so the next chunk, comes with room.
+        void this.sink.waitForCapacity().then(() => {
+          if (this.destroyed) done();
+          else this.offer(record, done);
+        });
+      } else if (err instanceof ValidationError) {
+        this.recordFailed(err, record);
+        done();
+      } else {
+        done(err as Error);
+      }
+      return;
+    }
+    this.inFlight++;
+    result.then(
+      () => {
+        this.succeeded++;
+        this.settled();
+      },
+      (err: KinesisProducerError) => {
+        this.recordFailed(err, undefined);
+        this.settled();
+      },
+    );
+    done();
+  }
+
+  private settled(): void {
+    this.inFlight--;
+    if (this.inFlight === 0 && this.whenIdle) {
+      const f = this.whenIdle;
+      this.whenIdle = undefined;
+      f();
+    }
+  }
+
+  private recordFailed(err: KinesisProducerError, record: UserRecord | undefined): void {
+    this.failed++;
+    const e = record && !('userRecord' in err && err.userRecord) ? withRecord(err, record) : err;
+    const listened = this.listenerCount('recordFailed') > 0;
+    if (listened) this.emit('recordFailed', e);
+    if (!listened || this.options.destroyOnFailure) this.destroy(e);
+  }
+
+  private toRecord(chunk: WritableChunk): UserRecord {
+    if (typeof chunk === 'string' || chunk instanceof Uint8Array) {
+      const key = this.options.partitionKey;
+      if (!key) {
+        throw new ValidationError(
+          'partitionKey',
+          undefined,
+          'writing a Buffer or string needs the partitionKey option (a function of the data); or write { partitionKey, data } objects',
+        );
+      }
+      return { streamName: this.streamName, partitionKey: key(chunk), data: chunk };
+    }
+    if (typeof chunk !== 'object' || chunk === null) {
+      throw new ValidationError(
+        'chunk',
+        chunk,
+        'an object { partitionKey, data, explicitHashKey? }, a Buffer or a string is required',
+      );
+    }
+    return {
+      streamName: this.streamName,
+      partitionKey: chunk.partitionKey,
+      data: chunk.data,
+      explicitHashKey: chunk.explicitHashKey,
+    };
+  }
+}

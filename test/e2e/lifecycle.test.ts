@@ -1,0 +1,142 @@
+// The life of a producer and of each record: the wrapper's own timeout, the record on every
+// error, a graceful close() that refuses what comes during it, asyncDispose, and destroy().
+import { afterEach, describe, expect, test } from '@jest/globals';
+import {
+  BufferFullError,
+  type KinesisProducer,
+  ProducerClosedError,
+  ProducerDestroyedError,
+  UserRecordFailedError,
+  UserRecordTimeoutError,
+  ValidationError,
+} from '../../packages/kinesis-producer/src/index.js';
+import { FakeKinesis } from '../support/fake-kinesis.js';
+import { producerFor } from '../support/producer.js';
+import { sendRecords } from '../support/send-records.js';
+
+/** Records that stay buffered in the daemon until flushed. */
+const HOLD = { recordMaxBufferedTime: 60_000, recordTtl: 120_000 };
+
+let fake: FakeKinesis | undefined;
+let producer: KinesisProducer | undefined;
+afterEach(async () => {
+  await producer?.destroy();
+  producer = undefined;
+  await fake?.stop();
+  fake = undefined;
+});
+
+async function start(options: Parameters<typeof producerFor>[1]) {
+  fake = await FakeKinesis.start({ streams: { s: 2 } });
+  producer = producerFor(fake.endpoint, options);
+  return producer;
+}
+
+const daemonAlive = (p: KinesisProducer) =>
+  (p as unknown as { channel: { alive: boolean } }).channel.alive;
+
+describe('userRecordTimeoutInMillis', () => {
+  test('a record without a result in time rejects with the record; its late result is ignored', async () => {
+    const logged: string[] = [];
+    const log = (m: string) => logged.push(m);
+    const p = await start({
+      ...HOLD,
+      userRecordTimeoutInMillis: 300,
+      logger: { warn: log, error: log },
+    });
+    const err = await p.addUserRecord('s', 'slow', 'data').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserRecordTimeoutError);
+    expect(err).toMatchObject({
+      code: 'ERR_USER_RECORD_TIMEOUT',
+      timeoutMs: 300,
+      userRecord: { streamName: 's', partitionKey: 'slow', data: 'data' },
+    });
+    expect(p.getOutstandingRecordsCount()).toBe(0);
+    // The daemon still has it: flushing delivers it, and its result finds no one waiting.
+    const next = p.addUserRecord('s', 'next', 'data');
+    const flushed = p.flushSync();
+    await expect(next).resolves.toMatchObject({ successful: true });
+    await flushed;
+    expect(fake!.records('s').length).toBe(2);
+    expect(logged).toEqual([]);
+  });
+
+  test('records that get their result in time are not affected', async () => {
+    const p = await start({ userRecordTimeoutInMillis: 60_000 });
+    const run = sendRecords(p, 's', 500);
+    await run.done;
+    expect(run.failed).toEqual([]);
+  });
+});
+
+test('every way a record can fail carries the record', async () => {
+  const p = await start({ ...HOLD, failIfThrottled: true, maxOutstandingRecords: 2 });
+  const invalid = await p.addUserRecord('s', '', 'no key').catch((e: unknown) => e);
+  expect(invalid).toBeInstanceOf(ValidationError);
+  expect(invalid).toMatchObject({ userRecord: { data: 'no key' } });
+
+  fake!.injectFaults({ kind: 'partial', fraction: 1, errorCode: 'ProvisionedThroughputExceededException' });
+  const throttled = p.addUserRecord('s', 'throttled', 'x').catch((e: unknown) => e);
+  const held = p.addUserRecord('s', 'held', 'y').catch((e: unknown) => e);
+  const full = await p.addUserRecord('s', 'full', 'z').catch((e: unknown) => e);
+  expect(full).toBeInstanceOf(BufferFullError);
+  expect(full).toMatchObject({ userRecord: { partitionKey: 'full' } });
+  await p.flushSync();
+  const failed = await throttled;
+  expect(failed).toBeInstanceOf(UserRecordFailedError);
+  expect(failed).toMatchObject({ userRecord: { partitionKey: 'throttled' } });
+  // Sent in the same request, it failed the same way, with its own record.
+  expect(await held).toMatchObject({ userRecord: { partitionKey: 'held' } });
+
+  const late = p.addUserRecord('s', 'destroyed', 'w').catch((e: unknown) => e);
+  await p.destroy();
+  expect(await late).toBeInstanceOf(ProducerDestroyedError);
+  expect(await late).toMatchObject({ userRecord: { partitionKey: 'destroyed' } });
+  const after = await p.addUserRecord('s', 'after', 'v').catch((e: unknown) => e);
+  expect(after).toMatchObject({ userRecord: { partitionKey: 'after' } });
+});
+
+describe('close()', () => {
+  test('flushes and waits for every result, refuses records added meanwhile, then stops', async () => {
+    const p = await start(HOLD);
+    const run = sendRecords(p, 's', 300);
+    const closing = p.close();
+    expect(p.close()).toBe(closing);
+    const during = await p.addUserRecord('s', 'during', 'x').catch((e: unknown) => e);
+    expect(during).toBeInstanceOf(ProducerClosedError);
+    expect(during).toMatchObject({ userRecord: { partitionKey: 'during' } });
+    // Nobody waits forever for room in a closing producer.
+    await p.waitForCapacity();
+    await closing;
+    await run.done;
+    expect(run.failed).toEqual([]);
+    expect(run.ok).toHaveLength(300);
+    expect(daemonAlive(p)).toBe(false);
+    await expect(p.addUserRecord('s', 'after', 'x')).rejects.toBeInstanceOf(ProducerClosedError);
+    await expect(p.getMetrics()).rejects.toBeInstanceOf(ProducerClosedError);
+  });
+
+  test('Symbol.asyncDispose closes the same way', async () => {
+    const p = await start(HOLD);
+    const run = sendRecords(p, 's', 50);
+    await p[Symbol.asyncDispose]();
+    await run.done;
+    expect(run.ok).toHaveLength(50);
+    expect(daemonAlive(p)).toBe(false);
+  });
+
+  test('destroy() during close() stops at once; what was outstanding rejects', async () => {
+    // Nothing can be sent: the endpoint refuses every connection.
+    fake = await FakeKinesis.start({ streams: { s: 1 } });
+    await fake.stop();
+    const p = producerFor(fake.endpoint, HOLD);
+    producer = p;
+    fake = undefined;
+    const pending = p.addUserRecord('s', 'k', 'v').catch((e: unknown) => e);
+    const closing = p.close();
+    await p.destroy();
+    await closing;
+    expect(await pending).toBeInstanceOf(ProducerDestroyedError);
+    expect(daemonAlive(p)).toBe(false);
+  });
+});
