@@ -133,8 +133,11 @@ export class Supervisor {
     this.health?.stop();
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
-    if (running) how(this.current);
-    else this.finish(this.lastError ?? new DaemonExitedError(null, null, '', 'stopped'), true);
+    if (running) {
+      // Whoever awaits the stop must see the exit: keep the process alive until then.
+      this.current.setBusy(true);
+      how(this.current);
+    } else this.finish(this.lastError ?? new DaemonExitedError(null, null, '', 'stopped'), true);
   }
 
   private spawn(): DaemonChannel {

@@ -1,0 +1,107 @@
+// The daemon's stderr reaches the user's logger at the level of each line, under the threshold
+// of logLevel, and stays quiet: a handful of lines per run, never one per record.
+import { afterEach, expect, test } from '@jest/globals';
+import type { KinesisProducer, Logger } from '../../packages/kinesis-producer/src/index.js';
+import { FakeKinesis } from '../support/fake-kinesis.js';
+import { producerFor } from '../support/producer.js';
+import { sendRecords } from '../support/send-records.js';
+import { waitFor } from '../support/wait.js';
+
+let fake: FakeKinesis | undefined;
+let producer: KinesisProducer | undefined;
+afterEach(async () => {
+  await producer?.destroy();
+  producer = undefined;
+  await fake?.stop();
+  fake = undefined;
+});
+
+/** A pino-like logger: methods that need `this`, one list of [level, message]. */
+class Capture implements Logger {
+  readonly lines: [string, string][] = [];
+  trace(m: string) {
+    this.lines.push(['trace', m]);
+  }
+  debug(m: string) {
+    this.lines.push(['debug', m]);
+  }
+  info(m: string) {
+    this.lines.push(['info', m]);
+  }
+  warn(m: string) {
+    this.lines.push(['warn', m]);
+  }
+  error(m: string) {
+    this.lines.push(['error', m]);
+  }
+  at(level: string): string[] {
+    return this.lines.filter(([l]) => l === level).map(([, m]) => m);
+  }
+}
+
+test('at trace level a throttled run of 5,000 records logs a few lines, none per record', async () => {
+  // 1 KiB records at a few times what 2 shards take: many PutRecords are throttled and retried.
+  fake = await FakeKinesis.start({
+    streams: { s: 2 },
+    throttle: { recordsPerSecond: 1000, bytesPerSecond: 1024 * 1024 },
+  });
+  const log = new Capture();
+  producer = producerFor(fake.endpoint, { logLevel: 'trace', logger: log });
+  const run = sendRecords(producer, 's', 5000, { size: 1024 });
+  await producer.flushSync();
+  await run.done;
+  expect(run.failed).toEqual([]);
+  expect(fake.stats.throttledEntries).toBeGreaterThan(0);
+  // The daemon's own lines arrive at their level, marked as the daemon's.
+  expect(log.at('debug')).toContain('kinesis-producer daemon: configured');
+  expect(log.lines.length).toBeLessThan(20);
+});
+
+test('logLevel is the threshold for the daemon and the wrapper alike', async () => {
+  fake = await FakeKinesis.start({ streams: { s: 1 } });
+  const log = new Capture();
+  producer = producerFor(fake.endpoint, { logLevel: 'warning', logger: log });
+  await producer.addUserRecord('s', 'k', 'before');
+  const pid = (producer as unknown as { channel: { pid: number } }).channel.pid;
+  process.kill(pid, 'SIGKILL');
+  await waitFor('the restart', () => log.at('warn').some((m) => m.includes('restarting it')));
+  await expect(producer.addUserRecord('s', 'k', 'after')).resolves.toMatchObject({
+    successful: true,
+  });
+  expect(log.at('warn')[0]).toMatch(/daemon was killed by SIGKILL; restarting it in \d+ ms/);
+  // Below the threshold: neither the daemon's "configured" nor the wrapper's "restarted".
+  expect(log.lines.filter(([l]) => l !== 'warn' && l !== 'error')).toEqual([]);
+});
+
+test('without a logger a normal run prints nothing', async () => {
+  fake = await FakeKinesis.start({ streams: { s: 1 } });
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => warnings.push(w);
+  process.on('warning', onWarning);
+  try {
+    producer = producerFor(fake.endpoint);
+    const run = sendRecords(producer, 's', 200);
+    await producer.flushSync();
+    await run.done;
+    await producer.close();
+  } finally {
+    process.off('warning', onWarning);
+  }
+  expect(warnings.map((w) => w.message)).toEqual([]);
+});
+
+test('without a logger, warnings and errors become process warnings', async () => {
+  fake = await FakeKinesis.start({ streams: { s: 1 } });
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => warnings.push(w);
+  process.on('warning', onWarning);
+  try {
+    producer = producerFor(fake.endpoint);
+    await producer.addUserRecord('s', 'k', 'x');
+    process.kill((producer as unknown as { channel: { pid: number } }).channel.pid, 'SIGKILL');
+    await waitFor('a warning', () => warnings.length > 0);
+  } finally {
+    process.off('warning', onWarning);
+  }
+  expect(warnings[0]!.message).toMatch(/restarting it/);
+});
