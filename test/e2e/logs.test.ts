@@ -72,36 +72,3 @@ test('logLevel is the threshold for the daemon and the wrapper alike', async () 
   // Below the threshold: neither the daemon's "configured" nor the wrapper's "restarted".
   expect(log.lines.filter(([l]) => l !== 'warn' && l !== 'error')).toEqual([]);
 });
-
-test('without a logger a normal run prints nothing', async () => {
-  fake = await FakeKinesis.start({ streams: { s: 1 } });
-  const warnings: Error[] = [];
-  const onWarning = (w: Error) => warnings.push(w);
-  process.on('warning', onWarning);
-  try {
-    producer = producerFor(fake.endpoint);
-    const run = sendRecords(producer, 's', 200);
-    await producer.flushSync();
-    await run.done;
-    await producer.close();
-  } finally {
-    process.off('warning', onWarning);
-  }
-  expect(warnings.map((w) => w.message)).toEqual([]);
-});
-
-test('without a logger, warnings and errors become process warnings', async () => {
-  fake = await FakeKinesis.start({ streams: { s: 1 } });
-  const warnings: Error[] = [];
-  const onWarning = (w: Error) => warnings.push(w);
-  process.on('warning', onWarning);
-  try {
-    producer = producerFor(fake.endpoint);
-    await producer.addUserRecord('s', 'k', 'x');
-    process.kill((producer as unknown as { channel: { pid: number } }).channel.pid, 'SIGKILL');
-    await waitFor('a warning', () => warnings.length > 0);
-  } finally {
-    process.off('warning', onWarning);
-  }
-  expect(warnings[0]!.message).toMatch(/restarting it/);
-});

@@ -1,0 +1,120 @@
+import { create } from '@bufbuild/protobuf';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { ConfigurationSchema } from '@kinesis-producer/protocol';
+import { FakeKinesis } from '../../../test/support/fake-kinesis.js';
+import { readConfig } from './config.js';
+import { CredentialsHolder } from './credentials.js';
+import { createControlClient, listShardsWith } from './kinesis-control.js';
+import { type ListShards, ShardMap, shardIdText, shardNumber } from './shard-map.js';
+
+async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('ShardMap over ListShards against the fake Kinesis', () => {
+  let fake: FakeKinesis;
+  let list: ListShards;
+  let client: ReturnType<typeof createControlClient>;
+
+  beforeAll(async () => {
+    fake = await FakeKinesis.start({ streams: { many: 2500, two: 2 } });
+    const creds = new CredentialsHolder();
+    creds.set({ accessKeyId: 'AKID', secretAccessKey: 'secret' });
+    const c = readConfig(
+      create(ConfigurationSchema, { region: 'us-east-1', kinesisEndpointUrl: fake.endpoint }),
+    );
+    client = createControlClient(c, creds, 'test');
+    list = listShardsWith(client);
+  });
+  afterAll(async () => {
+    client.destroy();
+    await fake.stop();
+  });
+
+  test('reads every page and predicts the shard whose range holds a key, at the edges too', async () => {
+    const calls = fake.stats.byOperation.ListShards ?? 0;
+    const map = new ShardMap('many', list, () => undefined);
+    await until(() => map.ready);
+    expect(map.shardCount).toBe(2500);
+    expect((fake.stats.byOperation.ListShards ?? 0) - calls).toBe(3); // 1000 per page
+    for (const s of fake.shards('many')) {
+      const n = shardNumber(s.shardId);
+      expect(map.shardFor(s.startingHashKey)).toBe(n);
+      expect(map.shardFor(s.endingHashKey)).toBe(n);
+      expect(map.hashRange(n)).toMatchObject({ start: s.startingHashKey, end: s.endingHashKey });
+    }
+    map.close();
+  });
+
+  test('refreshes are coalesced: many invalidations, one ListShards', async () => {
+    const map = new ShardMap('two', list, () => undefined);
+    await until(() => map.ready);
+    const before = fake.stats.byOperation.ListShards ?? 0;
+    const later = performance.now() + 1;
+    await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 100; i++) map.invalidate(later + 10, 0);
+    await until(() => map.ready);
+    expect((fake.stats.byOperation.ListShards ?? 0) - before).toBe(1);
+    // Evidence older than the last refresh is ignored.
+    map.invalidate(0, 0);
+    expect(map.ready).toBe(true);
+    map.close();
+  });
+});
+
+describe('ShardMap failures', () => {
+  test('while the map is unknown nothing is predicted; retries back off by 1.5x with jitter', async () => {
+    const times: number[] = [];
+    let fail = 3;
+    const list: ListShards = async () => {
+      times.push(performance.now());
+      if (fail-- > 0) throw new Error('boom');
+      return {
+        shards: [
+          { shardId: shardIdText(0), startingHashKey: '0', endingHashKey: String(2n ** 128n - 1n) },
+        ],
+      };
+    };
+    const map = new ShardMap('s', list, () => undefined);
+    expect(map.shardFor(5n)).toBe(-1);
+    await until(() => map.ready, 15_000);
+    expect(map.shardFor(5n)).toBe(0);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    // Nominal 1000, 1500, 2250 ms, each jittered to between half and all of it.
+    [1000, 1500, 2250].forEach((nominal, i) => {
+      expect(gaps[i]).toBeGreaterThanOrEqual(nominal / 2 - 5);
+      expect(gaps[i]).toBeLessThanOrEqual(nominal + 100);
+    });
+    map.close();
+  }, 20_000);
+
+  test('afterRefresh runs once the map is newer than the evidence', async () => {
+    let calls = 0;
+    const list: ListShards = async () => {
+      calls++;
+      return {
+        shards: [
+          {
+            shardId: shardIdText(calls),
+            startingHashKey: '0',
+            endingHashKey: String(2n ** 128n - 1n),
+          },
+        ],
+      };
+    };
+    const map = new ShardMap('s', list, () => undefined);
+    await until(() => map.ready);
+    let ran = false;
+    map.afterRefresh(performance.now(), () => {
+      ran = true;
+    });
+    await until(() => ran);
+    expect(calls).toBe(2);
+    expect(map.shardFor(1n)).toBe(2);
+    map.close();
+  });
+});

@@ -1,0 +1,39 @@
+// A user's script, run by tests with `node --import tsx producer-script.ts <mode> <endpoint>`:
+//   hold      keeps a record outstanding, prints its daemon's pid and waits to be killed;
+//   close     sends a record, awaits close() and prints "closed": it must then exit by itself;
+//   idle      sends a record and does nothing more: an idle producer must not keep it alive;
+//   warnings  no logger: a normal run, then its daemon killed; prints the process warnings.
+import { KinesisProducer } from '../../packages/kinesis-producer/src/index.js';
+import { TEST_CREDENTIALS, TEST_REGION } from './kinesis-client.js';
+
+const [mode, endpoint] = process.argv.slice(2);
+const warnings: string[] = [];
+process.on('warning', (w) => warnings.push(w.message));
+
+const producer = new KinesisProducer({
+  region: TEST_REGION,
+  kinesisEndpoint: endpoint,
+  credentials: TEST_CREDENTIALS,
+  ...(mode === 'hold' ? { recordMaxBufferedTime: 600_000, recordTtl: 600_000 } : {}),
+});
+const daemonPid = () => (producer as unknown as { channel: { pid: number } }).channel.pid;
+
+if (mode === 'hold') {
+  void producer.addUserRecord('s', 'pk', 'held in the daemon').catch(() => {});
+  process.stdout.write(`daemon ${daemonPid()}\n`);
+  setInterval(() => {}, 60_000);
+} else if (mode === 'close') {
+  await producer.addUserRecord('s', 'pk', 'x');
+  await producer.close();
+  process.stdout.write('closed\n');
+} else if (mode === 'idle') {
+  await producer.addUserRecord('s', 'pk', 'x');
+  process.stdout.write(`idle ${daemonPid()}\n`);
+} else if (mode === 'warnings') {
+  for (let i = 0; i < 100; i++) await producer.addUserRecord('s', `pk${i}`, 'x');
+  const quiet = warnings.length;
+  process.kill(daemonPid(), 'SIGKILL');
+  await producer.addUserRecord('s', 'after', 'x');
+  await producer.close();
+  process.stdout.write(`${JSON.stringify({ quiet, warnings })}\n`);
+}
