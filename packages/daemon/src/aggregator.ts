@@ -91,7 +91,8 @@ export class Aggregator {
     while (i < parked.length && parked[i]!.deadline <= t) this.route(parked[i++]!);
     this.parked = parked.slice(i);
     const next = this.parked[0];
-    if (next) this.parkTimer = setTimeout(() => this.unparkDue(), Math.max(0, next.deadline - now()));
+    if (next)
+      this.parkTimer = setTimeout(() => this.unparkDue(), Math.max(0, next.deadline - now()));
   }
 
   private bufferFor(key: number | string): Buffer {
@@ -125,5 +126,7 @@ export class Aggregator {
 
 /** Records with the same routing key land together on whatever shard holds that key. */
 function routingKey(ur: UserRecord): string {
-  return ur.explicitHashKey === undefined ? ur.partitionKey : `${ur.partitionKey}\u0000${ur.explicitHashKey}`;
+  return ur.explicitHashKey === undefined
+    ? ur.partitionKey
+    : `${ur.partitionKey}\u0000${ur.explicitHashKey}`;
 }

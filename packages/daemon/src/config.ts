@@ -35,6 +35,7 @@ export interface DaemonConfig {
   proxyUserName: string;
   proxyPassword: string;
   retryBackoff: boolean;
+  adaptiveRateLimit: boolean;
   retryBackoffBase: number;
   retryBackoffMax: number;
   caCertPath: string;
@@ -101,6 +102,7 @@ export function readConfig(c: Configuration): DaemonConfig {
     proxyUserName: c.proxyUserName,
     proxyPassword: c.proxyPassword,
     retryBackoff: c.retryBackoff,
+    adaptiveRateLimit: c.adaptiveRateLimit,
     retryBackoffBase: range('retry_backoff_base', c.retryBackoffBase, 1, 60000),
     retryBackoffMax: range('retry_backoff_max', c.retryBackoffMax, 1, 300000),
     caCertPath: c.caCertPath,

@@ -6,19 +6,32 @@ import { TokenBucket } from './token-bucket.js';
 
 const SHARD_RECORDS_PER_SECOND = 1000;
 const SHARD_BYTES_PER_SECOND = 1024 * 1024;
-const RECORD_CAPACITY = 1000;
-const BYTE_CAPACITY = 10 * 1024 * 1024;
+// The KPL's bucket sizes: a burst of up to 10 MiB per shard before the rate applies.
+const KPL_RECORD_CAPACITY = 1000;
+const KPL_BYTE_CAPACITY = 10 * 1024 * 1024;
 const POLL_MS = 25;
+
+// Adaptive limiting: cut a throttled shard's rate at most once per window, and win it back
+// slowly while Kinesis accepts what is sent (additive increase, multiplicative decrease).
+const CUT = 0.75;
+const RAISE = 0.02;
+const WINDOW_MS = 100;
+const FLOOR = 0.05;
 
 export interface LimiterOptions {
   /** Percentage of the shard limits to allow (the KPL's RateLimit). */
   rateLimit: number;
+  /** Adapt each shard's rate to throttling; buckets then hold one second, not a 10 MiB burst. */
+  adaptive: boolean;
 }
 
 interface ShardQueue {
   bucket: TokenBucket;
   waiting: KinesisRecord[];
   sorted: boolean;
+  /** Share of the configured rate in force, adapted to throttling. */
+  scale: number;
+  changedAt: number;
 }
 
 export class Limiter {
@@ -64,6 +77,27 @@ export class Limiter {
     this.schedule();
   }
 
+  /** Kinesis throttled a record sent for this shard: slow the shard down. */
+  throttled(shard: number): void {
+    const q = this.o.adaptive && shard >= 0 ? this.shards.get(shard) : undefined;
+    const t = now();
+    if (!q || t - q.changedAt < WINDOW_MS) return;
+    q.scale = Math.max(FLOOR, q.scale * CUT);
+    q.changedAt = t;
+    q.bucket.setScale(q.scale);
+  }
+
+  /** Kinesis accepted a record sent for this shard: win back some of the rate. */
+  accepted(shard: number): void {
+    const q = this.o.adaptive && shard >= 0 ? this.shards.get(shard) : undefined;
+    if (!q || q.scale >= 1) return;
+    const t = now();
+    if (t - q.changedAt < WINDOW_MS) return;
+    q.scale = Math.min(1, q.scale + RAISE);
+    q.changedAt = t;
+    q.bucket.setScale(q.scale);
+  }
+
   close(): void {
     if (this.poll) clearInterval(this.poll);
     this.poll = undefined;
@@ -107,13 +141,16 @@ export class Limiter {
     let q = this.shards.get(shard);
     if (!q) {
       const rate = this.o.rateLimit / 100;
+      const perSecond = [SHARD_RECORDS_PER_SECOND * rate, SHARD_BYTES_PER_SECOND * rate];
       q = {
         bucket: new TokenBucket(
-          [RECORD_CAPACITY, BYTE_CAPACITY],
-          [SHARD_RECORDS_PER_SECOND * rate, SHARD_BYTES_PER_SECOND * rate],
+          this.o.adaptive ? perSecond : [KPL_RECORD_CAPACITY, KPL_BYTE_CAPACITY],
+          perSecond,
         ),
         waiting: [],
         sorted: true,
+        scale: 1,
+        changedAt: Number.NEGATIVE_INFINITY,
       };
       this.shards.set(shard, q);
     }

@@ -44,6 +44,8 @@ export class Pipeline {
       this.shards,
       (ur) => this.aggregator.put(ur),
       (ur) => this.finish(ur),
+      (shard, throttled) =>
+        throttled ? this.limiter.throttled(shard) : this.limiter.accepted(shard),
     );
     this.gate = new CredentialsGate(
       client.credentials,
@@ -63,7 +65,7 @@ export class Pipeline {
       now,
     );
     this.limiter = new Limiter(
-      { rateLimit: c.rateLimit },
+      { rateLimit: c.rateLimit, adaptive: c.adaptiveRateLimit },
       (kr) => this.collector.put(kr),
       (kr, held) => this.retrier.expiredInLimiter(kr, held),
     );

@@ -33,6 +33,8 @@ export class Retrier {
     private readonly shards: ShardMap,
     private readonly reput: (ur: UserRecord) => void,
     private readonly finish: (ur: UserRecord) => void,
+    /** Tells the rate limiter how each shard's sends fared. */
+    private readonly shardFeedback: (shard: number, throttled: boolean) => void = () => {},
   ) {
     this.waiting = new DelayQueue((ur) => this.resume(ur));
   }
@@ -46,6 +48,7 @@ export class Retrier {
     if (!outcome.ok) {
       const cls = classify(outcome.code, outcome.status);
       for (const kr of batch.items) {
+        if (cls === 'throttled') this.shardFeedback(kr.predictedShard, true);
         for (const ur of kr.items) this.failed(ur, outcome.code, outcome.message, start, end, cls);
       }
       return;
@@ -90,12 +93,20 @@ export class Retrier {
     this.waiting.close();
   }
 
-  private entry(kr: KinesisRecord, r: EntryResult, start: number, end: number, final = false): void {
+  private entry(
+    kr: KinesisRecord,
+    r: EntryResult,
+    start: number,
+    end: number,
+    final = false,
+  ): void {
     if (r.errorCode !== undefined) {
       const cls = classify(r.errorCode);
+      if (cls === 'throttled') this.shardFeedback(kr.predictedShard, true);
       for (const ur of kr.items) this.failed(ur, r.errorCode, r.errorMessage, start, end, cls);
       return;
     }
+    if (!final) this.shardFeedback(kr.predictedShard, false);
     const actual = shardNumber(r.shardId);
     const range = this.shards.hashRange(actual);
     // Kinesis routes the entry by its hash key, the first record's: records sharing that key are

@@ -4,6 +4,7 @@ import { now } from './clock.js';
 export class TokenBucket {
   private readonly tokens: number[];
   private last = Number.NEGATIVE_INFINITY;
+  private scale = 1;
 
   constructor(
     private readonly capacity: readonly number[],
@@ -25,6 +26,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Runs the refill at a share of the configured rate (capacity unchanged). */
+  setScale(scale: number, at = now()): void {
+    this.refill(at);
+    this.scale = scale;
+  }
+
   private refill(at: number): void {
     // The first refill starts from minus infinity, so a new bucket starts full.
     const seconds = (at - this.last) / 1000;
@@ -32,7 +39,7 @@ export class TokenBucket {
     for (let i = 0; i < this.tokens.length; i++) {
       this.tokens[i] = Math.min(
         this.capacity[i]!,
-        this.tokens[i]! + this.ratePerSecond[i]! * seconds,
+        this.tokens[i]! + this.ratePerSecond[i]! * this.scale * seconds,
       );
     }
     this.last = at;

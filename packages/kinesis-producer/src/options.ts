@@ -127,6 +127,8 @@ export interface KinesisProducerOptions {
   aggregationMode?: 'shard' | 'partitionKey';
   /** Back off exponentially before retrying throttled and failed records (false = the KPL's timing). */
   retryBackoff?: boolean;
+  /** Lower a shard's rate limit when Kinesis throttles it, raise it back after (false = the KPL's fixed RateLimit). */
+  adaptiveRateLimit?: boolean;
   /** First retry backoff in ms. */
   retryBackoffBase?: number;
   /** Largest retry backoff in ms. */
@@ -849,6 +851,17 @@ const ROWS = [
       "Back off exponentially before retrying throttled and failed records; false keeps the KPL's timing.",
     goesTo: 'daemon',
     field: 'retryBackoff',
+  },
+  {
+    name: 'adaptiveRateLimit',
+    property: 'AdaptiveRateLimit',
+    kpl: false,
+    type: 'boolean',
+    default: true,
+    description:
+      "Lower a shard's rate limit when Kinesis throttles it and raise it back after; false keeps the KPL's fixed RateLimit.",
+    goesTo: 'daemon',
+    field: 'adaptiveRateLimit',
   },
   {
     name: 'retryBackoffBase',
