@@ -215,21 +215,24 @@ describe('memory at 10× what the endpoint accepts', () => {
   // outstanding bytes. The wrapper's own base is measured at its start (this run loads tsx).
   const perRecords = RECORDS * 6 * 1024 + 3 * RECORDS * (RECORD_BYTES + 8);
 
-  test.each(['writable', 'loop'])('through %s, both processes stay under the stated bound', async (mode) => {
-    fake = await FakeKinesis.start({
-      streams: { s: 2 },
-      store: false,
-      throttle: { recordsPerSecond: 1000, bytesPerSecond: 1024 * 1024 },
-    });
-    const r = await pressure(fake.endpoint, mode, { maxOutstandingRecords: RECORDS });
-    console.info(
-      `${mode}: offered ${r.offered}, delivered ${r.succeeded}; peak RSS wrapper +${Math.round((r.maxWrapperRss - r.startWrapperRss) / MB)} MB, daemon ${Math.round(r.maxDaemonRss / MB)} MB (bound ${Math.round((150 * MB + perRecords) / MB)} MB)`,
-    );
-    // Pushed past what the endpoint accepts: the producer was full, and no fuller.
-    expect(r.maxOutstanding).toBe(RECORDS);
-    expect(r.offered).toBeGreaterThan(r.succeeded);
-    expect(r.maxWrapperRss - r.startWrapperRss).toBeLessThan(perRecords);
-    expect(r.maxDaemonRss).toBeGreaterThan(0);
-    expect(r.maxDaemonRss).toBeLessThan(150 * MB + perRecords);
-  });
+  test.each(['writable', 'loop'])(
+    'through %s, both processes stay under the stated bound',
+    async (mode) => {
+      fake = await FakeKinesis.start({
+        streams: { s: 2 },
+        store: false,
+        throttle: { recordsPerSecond: 1000, bytesPerSecond: 1024 * 1024 },
+      });
+      const r = await pressure(fake.endpoint, mode, { maxOutstandingRecords: RECORDS });
+      console.info(
+        `${mode}: offered ${r.offered}, delivered ${r.succeeded}; peak RSS wrapper +${Math.round((r.maxWrapperRss - r.startWrapperRss) / MB)} MB, daemon ${Math.round(r.maxDaemonRss / MB)} MB (bound ${Math.round((150 * MB + perRecords) / MB)} MB)`,
+      );
+      // Pushed past what the endpoint accepts: the producer was full, and no fuller.
+      expect(r.maxOutstanding).toBe(RECORDS);
+      expect(r.offered).toBeGreaterThan(r.succeeded);
+      expect(r.maxWrapperRss - r.startWrapperRss).toBeLessThan(perRecords);
+      expect(r.maxDaemonRss).toBeGreaterThan(0);
+      expect(r.maxDaemonRss).toBeLessThan(150 * MB + perRecords);
+    },
+  );
 });

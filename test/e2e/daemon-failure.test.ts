@@ -177,7 +177,9 @@ test('a daemon that dies at once every time is restarted with backoff, then the 
     const err = (s as PromiseRejectedResult).reason;
     expect(err).toBeInstanceOf(DaemonExitedError);
     expect(err.exitCode).toBe(70);
-    expect(err.message).toMatch(/not restarted: it failed 4 times in a row \(daemonMaxRestarts = 3\)/);
+    expect(err.message).toMatch(
+      /not restarted: it failed 4 times in a row \(daemonMaxRestarts = 3\)/,
+    );
     expect(err.message).toMatch(/crashing on purpose/);
   }
   expect(restartsOf(p)).toBe(3);

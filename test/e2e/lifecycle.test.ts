@@ -75,7 +75,11 @@ test('every way a record can fail carries the record', async () => {
   expect(invalid).toBeInstanceOf(ValidationError);
   expect(invalid).toMatchObject({ userRecord: { data: 'no key' } });
 
-  fake!.injectFaults({ kind: 'partial', fraction: 1, errorCode: 'ProvisionedThroughputExceededException' });
+  fake!.injectFaults({
+    kind: 'partial',
+    fraction: 1,
+    errorCode: 'ProvisionedThroughputExceededException',
+  });
   const throttled = p.addUserRecord('s', 'throttled', 'x').catch((e: unknown) => e);
   const held = p.addUserRecord('s', 'held', 'y').catch((e: unknown) => e);
   const full = await p.addUserRecord('s', 'full', 'z').catch((e: unknown) => e);

@@ -45,9 +45,13 @@ test('kill -9 of the parent leaves no daemon behind', async () => {
   const { child, out, exited } = script('hold');
   let daemon = 0;
   try {
-    const pid = await waitFor('the parent to report its daemon', () => /daemon (\d+)/.exec(out.stdout)?.[1], {
-      timeoutMs: 30_000,
-    });
+    const pid = await waitFor(
+      'the parent to report its daemon',
+      () => /daemon (\d+)/.exec(out.stdout)?.[1],
+      {
+        timeoutMs: 30_000,
+      },
+    );
     daemon = Number(pid);
     expect(running(daemon)).toBe(true);
     // The daemon really is the parent's child, not some other process.

@@ -38,9 +38,13 @@ test(`${COUNT} records, the daemon killed ${KILLS} times: every record arrives a
   const killer = (async () => {
     const killed: number[] = [];
     for (let k = 1; k <= KILLS; k++) {
-      await waitFor(`${(k * COUNT) / (KILLS + 1)} results`, () => settled >= (k * COUNT) / (KILLS + 1), {
-        timeoutMs: 120_000,
-      });
+      await waitFor(
+        `${(k * COUNT) / (KILLS + 1)} results`,
+        () => settled >= (k * COUNT) / (KILLS + 1),
+        {
+          timeoutMs: 120_000,
+        },
+      );
       const pid = internals(producer).channel.pid;
       process.kill(pid, 'SIGKILL');
       killed.push(pid);
@@ -54,7 +58,10 @@ test(`${COUNT} records, the daemon killed ${KILLS} times: every record arrives a
 
   try {
     for (let i = 0; i < COUNT; i++) {
-      const rec: SentRecord = { partitionKey: `pk-${i % 5000}-${i}`, data: payload(i, 40 + (i % 200)) };
+      const rec: SentRecord = {
+        partitionKey: `pk-${i % 5000}-${i}`,
+        data: payload(i, 40 + (i % 200)),
+      };
       sent.push(rec);
       await producer.waitForCapacity();
       all.push(

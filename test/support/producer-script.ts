@@ -30,7 +30,9 @@ if (mode === 'hold') {
   await producer.addUserRecord('s', 'pk', 'x');
   process.stdout.write(`idle ${daemonPid()}\n`);
 } else if (mode === 'warnings') {
-  await Promise.all(Array.from({ length: 100 }, (_, i) => producer.addUserRecord('s', `pk${i}`, 'x')));
+  await Promise.all(
+    Array.from({ length: 100 }, (_, i) => producer.addUserRecord('s', `pk${i}`, 'x')),
+  );
   const quiet = warnings.length;
   process.kill(daemonPid(), 'SIGKILL');
   await producer.addUserRecord('s', 'after', 'x');

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { now } from './clock.js';
 import { CredentialsHolder } from './credentials.js';
 import { CredentialsGate, EXPIRED_WAITING_FOR_CREDENTIALS } from './credentials-gate.js';
+import { hashKeyFromDecimal } from './hash-key.js';
 import { KinesisRecord } from './kinesis-record.js';
 import { setLogLevel } from './log.js';
 import { PutRecordsBatch } from './put-records-batch.js';
@@ -18,7 +19,7 @@ function record(id: number, ttl: number): UserRecord {
     `pk${id}`,
     undefined,
     Buffer.from(`d${id}`),
-    BigInt(id),
+    hashKeyFromDecimal(id),
     now(),
     0,
     ttl,

@@ -7,7 +7,9 @@ import {
   type Message,
   type PutRecordResultFields,
   putRecordResultSize,
+  successResultSize,
   writePutRecordResult,
+  writeSuccessResult,
 } from '@kinesis-producer/protocol';
 import { ConfigError, readConfig } from './config.js';
 import { CredentialsHolder } from './credentials.js';
@@ -153,13 +155,23 @@ export class Dispatcher {
       this.producer = new Producer(
         c,
         this.kinesisCredentials,
-        (id, r) => this.result(id, r),
+        {
+          result: (id, r) => this.result(id, r),
+          success: (id, delay, duration, tail) => this.success(id, delay, duration, tail),
+        },
         this.metrics,
       );
       log.debug('configured');
     } catch (err) {
       this.fatal('CONFIG', (err as Error).message, ExitCode.config);
     }
+  }
+
+  private success(sourceId: number, delay: number, duration: number, tail: Buffer): void {
+    const id = ++this.resultId;
+    this.writer.frame(successResultSize(id, sourceId, delay, duration, tail), (buf, o) => {
+      writeSuccessResult(buf, o, id, sourceId, delay, duration, tail);
+    });
   }
 
   private result(sourceId: number, r: PutRecordResultFields): void {

@@ -5,7 +5,17 @@ import { Limiter } from './limiter.js';
 import { UserRecord } from './user-record.js';
 
 function kr(shard: number, bytes: number, ttl = 60_000): KinesisRecord {
-  const ur = new UserRecord(1, 's', 'k', undefined, Buffer.alloc(bytes), 1n, now(), 100, ttl);
+  const ur = new UserRecord(
+    1,
+    's',
+    'k',
+    undefined,
+    Buffer.alloc(bytes),
+    '1'.padStart(32, '0'),
+    now(),
+    100,
+    ttl,
+  );
   ur.predictedShard = shard;
   const k = new KinesisRecord();
   k.add(ur);

@@ -5,27 +5,45 @@ import { Socket } from 'node:net';
 import { FrameWriter } from '@kinesis-producer/protocol';
 import { Dispatcher } from './dispatcher.js';
 import { log } from './log.js';
+import { runCli } from './standalone/cli.js';
 
-// process.stdout writes synchronously to pipes on Linux; a socket on fd 1 writes
-// asynchronously, so a slow reader cannot stall the pipeline's timers.
-const out = new Socket({ fd: 1, readable: false, writable: true });
-out.on('error', () => process.exit(0)); // the wrapper is gone; nobody is left to answer
+function frameDaemon(): void {
+  // process.stdout writes synchronously to pipes on Linux; a socket on fd 1 writes
+  // asynchronously, so a slow reader cannot stall the pipeline's timers.
+  const out = new Socket({ fd: 1, readable: false, writable: true });
+  out.on('error', () => process.exit(0)); // the wrapper is gone; nobody is left to answer
 
-function exit(code: number): void {
-  process.stdin.pause();
-  writer.flush();
-  out.end(() => process.exit(code));
-  // If the reader never drains, still leave.
-  setTimeout(() => process.exit(code), 1000).unref();
+  function exit(code: number): void {
+    process.stdin.pause();
+    writer.flush();
+    out.end(() => process.exit(code));
+    // If the reader never drains, still leave.
+    setTimeout(() => process.exit(code), 1000).unref();
+  }
+
+  const writer = new FrameWriter(out);
+  const dispatcher = new Dispatcher(writer, exit);
+
+  process.stdin.on('data', (chunk: Buffer) => dispatcher.data(chunk));
+  // The wrapper closing stdin means it is gone or done: the daemon never outlives it.
+  process.stdin.on('end', () => dispatcher.end());
+  process.on('uncaughtException', (err) => {
+    log.error(`internal error: ${err.stack ?? err}`);
+    dispatcher.fatal('INTERNAL', err.message, 70);
+  });
 }
 
-const writer = new FrameWriter(out);
-const dispatcher = new Dispatcher(writer, exit);
-
-process.stdin.on('data', (chunk: Buffer) => dispatcher.data(chunk));
-// The wrapper closing stdin means it is gone or done: the daemon never outlives it.
-process.stdin.on('end', () => dispatcher.end());
-process.on('uncaughtException', (err) => {
-  log.error(`internal error: ${err.stack ?? err}`);
-  dispatcher.fatal('INTERNAL', err.message, 70);
-});
+// The wrapper starts the daemon without arguments and with pipes. Arguments, or a person at a
+// terminal, mean the standalone front: --help, --json (docs/standalone.md).
+const args = process.argv.slice(2);
+if (args.length > 0 || process.stdin.isTTY) {
+  runCli(args.length > 0 ? args : ['--help']).then(
+    (code) => process.exit(code),
+    (err: Error) => {
+      process.stderr.write(`kinesis-producer: ${err.stack ?? err}\n`);
+      process.exit(70);
+    },
+  );
+} else {
+  frameDaemon();
+}

@@ -1,9 +1,14 @@
 // The daemon's core: a pipeline per stream, the shared HTTP clients, and the way results leave.
-import { hashKeyOf, parseExplicitHashKey } from '@kinesis-producer/aggregation';
-import type { PutRecordFields, PutRecordResultFields } from '@kinesis-producer/protocol';
+import { parseExplicitHashKey } from '@kinesis-producer/aggregation';
+import {
+  type PutRecordFields,
+  type PutRecordResultFields,
+  successTail,
+} from '@kinesis-producer/protocol';
 import { now } from './clock.js';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
+import { hashKeyFromDecimal, hashKeyOfPartitionKey } from './hash-key.js';
 import { createControlClient, listShardsWith } from './kinesis-control.js';
 import { log } from './log.js';
 import type { Metrics } from './metrics/metrics.js';
@@ -13,7 +18,11 @@ import type { ListShards } from './shard-map.js';
 import { UserRecord } from './user-record.js';
 import { userAgent } from './version.js';
 
-export type ResultSink = (sourceId: number, result: PutRecordResultFields) => void;
+export interface ResultSink {
+  result(sourceId: number, result: PutRecordResultFields): void;
+  /** The common case: one attempt, successful, with the encoded tail its Kinesis record shares. */
+  success(sourceId: number, delay: number, duration: number, tail: Buffer): void;
+}
 
 const MAX_PARTITION_KEY_LENGTH = 256;
 
@@ -46,7 +55,7 @@ export class Producer {
     const invalid = this.check(r);
     if (invalid) {
       // The wrapper validates first; a record that still gets here fails alone, loudly.
-      this.sink(id, {
+      this.sink.result(id, {
         success: false,
         attempts: [
           {
@@ -72,7 +81,7 @@ export class Producer {
       r.partitionKey,
       ehk === undefined ? undefined : ehk.toString(),
       data,
-      ehk ?? hashKeyOf(r.partitionKey),
+      ehk === undefined ? hashKeyOfPartitionKey(r.partitionKey) : hashKeyFromDecimal(ehk),
       now(),
       this.c.recordMaxBufferedTime,
       this.c.recordTtl,
@@ -131,6 +140,17 @@ export class Producer {
   }
 
   private report(ur: UserRecord): void {
+    const first = ur.attempts[0];
+    if (ur.attempts.length === 1 && first!.success) {
+      first!.tail ??= successTail(first!.shardId!, first!.sequenceNumber!);
+      this.sink.success(
+        ur.sourceId,
+        ms(first!.start - ur.arrival),
+        ms(first!.end - first!.start),
+        first!.tail,
+      );
+      return;
+    }
     const attempts = ur.attempts.map((a, i) => {
       const before = i === 0 ? ur.arrival : ur.attempts[i - 1]!.end;
       return {
@@ -142,7 +162,7 @@ export class Producer {
       };
     });
     const success = attempts.length > 0 && attempts[attempts.length - 1]!.success;
-    this.sink(ur.sourceId, {
+    this.sink.result(ur.sourceId, {
       success,
       attempts,
       shardId: success ? ur.shardId : undefined,

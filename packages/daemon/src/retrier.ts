@@ -124,6 +124,8 @@ export class Retrier {
       return;
     }
     let first = true;
+    // One attempt object for every record of the entry: it also carries their shared result.
+    const ok = { start, end, success: true, shardId: r.shardId, sequenceNumber: r.sequenceNumber };
     for (const ur of kr.items) {
       const predicted = ur.predictedShard;
       if (predicted >= 0 && predicted !== actual && ur.hashKey !== routing) {
@@ -149,7 +151,7 @@ export class Retrier {
         this.shards.invalidate(start, predicted);
       }
       first = false;
-      ur.attempts.push({ start, end, success: true });
+      ur.attempts.push(ok);
       ur.shardId = r.shardId;
       ur.sequenceNumber = r.sequenceNumber;
       this.finish(ur);

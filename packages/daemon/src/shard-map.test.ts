@@ -4,6 +4,7 @@ import { ConfigurationSchema } from '@kinesis-producer/protocol';
 import { FakeKinesis } from '../../../test/support/fake-kinesis.js';
 import { readConfig } from './config.js';
 import { CredentialsHolder } from './credentials.js';
+import { hashKeyFromDecimal } from './hash-key.js';
 import { createControlClient, listShardsWith } from './kinesis-control.js';
 import { type ListShards, ShardMap, shardIdText, shardNumber } from './shard-map.js';
 
@@ -43,9 +44,12 @@ describe('ShardMap over ListShards against the fake Kinesis', () => {
     expect((fake.stats.byOperation.ListShards ?? 0) - calls).toBe(3); // 1000 per page
     for (const s of fake.shards('many')) {
       const n = shardNumber(s.shardId);
-      expect(map.shardFor(s.startingHashKey)).toBe(n);
-      expect(map.shardFor(s.endingHashKey)).toBe(n);
-      expect(map.hashRange(n)).toMatchObject({ start: s.startingHashKey, end: s.endingHashKey });
+      expect(map.shardFor(hashKeyFromDecimal(s.startingHashKey))).toBe(n);
+      expect(map.shardFor(hashKeyFromDecimal(s.endingHashKey))).toBe(n);
+      expect(map.hashRange(n)).toMatchObject({
+        start: hashKeyFromDecimal(s.startingHashKey),
+        end: hashKeyFromDecimal(s.endingHashKey),
+      });
     }
     map.close();
   });
@@ -80,9 +84,9 @@ describe('ShardMap failures', () => {
       };
     };
     const map = new ShardMap('s', list, () => undefined);
-    expect(map.shardFor(5n)).toBe(-1);
+    expect(map.shardFor(hashKeyFromDecimal(5))).toBe(-1);
     await until(() => map.ready, 15_000);
-    expect(map.shardFor(5n)).toBe(0);
+    expect(map.shardFor(hashKeyFromDecimal(5))).toBe(0);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     // Nominal 1000, 1500, 2250 ms, each jittered to between half and all of it.
     [1000, 1500, 2250].forEach((nominal, i) => {
@@ -114,7 +118,7 @@ describe('ShardMap failures', () => {
     });
     await until(() => ran);
     expect(calls).toBe(2);
-    expect(map.shardFor(1n)).toBe(2);
+    expect(map.shardFor(hashKeyFromDecimal(1))).toBe(2);
     map.close();
   });
 });

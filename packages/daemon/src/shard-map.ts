@@ -1,6 +1,7 @@
 // Which open shard owns a hash key, learnt from ListShards. While the map is not ready the
 // pipeline sends records unaggregated and lets Kinesis route them.
 import { now } from './clock.js';
+import { type HashKey, hashKeyFromDecimal } from './hash-key.js';
 import { log } from './log.js';
 
 export interface ShardDescription {
@@ -36,10 +37,10 @@ export function shardIdText(n: number): string {
 
 export class ShardMap {
   private state: State = 'invalid';
-  private ends: bigint[] = [];
+  private ends: HashKey[] = [];
   private numbers: number[] = [];
   private open = new Set<number>();
-  private readonly ranges = new Map<number, { start: bigint; end: bigint; seen: number }>();
+  private readonly ranges = new Map<number, { start: HashKey; end: HashKey; seen: number }>();
   private updatedAt = Number.NEGATIVE_INFINITY;
   private backoff = FIRST_BACKOFF;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -75,7 +76,7 @@ export class ShardMap {
   }
 
   /** The predicted shard for a hash key, or -1 while the map is not ready. */
-  shardFor(hash: bigint): number {
+  shardFor(hash: HashKey): number {
     if (this.state !== 'ready') return -1;
     const ends = this.ends;
     let lo = 0;
@@ -89,7 +90,7 @@ export class ShardMap {
     return this.numbers[lo]!;
   }
 
-  hashRange(shard: number): { start: bigint; end: bigint } | undefined {
+  hashRange(shard: number): { start: HashKey; end: HashKey } | undefined {
     return this.ranges.get(shard);
   }
 
@@ -151,8 +152,8 @@ export class ShardMap {
     const at = now();
     const entries = shards.map((s) => ({
       n: shardNumber(s.shardId),
-      start: BigInt(s.startingHashKey),
-      end: BigInt(s.endingHashKey),
+      start: hashKeyFromDecimal(s.startingHashKey),
+      end: hashKeyFromDecimal(s.endingHashKey),
     }));
     entries.sort((a, b) => (a.end < b.end ? -1 : a.end > b.end ? 1 : a.n - b.n));
     this.ends = entries.map((e) => e.end);

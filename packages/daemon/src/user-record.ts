@@ -1,4 +1,5 @@
 // One addUserRecord call as the daemon tracks it, from arrival to its single result.
+import { type HashKey, hashKeyToDecimal } from './hash-key.js';
 
 export interface AttemptRecord {
   start: number;
@@ -6,6 +7,11 @@ export interface AttemptRecord {
   success: boolean;
   errorCode?: string;
   errorMessage?: string;
+  /** On a success: where the Kinesis record landed, shared by all of its user records. */
+  shardId?: string;
+  sequenceNumber?: string;
+  /** The encoded end of their results, made once for all of them. */
+  tail?: Buffer;
 }
 
 export class UserRecord {
@@ -28,7 +34,7 @@ export class UserRecord {
     /** Normalized decimal, only when the user gave one (it goes into the aggregation table). */
     readonly explicitHashKey: string | undefined,
     readonly data: Buffer,
-    readonly hashKey: bigint,
+    readonly hashKey: HashKey,
     readonly arrival: number,
     maxBufferedTime: number,
     ttl: number,
@@ -41,7 +47,9 @@ export class UserRecord {
   }
 
   get hashKeyDecimal(): string {
-    if (this.hashKeyText === undefined) this.hashKeyText = this.hashKey.toString();
+    if (this.hashKeyText === undefined) {
+      this.hashKeyText = this.explicitHashKey ?? hashKeyToDecimal(this.hashKey);
+    }
     return this.hashKeyText;
   }
 

@@ -59,7 +59,7 @@ describe('HealthCheck', () => {
     expect(s.hung).toEqual([]);
   });
 
-  test('pings are the KPL\'s MetricsRequest, with ids no getMetrics request uses', () => {
+  test("pings are the KPL's MetricsRequest, with ids no getMetrics request uses", () => {
     const s = setup();
     s.at(300);
     s.at(600);

@@ -19,11 +19,6 @@ export {
 export type { Metric, MetricsObserverOptions, MetricsSnapshot } from './metrics.js';
 export type { KinesisProducerOptions, Logger } from './options.js';
 export { KinesisProducer } from './producer.js';
-export type {
-  ProducerWritable,
-  ProducerWritableOptions,
-  WritableChunk,
-} from './writable.js';
 export {
   loadPropertiesFile,
   optionsFromProperties,
@@ -35,3 +30,8 @@ export type {
   SchemaRegistryOptions,
 } from './schema-registry/settings.js';
 export type { Attempt, Schema, UserRecord, UserRecordResult } from './types.js';
+export type {
+  ProducerWritable,
+  ProducerWritableOptions,
+  WritableChunk,
+} from './writable.js';

@@ -83,10 +83,14 @@ describe('Outstanding', () => {
     let now = 1000;
     const timedOut: number[] = [];
     let wake: () => void = () => {};
-    const j = new Outstanding({ ...limits, maxRecords: 10, timeoutMs: 20 }, (id) => {
-      timedOut.push(id);
-      wake();
-    }, () => now);
+    const j = new Outstanding(
+      { ...limits, maxRecords: 10, timeoutMs: 20 },
+      (id) => {
+        timedOut.push(id);
+        wake();
+      },
+      () => now,
+    );
     j.add(1, entry(1000));
     j.add(2, entry(1005));
     j.add(3, entry(5000)); // far in the future of the fake clock

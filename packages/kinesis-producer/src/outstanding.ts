@@ -1,8 +1,9 @@
 // The journal of records taken and not yet settled, in the order they were taken. It holds what
 // is needed to send a record again to a restarted daemon, counts what the back-pressure limits
 // count, wakes those waiting for room or for the end, and times records out with one timer.
-import type { CheckedRecord } from './validate.js';
+
 import type { UserRecord, UserRecordResult } from './types.js';
+import type { CheckedRecord } from './validate.js';
 
 export interface Entry {
   resolve(r: UserRecordResult): void;

@@ -9,7 +9,12 @@ import { DaemonChannel } from './daemon-channel.js';
 import { DaemonExitedError } from './errors.js';
 import { HealthCheck, isPong } from './health.js';
 import type { Logger } from './options.js';
-import { type ExitInfo, RestartCounter, type RestartPolicy, restartable } from './restart-policy.js';
+import {
+  type ExitInfo,
+  RestartCounter,
+  type RestartPolicy,
+  restartable,
+} from './restart-policy.js';
 
 export interface SupervisorHandlers {
   result(sourceId: number, result: PutRecordResultFields): void;

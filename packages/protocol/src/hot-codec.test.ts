@@ -26,8 +26,11 @@ import {
   type PutRecordResultFields,
   putRecordResultSize,
   putRecordSize,
+  successResultSize,
+  successTail,
   writePutRecord,
   writePutRecordResult,
+  writeSuccessResult,
 } from './hot-codec.js';
 
 // Deterministic, so a failure reproduces; the seed is in the test name.
@@ -242,6 +245,33 @@ describe('PutRecordResult, hand-written vs protobuf-es (seed 2)', () => {
       expect(decoded.id).toBe(id);
       expect(decoded.sourceId).toBe(sourceId);
       expect(normaliseResult(decoded.result)).toEqual(normaliseResult(r));
+    }
+  });
+
+  test('the shared-tail success encoder writes the same bytes as the general one', () => {
+    const next = rng(7);
+    for (let i = 0; i < 5000; i++) {
+      const id = randomId(next);
+      const sourceId = randomId(next);
+      const r = randomResult(next);
+      const shardId = r.shardId ?? '';
+      const sequenceNumber = r.sequenceNumber ?? '';
+      const delay = Math.floor(next() * 2 ** (next() * 32));
+      const duration = Math.floor(next() * 2 ** (next() * 32));
+      const general: PutRecordResultFields = {
+        success: true,
+        attempts: [{ delay, duration, success: true }],
+        shardId,
+        sequenceNumber,
+      };
+      const expected = toBinary(MessageSchema, resultMessage(id, sourceId, general));
+      const tail = successTail(shardId, sequenceNumber);
+      const size = successResultSize(id, sourceId, delay, duration, tail);
+      expect(size).toBe(expected.length);
+      const ours = encodeGuarded(size, (buf, o) =>
+        writeSuccessResult(buf, o, id, sourceId, delay, duration, tail),
+      );
+      if (!sameBytes(expected, ours)) throw new Error(`message ${i} differs`);
     }
   });
 

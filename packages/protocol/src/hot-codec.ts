@@ -6,7 +6,10 @@ export {
   encodeMessage,
   putRecordResultSize,
   putRecordSize,
+  successResultSize,
+  successTail,
   writePutRecord,
   writePutRecordResult,
+  writeSuccessResult,
 } from './hot-encode.js';
 export type { AttemptFields, PutRecordFields, PutRecordResultFields } from './hot-fields.js';

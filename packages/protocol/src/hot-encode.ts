@@ -169,6 +169,84 @@ export function writePutRecordResult(
   return writeOptionalString(buf, o, TAG_SEQUENCE_NUMBER, r.sequenceNumber);
 }
 
+/**
+ * The end of a successful result — success, shard id, sequence number — which every user record
+ * of one Kinesis record shares: encoded once, copied into each of their results.
+ */
+export function successTail(shardId: string, sequenceNumber: string): Buffer {
+  const sl = Buffer.byteLength(shardId);
+  const ql = Buffer.byteLength(sequenceNumber);
+  const tail = Buffer.allocUnsafe(2 + delimitedSize(sl) + delimitedSize(ql));
+  let o = 0;
+  tail[o++] = TAG_RESULT_SUCCESS;
+  tail[o++] = 1;
+  tail[o++] = TAG_SHARD_ID;
+  o = writeVarint(tail, o, sl);
+  o = writeString(tail, o, shardId, sl);
+  tail[o++] = TAG_SEQUENCE_NUMBER;
+  o = writeVarint(tail, o, ql);
+  writeString(tail, o, sequenceNumber, ql);
+  return tail;
+}
+
+function oneAttemptSize(delay: number, duration: number): number {
+  return 1 + varintSize(delay) + 1 + varintSize(duration) + 2;
+}
+
+function successBodySize(delay: number, duration: number, tail: Buffer): number {
+  return delimitedSize(oneAttemptSize(delay, duration)) + tail.length;
+}
+
+/** Bytes of a result with one successful attempt and a tail from successTail(). */
+export function successResultSize(
+  id: number,
+  sourceId: number,
+  delay: number,
+  duration: number,
+  tail: Buffer,
+): number {
+  assertId('id', id);
+  assertId('sourceId', sourceId);
+  assertUint32('attempt delay', delay);
+  assertUint32('attempt duration', duration);
+  return (
+    1 +
+    varintSize(id) +
+    1 +
+    varintSize(sourceId) +
+    delimitedSize(successBodySize(delay, duration, tail))
+  );
+}
+
+/** Writes what successResultSize() measured; the bytes equal writePutRecordResult's. */
+export function writeSuccessResult(
+  buf: Buffer,
+  offset: number,
+  id: number,
+  sourceId: number,
+  delay: number,
+  duration: number,
+  tail: Buffer,
+): number {
+  let o = offset;
+  buf[o++] = TAG_ID;
+  o = writeVarint(buf, o, id);
+  buf[o++] = TAG_SOURCE_ID;
+  o = writeVarint(buf, o, sourceId);
+  buf[o++] = TAG_PUT_RECORD_RESULT;
+  o = writeVarint(buf, o, successBodySize(delay, duration, tail));
+  buf[o++] = TAG_ATTEMPT;
+  o = writeVarint(buf, o, oneAttemptSize(delay, duration));
+  buf[o++] = TAG_DELAY;
+  o = writeVarint(buf, o, delay);
+  buf[o++] = TAG_DURATION;
+  o = writeVarint(buf, o, duration);
+  buf[o++] = TAG_ATTEMPT_SUCCESS;
+  buf[o++] = 1;
+  tail.copy(buf, o);
+  return o + tail.length;
+}
+
 /** Any message, through protobuf-es: the path for everything that is not per record. */
 export function encodeMessage(m: Message): Uint8Array {
   return toBinary(MessageSchema, m);

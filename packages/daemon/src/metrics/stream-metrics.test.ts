@@ -16,7 +16,7 @@ function userRecord(id: number, size: number, predicted: number, arrival = 1000)
     `k${id}`,
     undefined,
     Buffer.alloc(size),
-    1n,
+    '1'.padStart(32, '0'),
     arrival,
     100,
     30_000,

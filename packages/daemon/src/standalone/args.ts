@@ -1,0 +1,135 @@
+// The command line of the standalone daemon: --help, --version, --json, --properties <file>, and
+// every option of the producer as a flag (--record-ttl 5000, --aggregation-enabled=false). The
+// option table of the wrapper is the one source, so flags, the .properties loader and the
+// producer's constructor accept exactly the same values.
+import { readFileSync } from 'node:fs';
+import { InvalidOptionError } from '../../../kinesis-producer/src/errors.js';
+import {
+  findOption,
+  type KinesisProducerOptions,
+  type OptionRow,
+  suggestOption,
+  validateOption,
+} from '../../../kinesis-producer/src/options.js';
+import { optionsFromProperties } from '../../../kinesis-producer/src/properties.js';
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'json'; options: KinesisProducerOptions; warnings: string[] };
+
+/** A command line that cannot be run; the message says what to change. */
+export class UsageError extends Error {}
+
+/** Options that hold code or secrets: never from a command line, where `ps` shows them. */
+const CODE_ONLY = new Set(['credentials', 'metricsCredentials', 'logger', 'schemaRegistry']);
+
+export function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+function camel(flag: string): string {
+  return flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Flags that can be given: the daemon's options that a string can express. */
+export function flagRows(rows: readonly OptionRow[]): OptionRow[] {
+  return rows.filter(isFlag);
+}
+
+function isFlag(r: OptionRow): boolean {
+  const daemon = r.goesTo === 'daemon' || r.goesTo === 'both';
+  return daemon && r.type !== 'object' && r.type !== 'list';
+}
+
+export function parseArgs(argv: readonly string[]): Command {
+  const fromFlags: Record<string, unknown> = {};
+  const warnings: string[] = [];
+  let properties: KinesisProducerOptions = {};
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    if (arg === '--version' || arg === '-v') return { kind: 'version' };
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${arg}; see --help`);
+    const eq = arg.indexOf('=');
+    const flag = arg.slice(2, eq > 0 ? eq : undefined);
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    const next = () => {
+      if (inline !== undefined) return inline;
+      const v = argv[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`--${flag} needs a value`);
+      i++;
+      return v;
+    };
+    if (flag === 'json') {
+      json = true;
+      continue;
+    }
+    if (flag === 'properties') {
+      const path = next();
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (err) {
+        throw new UsageError(`cannot read --properties ${path}: ${(err as Error).message}`);
+      }
+      properties = optionsFromProperties(text, { onWarning: (m) => warnings.push(m) });
+      continue;
+    }
+    const name = camel(flag);
+    const row = findOption(name);
+    if (!row || row.type === 'object' || row.type === 'list') {
+      if (CODE_ONLY.has(name) || /credential|secret|access-key/i.test(flag)) {
+        throw new UsageError(
+          `--${flag}: credentials never come from the command line; the daemon uses the AWS SDK's default chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, instance roles)`,
+        );
+      }
+      if (row) throw new UsageError(`--${flag} can only be given in code`);
+      const near = suggestOption(name);
+      throw new UsageError(
+        `unknown flag --${flag}${near ? `; did you mean --${kebab(near)}?` : ''} (see --help)`,
+      );
+    }
+    if (!isFlag(row)) {
+      throw new UsageError(
+        `--${flag} is a setting of the KinesisProducer object, which a standalone daemon does not have`,
+      );
+    }
+    const value =
+      row.type === 'boolean' && inline === undefined && !isBooleanText(argv[i + 1])
+        ? true
+        : convert(row, flag, next());
+    try {
+      fromFlags[name] = validateOption(row, value);
+    } catch (err) {
+      if (err instanceof InvalidOptionError) {
+        throw new UsageError(`--${flag} ${String(value)}: ${err.allowed}`);
+      }
+      throw err;
+    }
+  }
+  if (!json) {
+    throw new UsageError(
+      'say --json to read JSON lines (put, flush, metrics) on stdin; see --help for the format',
+    );
+  }
+  return { kind: 'json', options: { ...properties, ...fromFlags }, warnings };
+}
+
+function isBooleanText(v: string | undefined): boolean {
+  return v === 'true' || v === 'false';
+}
+
+function convert(row: OptionRow, flag: string, text: string): unknown {
+  if (row.type === 'boolean') {
+    if (!isBooleanText(text)) throw new UsageError(`--${flag} takes true or false, got ${text}`);
+    return text === 'true';
+  }
+  if (row.type !== 'integer') return text;
+  if (!/^[+-]?\d+$/.test(text)) throw new UsageError(`--${flag} takes an integer, got ${text}`);
+  const n = BigInt(text);
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(n)
+    : n;
+}

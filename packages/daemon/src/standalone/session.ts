@@ -1,0 +1,279 @@
+// The --json session: the daemon's own dispatcher, in this process, fed with frames built from
+// JSON lines, its frames turned back into JSON lines. Everything between is the daemon as a
+// KinesisProducer runs it, so what it does by hand is what it does under a producer.
+
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { Writable } from 'node:stream';
+import { create } from '@bufbuild/protobuf';
+import {
+  decodeMessage,
+  encodeMessage,
+  FrameDecoder,
+  FrameWriter,
+  type Message,
+  MessageSchema,
+  type PutRecordResultFields,
+  putRecordSize,
+  writePutRecord,
+} from '@kinesis-producer/protocol';
+import { CredentialsPusher } from '../../../kinesis-producer/src/credentials.js';
+import {
+  type KinesisProducerOptions,
+  resolveOptions,
+} from '../../../kinesis-producer/src/options.js';
+import { withRegion } from '../../../kinesis-producer/src/region.js';
+import { checkRecord } from '../../../kinesis-producer/src/validate.js';
+import { Dispatcher } from '../dispatcher.js';
+import { log } from '../log.js';
+
+export interface SessionIo {
+  input: Readable;
+  /** One JSON line out (without its newline). */
+  write(line: string): void;
+}
+
+/** At the end of input, records still waiting are flushed this often until all have results. */
+const END_FLUSH_MS = 100;
+
+/** Runs until the input ends and every record has its result; resolves to the exit code. */
+export async function runSession(options: KinesisProducerOptions, io: SessionIo): Promise<number> {
+  const { configuration, settings } = resolveOptions(options);
+  const config = await withRegion(configuration);
+  return new Promise((resolve) => {
+    const s = new Session(io, resolve);
+    s.send(
+      create(MessageSchema, { id: 0n, actualMessage: { case: 'configuration', value: config } }),
+    );
+    // The SDK's default chain, as the wrapper does with no credentials option.
+    s.credentials = new CredentialsPusher(
+      undefined,
+      undefined,
+      settings.credentialsRefreshDelay,
+      (m) => s.send(m),
+      { warn: log.warn, info: log.info },
+    );
+    s.credentials.start();
+    s.read(settings.maxUserRecordSize);
+  });
+}
+
+type Tag = unknown;
+
+class Session {
+  credentials: CredentialsPusher | undefined;
+  private readonly decoder = new FrameDecoder();
+  private readonly writer: FrameWriter;
+  private readonly dispatcher: Dispatcher;
+  /** Records without a result, by id, in the order they were put. */
+  private readonly puts = new Map<number, Tag>();
+  private readonly metrics = new Map<bigint, Tag>();
+  private flushWaiters: { upTo: number; tag: Tag }[] = [];
+  private nextId = 1;
+  private line = 0;
+  private inputEnded = false;
+  private endTimer: NodeJS.Timeout | undefined;
+  private done = false;
+
+  constructor(
+    private readonly io: SessionIo,
+    private readonly finished: (code: number) => void,
+  ) {
+    const sink = new Writable({
+      write: (chunk: Buffer, _encoding, callback) => {
+        this.fromDaemon(chunk);
+        callback();
+      },
+    });
+    this.writer = new FrameWriter(sink);
+    this.dispatcher = new Dispatcher(this.writer, (code) => this.exit(code));
+  }
+
+  send(m: Message): void {
+    this.frame(encodeMessage(m));
+  }
+
+  read(maxDataBytes: number): void {
+    const lines = createInterface({ input: this.io.input, crlfDelay: Number.POSITIVE_INFINITY });
+    lines.on('line', (text) => {
+      this.line++;
+      if (this.done || text.trim() === '') return;
+      this.command(text, maxDataBytes);
+    });
+    lines.on('close', () => {
+      this.inputEnded = true;
+      this.maybeEnd();
+    });
+  }
+
+  private frame(payload: Uint8Array): void {
+    const f = Buffer.allocUnsafe(4 + payload.length);
+    f.writeUInt32BE(payload.length, 0);
+    f.set(payload, 4);
+    this.dispatcher.data(f);
+  }
+
+  private command(text: string, maxDataBytes: number): void {
+    let c: Record<string, unknown>;
+    try {
+      c = JSON.parse(text) as Record<string, unknown>;
+      if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new Error('not an object');
+    } catch (err) {
+      this.out({
+        op: 'error',
+        line: this.line,
+        message: `not a JSON object: ${(err as Error).message}`,
+      });
+      return;
+    }
+    const tag: Tag = c.id ?? this.line;
+    try {
+      switch (c.op) {
+        case 'put':
+          this.put(c, tag, maxDataBytes);
+          return;
+        case 'flush':
+          this.flush(c, tag);
+          return;
+        case 'metrics':
+          this.metricsRequest(c, tag);
+          return;
+        default:
+          throw new Error(`unknown op ${JSON.stringify(c.op)}; one of put, flush, metrics`);
+      }
+    } catch (err) {
+      this.out({ op: 'error', id: tag, message: (err as Error).message });
+    }
+  }
+
+  private put(c: Record<string, unknown>, tag: Tag, maxDataBytes: number): void {
+    const data =
+      typeof c.dataBase64 === 'string' ? Buffer.from(c.dataBase64, 'base64') : (c.data as string);
+    const r = checkRecord(
+      {
+        streamName: (c.stream ?? c.streamName) as string,
+        partitionKey: c.partitionKey as string,
+        data,
+        explicitHashKey: c.explicitHashKey as string | undefined,
+      },
+      maxDataBytes,
+    );
+    const id = this.nextId++;
+    this.puts.set(id, tag);
+    const f = Buffer.allocUnsafe(4 + putRecordSize(id, r));
+    f.writeUInt32BE(f.length - 4, 0);
+    writePutRecord(f, 4, id, r);
+    this.dispatcher.data(f);
+  }
+
+  private flush(c: Record<string, unknown>, tag: Tag): void {
+    const streamName = typeof c.stream === 'string' ? c.stream : undefined;
+    this.send(
+      create(MessageSchema, { id: 0n, actualMessage: { case: 'flush', value: { streamName } } }),
+    );
+    this.flushWaiters.push({ upTo: this.nextId - 1, tag });
+    this.answerFlushes();
+  }
+
+  private metricsRequest(c: Record<string, unknown>, tag: Tag): void {
+    const id = BigInt(this.nextId++);
+    this.metrics.set(id, tag);
+    const name = typeof c.name === 'string' ? c.name : undefined;
+    const seconds = typeof c.seconds === 'number' && c.seconds > 0 ? BigInt(c.seconds) : undefined;
+    this.send(
+      create(MessageSchema, {
+        id,
+        actualMessage: { case: 'metricsRequest', value: { name, seconds } },
+      }),
+    );
+  }
+
+  private fromDaemon(chunk: Buffer): void {
+    for (const f of this.decoder.push(chunk)) {
+      const m = decodeMessage(f);
+      if (m.kind === 'putRecordResult') this.result(m.sourceId, m.result);
+      else if (m.kind === 'other') this.message(m.message);
+    }
+  }
+
+  private result(id: number, r: PutRecordResultFields): void {
+    const tag = this.puts.get(id);
+    this.puts.delete(id);
+    this.out({
+      op: 'put',
+      id: tag,
+      successful: r.success,
+      shardId: r.shardId,
+      sequenceNumber: r.sequenceNumber,
+      attempts: r.attempts.map((a) => ({
+        delay: a.delay,
+        duration: a.duration,
+        successful: a.success,
+        errorCode: a.errorCode,
+        errorMessage: a.errorMessage,
+      })),
+    });
+    this.answerFlushes();
+    this.maybeEnd();
+  }
+
+  private message(m: Message): void {
+    const a = m.actualMessage;
+    if (a.case === 'metricsResponse') {
+      const tag = this.metrics.get(m.sourceId);
+      this.metrics.delete(m.sourceId);
+      this.out({
+        op: 'metrics',
+        id: tag,
+        metrics: a.value.metrics.map((x) => ({
+          name: x.name,
+          dimensions: Object.fromEntries(x.dimensions.map((d) => [d.key, d.value])),
+          sum: x.stats?.sum,
+          mean: x.stats?.mean,
+          sampleCount: x.stats?.count,
+          min: x.stats?.min,
+          max: x.stats?.max,
+          duration: Number(x.seconds),
+        })),
+      });
+    } else if (a.case === 'fatalError') {
+      this.out({ op: 'fatal', code: a.value.code, message: a.value.message });
+    }
+  }
+
+  /** A flush is answered once no record put before it is still waiting. */
+  private answerFlushes(): void {
+    const oldest = this.puts.keys().next();
+    const first = oldest.done ? Number.POSITIVE_INFINITY : oldest.value;
+    const ready = this.flushWaiters.filter((w) => w.upTo < first);
+    if (ready.length === 0) return;
+    this.flushWaiters = this.flushWaiters.filter((w) => w.upTo >= first);
+    for (const w of ready) this.out({ op: 'flush', id: w.tag });
+  }
+
+  private maybeEnd(): void {
+    if (!this.inputEnded || this.done) return;
+    if (this.puts.size > 0 || this.metrics.size > 0) {
+      // As flushSync does: buffered records go out now rather than after their buffering time.
+      this.endTimer ??= setInterval(() => {
+        this.send(create(MessageSchema, { id: 0n, actualMessage: { case: 'flush', value: {} } }));
+      }, END_FLUSH_MS);
+      return;
+    }
+    this.dispatcher.end();
+  }
+
+  private exit(code: number): void {
+    if (this.done) return;
+    this.done = true;
+    // The frames still queued (results, a fatal error) become lines before the end.
+    this.writer.flush();
+    if (this.endTimer) clearInterval(this.endTimer);
+    this.credentials?.stop();
+    this.finished(code);
+  }
+
+  private out(o: Record<string, unknown>): void {
+    this.io.write(JSON.stringify(o));
+  }
+}
