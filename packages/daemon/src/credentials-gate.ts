@@ -95,7 +95,7 @@ export class CredentialsGate {
   };
 
   private expire(ur: UserRecord, t: number): void {
-    ur.attempts.push({
+    ur.addAttempt({
       start: t,
       end: t,
       success: false,

@@ -75,7 +75,7 @@ export class Retrier {
         this.reput(ur);
       } else if (held) {
         const failed = failedAttempts(ur);
-        ur.attempts.push({
+        ur.addAttempt({
           start: t,
           end: t,
           success: false,
@@ -135,7 +135,7 @@ export class Retrier {
           // KCL consumer would drop it there: send it again, routed on a fresh map.
           if (first) this.shards.invalidate(start, predicted);
           first = false;
-          ur.attempts.push({
+          ur.addAttempt({
             start,
             end,
             success: false,
@@ -151,7 +151,7 @@ export class Retrier {
         this.shards.invalidate(start, predicted);
       }
       first = false;
-      ur.attempts.push(ok);
+      ur.addAttempt(ok);
       ur.shardId = r.shardId;
       ur.sequenceNumber = r.sequenceNumber;
       this.finish(ur);
@@ -166,7 +166,7 @@ export class Retrier {
     end: number,
     cls: ErrorClass,
   ): void {
-    ur.attempts.push({ start, end, success: false, errorCode: code, errorMessage: message });
+    ur.addAttempt({ start, end, success: false, errorCode: code, errorMessage: message });
     if (cls === 'throttled' && this.o.failIfThrottled) {
       this.finish(ur);
       return;
@@ -202,7 +202,7 @@ export class Retrier {
 
   private expire(ur: UserRecord, t: number): void {
     const failed = failedAttempts(ur);
-    ur.attempts.push(
+    ur.addAttempt(
       failed > 0
         ? {
             start: t,

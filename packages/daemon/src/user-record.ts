@@ -14,10 +14,13 @@ export interface AttemptRecord {
   tail?: Buffer;
 }
 
+const NO_ATTEMPTS: readonly AttemptRecord[] = Object.freeze([]);
+
 export class UserRecord {
   /** Shard the map predicted when the record was last routed; -1 when none. */
   predictedShard = -1;
-  readonly attempts: AttemptRecord[] = [];
+  /** Every attempt, oldest first. Starts as a shared empty array: most records get exactly one. */
+  attempts: readonly AttemptRecord[] = NO_ATTEMPTS;
   finished = false;
   shardId: string | undefined;
   sequenceNumber: string | undefined;
@@ -51,6 +54,11 @@ export class UserRecord {
       this.hashKeyText = this.explicitHashKey ?? hashKeyToDecimal(this.hashKey);
     }
     return this.hashKeyText;
+  }
+
+  addAttempt(a: AttemptRecord): void {
+    if (this.attempts === NO_ATTEMPTS) this.attempts = [a];
+    else (this.attempts as AttemptRecord[]).push(a);
   }
 
   expired(at: number): boolean {

@@ -113,8 +113,8 @@ describe('StreamMetrics', () => {
     const r = new MetricsRegistry();
     const sm = new StreamMetrics(r, 's');
     const ur = userRecord(1, 123, 3, 1000);
-    ur.attempts.push({ start: 1020, end: 1050, success: false, errorCode: 'InternalFailure' });
-    ur.attempts.push({ start: 1110, end: 1140, success: true });
+    ur.addAttempt({ start: 1020, end: 1050, success: false, errorCode: 'InternalFailure' });
+    ur.addAttempt({ start: 1110, end: 1140, success: true });
     ur.shardId = SHARD(4);
     sm.finished(ur);
     const m = read(r);
@@ -132,12 +132,12 @@ describe('StreamMetrics', () => {
     const r = new MetricsRegistry();
     const sm = new StreamMetrics(r, 's');
     const ur = userRecord(1, 10, 7);
-    ur.attempts.push({ start: 1010, end: 1020, success: false, errorCode: 'InternalFailure' });
-    ur.attempts.push({ start: 1030, end: 1030, success: false, errorCode: 'ExpiredAfterRetries' });
+    ur.addAttempt({ start: 1010, end: 1020, success: false, errorCode: 'InternalFailure' });
+    ur.addAttempt({ start: 1030, end: 1030, success: false, errorCode: 'ExpiredAfterRetries' });
     sm.finished(ur);
     // Without a prediction, the stream node holds the samples.
     const unrouted = userRecord(2, 10, -1);
-    unrouted.attempts.push({
+    unrouted.addAttempt({
       start: 1500,
       end: 1500,
       success: false,
@@ -146,7 +146,7 @@ describe('StreamMetrics', () => {
     sm.finished(unrouted);
     // A failure other than expiry is not an expiry.
     const refused = userRecord(3, 10, 7);
-    refused.attempts.push({ start: 1010, end: 1020, success: false, errorCode: 'AccessDenied' });
+    refused.addAttempt({ start: 1010, end: 1020, success: false, errorCode: 'AccessDenied' });
     sm.finished(refused);
     const m = read(r);
     const at = `StreamName=s,ShardId=${SHARD(7)}`;
