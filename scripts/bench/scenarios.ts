@@ -2,6 +2,7 @@
 // no run inherits another's heap or JIT state; endpoints run in processes of their own.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { KinesisProducerOptions } from '../../packages/kinesis-producer/src/index.js';
 import type { ClientKind } from './clients.js';
 import { ROOT, runScript, type ScriptChild } from './proc.js';
 import { type ProfileSummary, summarizeProfile } from './profile-summary.js';
@@ -256,6 +257,8 @@ export async function latency(cfg: BenchConfig, instant: Endpoint): Promise<Late
 
 export interface UtilisationRow {
   client: ClientKind;
+  /** Which settings, when one client runs with several. */
+  variant?: 'default' | 'kpl';
   shards: number;
   offered: number;
   /** Successful user records per second and shard while records were offered. */
@@ -263,6 +266,8 @@ export interface UtilisationRow {
   /** Share of the Kinesis records sent (retries included) that the fake refused as throttled. */
   throttledPercent: number;
   kinesisRecordsPerShard: number;
+  /** Bytes the fake accepted per second and shard, as a share of its 1 MiB/s limit. */
+  byteUtilisationPercent: number;
   failed: number;
 }
 
@@ -277,14 +282,25 @@ export async function utilisation(cfg: BenchConfig): Promise<UtilisationRow[]> {
     producer: (UTILISATION_SHARDS * 1_048_576) / aggregatedCost,
     sdk: UTILISATION_SHARDS * 1000,
   };
-  for (const client of ['producer', 'sdk'] as const) {
+  // The producer runs twice: as shipped (backoff, adaptive rate limit) and with the KPL's timing.
+  const runs: [ClientKind, 'default' | 'kpl', KinesisProducerOptions | undefined][] = [
+    ['producer', 'default', undefined],
+    ['producer', 'kpl', { retryBackoff: false, adaptiveRateLimit: false }],
+    ['sdk', 'default', undefined],
+  ];
+  for (const [client, variant, producerOptions] of runs) {
     const fake = await startEndpoint('scripts/bench/fake-kinesis-server.ts', UTILISATION_SHARDS);
     try {
       const offered = Math.round(2 * capacity[client]!);
       log(
-        `shard utilisation: ${client} offering ${offered} records/s for ${cfg.utilisationSeconds} s`,
+        `shard utilisation: ${client} (${variant}) offering ${offered} records/s for ${cfg.utilisationSeconds} s`,
       );
-      type FakeStats = { entries: number; throttledEntries: number; acceptedEntries: number };
+      type FakeStats = {
+        entries: number;
+        throttledEntries: number;
+        acceptedEntries: number;
+        bytesAccepted: number;
+      };
       let before: FakeStats | undefined;
       let after: FakeStats | undefined;
       const r = await runUser(
@@ -298,6 +314,7 @@ export async function utilisation(cfg: BenchConfig): Promise<UtilisationRow[]> {
           seconds: cfg.utilisationSeconds,
           warmupSeconds: cfg.utilisationWarmupSeconds,
           retryThrottled: true,
+          producerOptions,
         },
         [],
         {
@@ -308,13 +325,16 @@ export async function utilisation(cfg: BenchConfig): Promise<UtilisationRow[]> {
       const entries = after!.entries - before!.entries;
       const throttled = after!.throttledEntries - before!.throttledEntries;
       const accepted = after!.acceptedEntries - before!.acceptedEntries;
+      const bytes = after!.bytesAccepted - before!.bytesAccepted;
       rows.push({
         client,
+        variant,
         shards: UTILISATION_SHARDS,
         offered,
         perShard: r.okWhileOffering / r.offerSeconds / UTILISATION_SHARDS,
         throttledPercent: entries > 0 ? (100 * throttled) / entries : 0,
         kinesisRecordsPerShard: accepted / r.offerSeconds / UTILISATION_SHARDS,
+        byteUtilisationPercent: (100 * bytes) / r.offerSeconds / UTILISATION_SHARDS / 1_048_576,
         failed: r.failed,
       });
     } finally {

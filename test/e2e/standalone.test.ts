@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { TEST_CREDENTIALS } from '../support/kinesis-client.js';
 import { deaggregateAll } from '../support/read-back.js';
+import { waitFor } from '../support/wait.js';
 
 const BIN = fileURLToPath(
   new URL('../../packages/kinesis-producer/dist/daemon.cjs', import.meta.url),
@@ -170,6 +171,27 @@ describe('--json', () => {
       ['a', Buffer.from('hello').toString('hex')],
       ['b', '000102'],
     ]);
+  });
+
+  test('input that ends with only a metrics request waiting still ends the session', async () => {
+    fake = await FakeKinesis.start({ streams: { s: 1 } });
+    const child = spawn(
+      BIN,
+      ['--json', '--region', 'us-east-1', '--kinesis-endpoint', fake.endpoint],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+        env: { PATH: process.env.PATH ?? '', ...credentialsEnv },
+      },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (t: string) => (out += t));
+    const exited = new Promise<number | null>((r) => child.once('close', r));
+    child.stdin.write(`${jsonLines({ op: 'put', stream: 's', partitionKey: 'k', data: 'x' })}\n`);
+    await waitFor('the put result', () => out.includes('"op":"put"'));
+    child.stdin.end(`${jsonLines({ op: 'metrics', id: 'last' })}\n`);
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/"op":"metrics","id":"last"/);
   });
 
   test('a properties file configures it, and flags override the file', async () => {

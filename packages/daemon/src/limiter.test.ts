@@ -62,7 +62,7 @@ describe('Limiter', () => {
       if (throttle) {
         for (let i = 0; i < 5; i++) {
           l.throttled(0);
-          await new Promise((r) => setTimeout(r, 110));
+          await new Promise((r) => setTimeout(r, 260)); // one cut per window
         }
       }
       for (let i = 0; i < 200; i++) l.put(kr(0, 1)); // empty the bucket

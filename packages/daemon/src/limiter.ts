@@ -13,9 +13,13 @@ const POLL_MS = 25;
 
 // Adaptive limiting: cut a throttled shard's rate at most once per window, and win it back
 // slowly while Kinesis accepts what is sent (additive increase, multiplicative decrease).
-const CUT = 0.75;
-const RAISE = 0.02;
-const WINDOW_MS = 100;
+const CUT = 0.85;
+const RAISE = 0.005;
+/** Throttles answering sends made before a cut say nothing new: one cut per window. */
+const CUT_WINDOW_MS = 250;
+const RAISE_EVERY_MS = 100;
+/** After a cut, hold the rate a while before probing upwards again. */
+const HOLD_AFTER_CUT_MS = 1000;
 const FLOOR = 0.05;
 
 export interface LimiterOptions {
@@ -31,7 +35,8 @@ interface ShardQueue {
   sorted: boolean;
   /** Share of the configured rate in force, adapted to throttling. */
   scale: number;
-  changedAt: number;
+  cutAt: number;
+  raisedAt: number;
 }
 
 export class Limiter {
@@ -81,9 +86,9 @@ export class Limiter {
   throttled(shard: number): void {
     const q = this.o.adaptive && shard >= 0 ? this.shards.get(shard) : undefined;
     const t = now();
-    if (!q || t - q.changedAt < WINDOW_MS) return;
+    if (!q || t - q.cutAt < CUT_WINDOW_MS) return;
     q.scale = Math.max(FLOOR, q.scale * CUT);
-    q.changedAt = t;
+    q.cutAt = t;
     q.bucket.setScale(q.scale);
   }
 
@@ -92,9 +97,9 @@ export class Limiter {
     const q = this.o.adaptive && shard >= 0 ? this.shards.get(shard) : undefined;
     if (!q || q.scale >= 1) return;
     const t = now();
-    if (t - q.changedAt < WINDOW_MS) return;
+    if (t - q.raisedAt < RAISE_EVERY_MS || t - q.cutAt < HOLD_AFTER_CUT_MS) return;
     q.scale = Math.min(1, q.scale + RAISE);
-    q.changedAt = t;
+    q.raisedAt = t;
     q.bucket.setScale(q.scale);
   }
 
@@ -149,9 +154,12 @@ export class Limiter {
         ),
         waiting: [],
         sorted: true,
-        scale: 1,
-        changedAt: Number.NEGATIVE_INFINITY,
+        // Adaptive: start at the shard's own limit, then probe up towards RateLimit %.
+        scale: this.o.adaptive ? Math.min(1, 100 / this.o.rateLimit) : 1,
+        cutAt: Number.NEGATIVE_INFINITY,
+        raisedAt: Number.NEGATIVE_INFINITY,
       };
+      q.bucket.setScale(q.scale);
       this.shards.set(shard, q);
     }
     return q;

@@ -20,16 +20,19 @@ export class TokenBucket {
   tryTake(amounts: readonly number[], at = now()): boolean {
     this.refill(at);
     for (let i = 0; i < amounts.length; i++) {
-      if (this.tokens[i]! < Math.min(amounts[i]!, this.capacity[i]!)) return false;
+      if (this.tokens[i]! < Math.min(amounts[i]!, this.capacity[i]! * this.scale)) return false;
     }
     for (let i = 0; i < amounts.length; i++) this.tokens[i]! -= amounts[i]!;
     return true;
   }
 
-  /** Runs the refill at a share of the configured rate (capacity unchanged). */
+  /** Runs the bucket at a share of its configured rate and capacity. */
   setScale(scale: number, at = now()): void {
     this.refill(at);
     this.scale = scale;
+    for (let i = 0; i < this.tokens.length; i++) {
+      this.tokens[i] = Math.min(this.tokens[i]!, this.capacity[i]! * scale);
+    }
   }
 
   private refill(at: number): void {
@@ -38,7 +41,7 @@ export class TokenBucket {
     if (!(seconds > 0)) return;
     for (let i = 0; i < this.tokens.length; i++) {
       this.tokens[i] = Math.min(
-        this.capacity[i]!,
+        this.capacity[i]! * this.scale,
         this.tokens[i]! + this.ratePerSecond[i]! * this.scale * seconds,
       );
     }

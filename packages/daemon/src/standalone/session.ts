@@ -236,6 +236,7 @@ class Session {
           duration: Number(x.seconds),
         })),
       });
+      this.maybeEnd();
     } else if (a.case === 'fatalError') {
       this.out({ op: 'fatal', code: a.value.code, message: a.value.message });
     }
