@@ -3,7 +3,11 @@ import { ProtocolDecodeError } from './decode-error.js';
 import { type Message, MessageSchema } from './gen/messages_pb.js';
 import type { AttemptFields, PutRecordFields, PutRecordResultFields } from './hot-fields.js';
 import { findMissingRequired } from './required-fields.js';
-import { WIRE_DELIMITED, WIRE_VARINT, WireReader } from './wire-reader.js';
+import { LastString, WIRE_DELIMITED, WIRE_VARINT, WireReader } from './wire-reader.js';
+
+const lastStreamName = new LastString();
+const lastShardId = new LastString();
+const lastSequenceNumber = new LastString();
 
 export type Decoded =
   | { kind: 'putRecord'; id: number; record: PutRecordFields }
@@ -126,7 +130,7 @@ function readPutRecord(r: WireReader): PutRecordFields {
     switch (r.fieldNo) {
       case 1:
         r.expect(WIRE_DELIMITED, 'PutRecord.stream_name');
-        streamName = r.string();
+        streamName = r.repeatedString(lastStreamName);
         break;
       case 2:
         r.expect(WIRE_DELIMITED, 'PutRecord.partition_key');
@@ -171,11 +175,11 @@ function readPutRecordResult(r: WireReader): PutRecordResultFields {
         break;
       case 3:
         r.expect(WIRE_DELIMITED, 'PutRecordResult.shard_id');
-        shardId = r.string();
+        shardId = r.repeatedString(lastShardId);
         break;
       case 4:
         r.expect(WIRE_DELIMITED, 'PutRecordResult.sequence_number');
-        sequenceNumber = r.string();
+        sequenceNumber = r.repeatedString(lastSequenceNumber);
         break;
       default:
         r.skip();

@@ -18,6 +18,12 @@ const MAX_GROUP_DEPTH = 64;
  * limit, so a field that overruns its enclosing message is caught as truncation, not read from
  * the bytes that follow.
  */
+/** The last string read from one field, for repeatedString(). */
+export class LastString {
+  bytes: Buffer = Buffer.alloc(0);
+  text = '';
+}
+
 export class WireReader {
   readonly buf: FastBuffer;
   pos = 0;
@@ -146,6 +152,24 @@ export class WireReader {
     const start = this.pos;
     this.pos = start + length;
     return this.buf.utf8Slice(start, start + length);
+  }
+
+  /**
+   * Like string(), but returns the previous string when the bytes repeat: stream names, and the
+   * shard id and sequence number that all records of one aggregate share, would otherwise be
+   * decoded (and allocated) once per record.
+   */
+  repeatedString(last: LastString): string {
+    const length = this.length();
+    const start = this.pos;
+    this.pos = start + length;
+    const prev = last.bytes;
+    if (prev.length === length && this.buf.compare(prev, 0, length, start, start + length) === 0) {
+      return last.text;
+    }
+    last.bytes = Buffer.from(this.buf.subarray(start, start + length));
+    last.text = this.buf.utf8Slice(start, start + length);
+    return last.text;
   }
 
   /** A view of the field's bytes in the input, not a copy. */
