@@ -63,7 +63,9 @@ describe('aggregation modes', () => {
       s.data.subarray(0, 4).equals(Buffer.from('f3899ac2', 'hex')),
     );
     expect(aggregated.length).toBeGreaterThan(0);
-    expect(aggregated.filter((s) => !s.partitionKey.startsWith('device-')).map((s) => s.partitionKey)).toEqual([]);
+    expect(
+      aggregated.filter((s) => !s.partitionKey.startsWith('device-')).map((s) => s.partitionKey),
+    ).toEqual([]);
     expect(stored.length).toBeLessThan(sent.length / 5);
   });
 
