@@ -331,7 +331,11 @@ describe('the daemon on its own', () => {
     const r = await d.exited;
     expect(r.code).toBe(0);
     const res = r.messages.find((m) => m.kind === 'putRecordResult');
-    expect(res).toMatchObject({ kind: 'putRecordResult', sourceId: 7, result: { success: false } });
+    expect(res).toMatchObject({
+      kind: 'putRecordResult',
+      sourceId: 7,
+      result: { successful: false },
+    });
     expect(res?.kind === 'putRecordResult' && res.result.attempts[0]?.errorCode).toBe(
       'InvalidRecord',
     );

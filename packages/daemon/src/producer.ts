@@ -56,12 +56,12 @@ export class Producer {
     if (invalid) {
       // The wrapper validates first; a record that still gets here fails alone, loudly.
       this.sink.result(id, {
-        success: false,
+        successful: false,
         attempts: [
           {
             delay: 0,
             duration: 0,
-            success: false,
+            successful: false,
             errorCode: 'InvalidRecord',
             errorMessage: invalid,
           },
@@ -156,14 +156,14 @@ export class Producer {
       return {
         delay: ms(a.start - before),
         duration: ms(a.end - a.start),
-        success: a.success,
+        successful: a.success,
         errorCode: a.success ? undefined : (a.errorCode ?? ''),
         errorMessage: a.success ? undefined : (a.errorMessage ?? ''),
       };
     });
-    const success = attempts.length > 0 && attempts[attempts.length - 1]!.success;
+    const success = attempts.length > 0 && attempts[attempts.length - 1]!.successful;
     this.sink.result(ur.sourceId, {
-      success,
+      successful: success,
       attempts,
       shardId: success ? ur.shardId : undefined,
       sequenceNumber: success ? ur.sequenceNumber : undefined,

@@ -105,3 +105,54 @@ describe('Outstanding', () => {
     j.take(3);
   });
 });
+
+describe('Outstanding as an array journal', () => {
+  test('many records settling in random order: counts, bytes and order stay right through compaction', () => {
+    const j = new Outstanding({ maxRecords: 1e9, maxBytes: 1e12, timeoutMs: 0 }, () => {});
+    const live = new Set<number>();
+    let next = 1;
+    let seed = 42;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let round = 0; round < 50; round++) {
+      for (let i = 0; i < 200; i++) {
+        live.add(next);
+        j.add(next, entry(next, 3));
+        next++;
+      }
+      for (const id of [...live]) {
+        if (rand() < 0.6) {
+          expect(j.take(id)).toBeDefined();
+          live.delete(id);
+        }
+      }
+      expect(j.size).toBe(live.size);
+      expect(j.bytes).toBe(live.size * 3);
+      expect([...j].map(([id]) => id)).toEqual([...live].sort((a, b) => a - b));
+    }
+    for (const id of [...live]) j.take(id);
+    expect(j.size).toBe(0);
+    expect(j.oldest()).toBeUndefined();
+    // After it empties, ids carry on.
+    j.add(next, entry(next));
+    expect([...j].map(([id]) => id)).toEqual([next]);
+  });
+
+  test('timeouts walk the head even when compaction moves it', async () => {
+    const timedOut: number[] = [];
+    let clock = 0;
+    const j = new Outstanding(
+      { maxRecords: 1e9, maxBytes: 1e12, timeoutMs: 5 },
+      (id) => timedOut.push(id),
+      () => clock,
+    );
+    for (let id = 1; id <= 3000; id++) j.add(id, entry(0));
+    clock = 10;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(timedOut).toHaveLength(3000);
+    expect(timedOut[2999]).toBe(3000);
+    expect(j.size).toBe(0);
+  });
+});

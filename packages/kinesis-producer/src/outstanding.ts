@@ -27,8 +27,15 @@ export interface JournalLimits {
   timeoutMs: number;
 }
 
+/**
+ * Ids are handed out in increasing order and entries added in that order, so the journal is an
+ * array indexed by id - base: O(1) without hashing, oldest first, compacted as the head settles.
+ */
 export class Outstanding {
-  private readonly entries = new Map<number, Entry>();
+  private slots: (Entry | undefined)[] = [];
+  private base = 0;
+  private head = 0;
+  private count = 0;
   private heldBytes = 0;
   private capacityWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
@@ -41,7 +48,7 @@ export class Outstanding {
   ) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   get bytes(): number {
@@ -54,28 +61,40 @@ export class Outstanding {
    * most its own size; in exchange, `await waitForCapacity()` then an add never fails for room.
    */
   full(): Limit | undefined {
-    if (this.entries.size >= this.limits.maxRecords) return 'maxOutstandingRecords';
+    if (this.count >= this.limits.maxRecords) return 'maxOutstandingRecords';
     if (this.heldBytes >= this.limits.maxBytes) return 'maxOutstandingBytes';
     return undefined;
   }
 
   add(id: number, entry: Entry): void {
-    this.entries.set(id, entry);
+    if (this.count === 0) {
+      this.slots.length = 0;
+      this.base = id;
+      this.head = 0;
+    }
+    const at = id - this.base;
+    if (at < this.slots.length) throw new RangeError(`record id ${id} was added out of order`);
+    while (this.slots.length < at) this.slots.push(undefined);
+    this.slots.push(entry);
+    this.count++;
     this.heldBytes += entry.bytes;
     if (this.limits.timeoutMs > 0 && this.timer === undefined) this.arm(entry.createdAt);
   }
 
   /** Removes and returns the entry, or undefined when it was settled already (or timed out). */
   take(id: number): Entry | undefined {
-    const e = this.entries.get(id);
+    const at = id - this.base;
+    const e = at >= this.head ? this.slots[at] : undefined;
     if (!e) return undefined;
-    this.entries.delete(id);
+    this.slots[at] = undefined;
+    this.count--;
     this.heldBytes -= e.bytes;
+    if (at === this.head) this.advance();
     if (this.capacityWaiters.length > 0 && this.full() === undefined) {
       wake(this.capacityWaiters);
       this.capacityWaiters = [];
     }
-    if (this.entries.size === 0) {
+    if (this.count === 0) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       wake(this.idleWaiters);
@@ -85,18 +104,20 @@ export class Outstanding {
   }
 
   oldest(): Entry | undefined {
-    for (const e of this.entries.values()) return e;
-    return undefined;
+    return this.count > 0 ? this.slots[this.head] : undefined;
   }
 
   /** Ids and entries, oldest first: the order in which they go out again after a restart. */
-  [Symbol.iterator](): IterableIterator<[number, Entry]> {
-    return this.entries.entries();
+  *[Symbol.iterator](): IterableIterator<[number, Entry]> {
+    for (let i = this.head; i < this.slots.length; i++) {
+      const e = this.slots[i];
+      if (e) yield [this.base + i, e];
+    }
   }
 
   /** Removes every entry and returns them, oldest first. */
   takeAll(): [number, Entry][] {
-    const all = [...this.entries];
+    const all = [...this];
     for (const [id] of all) this.take(id);
     return all;
   }
@@ -109,7 +130,7 @@ export class Outstanding {
 
   /** Resolves when nothing is outstanding. */
   waitForIdle(): Promise<void> {
-    if (this.entries.size === 0) return Promise.resolve();
+    if (this.count === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -134,14 +155,28 @@ export class Outstanding {
     this.timer = undefined;
     const due = this.now() - this.limits.timeoutMs;
     // Entries were taken in time order, so the due ones are at the head.
-    for (const [id, e] of this.entries) {
+    for (let e = this.oldest(); e; e = this.oldest()) {
       if (e.createdAt > due) {
         this.arm(e.createdAt);
         return;
       }
+      const id = this.base + this.head;
       this.take(id);
       this.onTimeout(id, e);
     }
+  }
+
+  /** Moves the head past settled slots; drops them once they are most of the array. */
+  private advance(): void {
+    const slots = this.slots;
+    let h = this.head;
+    while (h < slots.length && slots[h] === undefined) h++;
+    if (h > 1024 && h * 2 > slots.length) {
+      this.slots = slots.slice(h);
+      this.base += h;
+      h = 0;
+    }
+    this.head = h;
   }
 }
 

@@ -36,7 +36,7 @@ import { withRegion } from './region.js';
 import { schemaRecordsOf } from './schema-registry/schema-records.js';
 import { streamMetadataMessage } from './stream-metadata.js';
 import { Supervisor } from './supervisor.js';
-import type { Attempt, UserRecord, UserRecordResult } from './types.js';
+import type { UserRecord, UserRecordResult } from './types.js';
 import { checkRecord } from './validate.js';
 import { ProducerWritable, type ProducerWritableOptions } from './writable.js';
 
@@ -318,26 +318,12 @@ export class KinesisProducer {
   }
 
   private onResult(id: number, r: PutRecordResultFields): void {
-    // A record that timed out in the wrapper is gone: its late result is dropped, quietly, since
-    // a log line per record is never affordable.
     const p = this.journal.take(id);
     if (!p) return;
     if (this.journal.size === 0) this.updateBusy();
-    const result: UserRecordResult = {
-      successful: r.success,
-      shardId: r.shardId,
-      sequenceNumber: r.sequenceNumber,
-      attempts: r.attempts.map(
-        (a): Attempt => ({
-          delay: a.delay,
-          duration: a.duration,
-          successful: a.success,
-          errorCode: a.errorCode,
-          errorMessage: a.errorMessage,
-        }),
-      ),
-    };
-    if (r.success) p.resolve(result);
+    // The decoded fields already have the public shape: no copy per record.
+    const result: UserRecordResult = r;
+    if (r.successful) p.resolve(result);
     else p.reject(new UserRecordFailedError(result, p.record));
   }
 

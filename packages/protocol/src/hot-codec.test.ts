@@ -119,13 +119,13 @@ function randomResult(next: () => number): PutRecordResultFields {
     const a: AttemptFields = {
       delay: randomUint32(next),
       duration: randomUint32(next),
-      success: next() < 0.5,
+      successful: next() < 0.5,
     };
     if (next() < 0.5) a.errorCode = next() < 0.2 ? '' : randomString(next);
     if (next() < 0.5) a.errorMessage = next() < 0.2 ? '' : randomString(next);
     attempts.push(a);
   }
-  const result: PutRecordResultFields = { attempts, success: next() < 0.5 };
+  const result: PutRecordResultFields = { attempts, successful: next() < 0.5 };
   if (next() < 0.5) result.shardId = next() < 0.1 ? '' : `shardId-${randomString(next)}`;
   if (next() < 0.5) result.sequenceNumber = next() < 0.1 ? '' : String(randomId(next));
   return result;
@@ -144,9 +144,13 @@ function putRecordMessage(id: number, r: PutRecordFields): Message {
 }
 
 function resultMessage(id: number, sourceId: number, r: PutRecordResultFields): Message {
+  // Our field is `successful`, the message's `success`.
   const value = create(PutRecordResultSchema, {
-    ...defined({ ...r, attempts: undefined }),
-    attempts: r.attempts.map((a) => create(AttemptSchema, defined(a))),
+    ...defined({ ...r, successful: undefined, attempts: undefined }),
+    success: r.successful,
+    attempts: r.attempts.map((a) =>
+      create(AttemptSchema, { ...defined({ ...a, successful: undefined }), success: a.successful }),
+    ),
   });
   return create(MessageSchema, {
     id: BigInt(id),
@@ -175,7 +179,7 @@ function normaliseRecord(r: PutRecordFields): unknown {
 
 function normaliseResult(r: PutRecordResultFields): unknown {
   return {
-    success: r.success,
+    successful: r.successful,
     shardId: r.shardId,
     sequenceNumber: r.sequenceNumber,
     attempts: r.attempts.map((a) => ({
@@ -259,8 +263,8 @@ describe('PutRecordResult, hand-written vs protobuf-es (seed 2)', () => {
       const delay = Math.floor(next() * 2 ** (next() * 32));
       const duration = Math.floor(next() * 2 ** (next() * 32));
       const general: PutRecordResultFields = {
-        success: true,
-        attempts: [{ delay, duration, success: true }],
+        successful: true,
+        attempts: [{ delay, duration, successful: true }],
         shardId,
         sequenceNumber,
       };
@@ -277,9 +281,9 @@ describe('PutRecordResult, hand-written vs protobuf-es (seed 2)', () => {
 
   test('rejects attempt delays and durations outside uint32', () => {
     for (const bad of [-1, 2 ** 32, 0.5]) {
-      const r = { attempts: [{ delay: bad, duration: 0, success: true }], success: true };
+      const r = { attempts: [{ delay: bad, duration: 0, successful: true }], successful: true };
       expect(() => putRecordResultSize(1, 1, r)).toThrow(RangeError);
-      const r2 = { attempts: [{ delay: 0, duration: bad, success: true }], success: true };
+      const r2 = { attempts: [{ delay: 0, duration: bad, successful: true }], successful: true };
       expect(() => writePutRecordResult(Buffer.alloc(64), 0, 1, 1, r2)).toThrow(RangeError);
     }
   });

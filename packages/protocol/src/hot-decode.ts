@@ -186,7 +186,7 @@ function readPutRecordResult(r: WireReader): PutRecordResultFields {
     }
   }
   if (success === undefined) throw missing('PutRecordResult.success');
-  return { attempts, success, shardId, sequenceNumber };
+  return { attempts, successful: success, shardId, sequenceNumber };
 }
 
 function readAttempt(r: WireReader): AttemptFields {
@@ -225,5 +225,5 @@ function readAttempt(r: WireReader): AttemptFields {
   if (delay === undefined) throw missing('Attempt.delay');
   if (duration === undefined) throw missing('Attempt.duration');
   if (success === undefined) throw missing('Attempt.success');
-  return { delay, duration, success, errorCode, errorMessage };
+  return { delay, duration, successful: success, errorCode, errorMessage };
 }

@@ -159,12 +159,12 @@ export function writePutRecordResult(
     buf[o++] = TAG_DURATION;
     o = writeVarint(buf, o, a.duration);
     buf[o++] = TAG_ATTEMPT_SUCCESS;
-    buf[o++] = a.success ? 1 : 0;
+    buf[o++] = a.successful ? 1 : 0;
     o = writeOptionalString(buf, o, TAG_ERROR_CODE, a.errorCode);
     o = writeOptionalString(buf, o, TAG_ERROR_MESSAGE, a.errorMessage);
   }
   buf[o++] = TAG_RESULT_SUCCESS;
-  buf[o++] = r.success ? 1 : 0;
+  buf[o++] = r.successful ? 1 : 0;
   o = writeOptionalString(buf, o, TAG_SHARD_ID, r.shardId);
   return writeOptionalString(buf, o, TAG_SEQUENCE_NUMBER, r.sequenceNumber);
 }

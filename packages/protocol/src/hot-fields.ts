@@ -12,14 +12,15 @@ export interface AttemptFields {
   delay: number;
   /** ms; uint32 */
   duration: number;
-  success: boolean;
+  /** Named as users see it (`success` on the wire). */
+  successful: boolean;
   errorCode?: string;
   errorMessage?: string;
 }
 
 export interface PutRecordResultFields {
   attempts: AttemptFields[];
-  success: boolean;
+  successful: boolean;
   shardId?: string;
   sequenceNumber?: string;
 }

@@ -202,13 +202,13 @@ class Session {
     this.out({
       op: 'put',
       id: tag,
-      successful: r.success,
+      successful: r.successful,
       shardId: r.shardId,
       sequenceNumber: r.sequenceNumber,
       attempts: r.attempts.map((a) => ({
         delay: a.delay,
         duration: a.duration,
-        successful: a.success,
+        successful: a.successful,
         errorCode: a.errorCode,
         errorMessage: a.errorMessage,
       })),
