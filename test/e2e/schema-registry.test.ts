@@ -302,6 +302,37 @@ test('records without a schema are not held up by a pending lookup; schema recor
   ]);
 });
 
+test('flushSync and close wait for records still waiting on their schema version', async () => {
+  const stream = await newStream(1);
+  const slow = renamed(ORDER, 'flushed');
+  glue.register('default-registry', slow.name, 'AVRO', slow.definition);
+  const p = producer({});
+  const release = glue.hold(slow.name);
+  const pending = settled(
+    p.addUserRecord({
+      streamName: stream,
+      partitionKey: 'pk',
+      data: order('held', 1),
+      schema: slow,
+    }),
+  );
+  let flushed = false;
+  const flush = p.flushSync().then(() => {
+    flushed = true;
+  });
+  await waitFor('the lookup to reach Glue', () => glue.heldCalls(slow.name) === 1);
+  expect(flushed).toBe(false);
+  release();
+  await flush;
+  expect(pending.done).toBe(true);
+  expect((pending.value as UserRecordResult).successful).toBe(true);
+  await p.close();
+  const found = deaggregateAll(await readAllRecords(emu.client, stream));
+  expect(found.map((r) => decodeGsrRecord(r.data).data.toString('hex'))).toEqual([
+    order('held', 1).toString('hex'),
+  ]);
+});
+
 test('with auto-registration off an unknown schema fails clearly; a registered one is used', async () => {
   const stream = await newStream(1);
   const unknown = renamed(ORDER, 'unregistered');

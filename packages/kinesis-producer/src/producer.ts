@@ -33,7 +33,7 @@ import {
 import { type Entry, Outstanding } from './outstanding.js';
 import { loadPropertiesFile } from './properties.js';
 import { withRegion } from './region.js';
-import { schemaRecordsOf } from './schema-registry/schema-records.js';
+import { existingSchemaRecords, schemaRecordsOf } from './schema-registry/schema-records.js';
 import { streamMetadataMessage } from './stream-metadata.js';
 import { Supervisor } from './supervisor.js';
 import type { UserRecord, UserRecordResult } from './types.js';
@@ -218,6 +218,8 @@ export class KinesisProducer {
 
   /** Resolves once every record added so far has its result (or the producer stopped). */
   async flushSync(): Promise<void> {
+    // Records waiting for their schema version are not in the journal yet.
+    await existingSchemaRecords(this)?.idle();
     while (this.journal.size > 0 && !this.failure) {
       this.flush();
       let timer: NodeJS.Timeout | undefined;
@@ -291,6 +293,7 @@ export class KinesisProducer {
   /** Stops at once, as the KPL does: records without a result reject with ProducerDestroyedError. */
   async destroy(): Promise<void> {
     this.destroyed = true;
+    existingSchemaRecords(this)?.close();
     this.credentials.stop();
     this.failure ??= new ProducerDestroyedError();
     this.supervisor.kill();
@@ -308,6 +311,7 @@ export class KinesisProducer {
 
   private async shutDown(): Promise<void> {
     await this.flushSync();
+    existingSchemaRecords(this)?.close();
     this.credentials.stop();
     this.supervisor.end();
     await this.exited;
