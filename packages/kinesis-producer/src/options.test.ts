@@ -59,7 +59,8 @@ const KPL_DEFAULTS: Record<string, unknown> = {
   UserRecordTimeoutInMillis: 0,
   EnableOldestFutureTracker: true,
   ReturnUserRecordOnFailure: false,
-  EnableDaemonHealthCheck: false,
+  // Deliberately different: a hung daemon is detected unless the user opts out.
+  EnableDaemonHealthCheck: true,
   DaemonHealthCheckTimeoutMs: 30000,
   StsEndpoint: '',
   StsPort: 443,
@@ -422,7 +423,7 @@ describe('the Configuration and the settings', () => {
       daemonRestartBackoffBase: 100,
       daemonRestartBackoffMax: 10000,
       userRecordTimeoutInMillis: 0,
-      enableDaemonHealthCheck: false,
+      enableDaemonHealthCheck: true,
       daemonHealthCheckTimeoutMs: 30000,
       returnUserRecordOnFailure: false,
       logLevel: 'info',

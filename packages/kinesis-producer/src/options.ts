@@ -786,8 +786,9 @@ const ROWS = [
     property: 'EnableDaemonHealthCheck',
     kpl: true,
     type: 'boolean',
-    default: false,
-    description: 'Restart the daemon when it stops answering pings.',
+    // On by default, unlike the KPL: a hung daemon should not wait for someone to notice.
+    default: true,
+    description: 'Restart the daemon when it stops answering pings (on by default, unlike the KPL).',
     goesTo: 'wrapper',
   },
   {
