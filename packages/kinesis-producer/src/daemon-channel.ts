@@ -1,6 +1,7 @@
 // The one object that owns the daemon process and the wire to it. Frames go out coalesced;
 // replies come back by source id; when the process ends, one callback says how.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { create } from '@bufbuild/protobuf';
 import {
   type Configuration,
@@ -31,6 +32,8 @@ export interface ChannelHandlers {
 }
 
 const STDERR_TAIL_LINES = 20;
+/** Longest stretch of result handling before the event loop gets a turn. */
+const SLICE_MS = 1;
 
 // The daemon gets only what a Node process needs to run: no credentials can leak through
 // an inherited environment.
@@ -52,6 +55,10 @@ export class DaemonChannel {
   private held: Uint8Array[] | undefined;
   private heldBytes = 0;
   private endWhenReleased = false;
+  /** Frames read from the daemon and not yet handled (see drain()). */
+  private inbox: Buffer[] = [];
+  private inboxAt = 0;
+  private draining = false;
 
   constructor(
     configuration: Configuration | Promise<Configuration>,
@@ -185,25 +192,77 @@ export class DaemonChannel {
     if (this.protocolError) return;
     this.handlers.activity();
     try {
-      for (const frame of this.decoder.push(chunk)) {
-        const m = decodeMessage(frame);
-        if (m.kind === 'putRecordResult') this.handlers.result(m.sourceId, m.result);
-        else if (m.kind === 'other') {
-          const a = m.message.actualMessage;
-          if (a.case === 'fatalError')
-            this.fatal = { code: a.value.code, message: a.value.message };
-          else this.handlers.message(m.message);
+      const frames = this.decoder.push(chunk);
+      if (this.inbox.length === this.inboxAt) {
+        this.inbox = frames;
+        this.inboxAt = 0;
+      } else {
+        for (const f of frames) this.inbox.push(f);
+      }
+    } catch (err) {
+      this.corrupt(err);
+      return;
+    }
+    if (!this.draining) this.drain();
+  }
+
+  /**
+   * Settles results in slices of about a millisecond: one PutRecords answer can complete tens of
+   * thousands of records, and doing them all in one go would stall the user's event loop. While
+   * a slice is pending, stdout is paused so the pipe, not memory, holds what waits.
+   */
+  private drain(): void {
+    const start = performance.now();
+    const inbox = this.inbox;
+    try {
+      while (this.inboxAt < inbox.length) {
+        this.frame(inbox[this.inboxAt++]!);
+        if (this.protocolError) return;
+        if ((this.inboxAt & 63) === 0 && performance.now() - start > SLICE_MS) {
+          if (!this.draining) {
+            this.draining = true;
+            this.child.stdout.pause();
+          }
+          setImmediate(() => this.drain());
+          return;
         }
       }
     } catch (err) {
-      // Nothing after a corrupt frame can be trusted: stop the daemon and fail everything.
-      this.protocolError = new ProtocolError(
-        `The daemon sent a frame that does not decode: ${(err as Error).message}`,
-        { cause: err },
-      );
-      this.logger.error?.(this.protocolError.message);
-      this.kill('SIGKILL', this.protocolError.message);
+      this.corrupt(err);
+      return;
     }
+    this.inbox = [];
+    this.inboxAt = 0;
+    if (this.draining) {
+      this.draining = false;
+      this.child.stdout.resume();
+    }
+  }
+
+  private frame(frame: Buffer): void {
+    const m = decodeMessage(frame);
+    if (m.kind === 'putRecordResult') this.handlers.result(m.sourceId, m.result);
+    else if (m.kind === 'other') {
+      const a = m.message.actualMessage;
+      if (a.case === 'fatalError') this.fatal = { code: a.value.code, message: a.value.message };
+      else this.handlers.message(m.message);
+    }
+  }
+
+  private corrupt(err: unknown): void {
+    // Nothing after a corrupt frame can be trusted: stop the daemon and fail everything.
+    this.protocolError = new ProtocolError(
+      `The daemon sent a frame that does not decode: ${(err as Error).message}`,
+      { cause: err },
+    );
+    this.inbox = [];
+    this.inboxAt = 0;
+    if (this.draining) {
+      this.draining = false;
+      this.child.stdout.resume();
+    }
+    this.logger.error?.(this.protocolError.message);
+    this.kill('SIGKILL', this.protocolError.message);
   }
 
   private onStderr(text: string): void {

@@ -788,7 +788,8 @@ const ROWS = [
     type: 'boolean',
     // On by default, unlike the KPL: a hung daemon should not wait for someone to notice.
     default: true,
-    description: 'Restart the daemon when it stops answering pings (on by default, unlike the KPL).',
+    description:
+      'Restart the daemon when it stops answering pings (on by default, unlike the KPL).',
     goesTo: 'wrapper',
   },
   {
