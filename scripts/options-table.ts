@@ -25,7 +25,8 @@ for (const row of OPTION_TABLE) {
     row.default === undefined || row.default === '' || row.defaultText
       ? describeDefault(row)
       : code(describeDefault(row)),
-    describeAllowed(row),
+    // Markdown would eat the backslashes of the patterns.
+    describeAllowed(row).replace(/\\/g, '\\\\'),
     row.description,
     describeDestination(row),
   ];
