@@ -36,6 +36,8 @@ export interface DaemonConfig {
   proxyPassword: string;
   retryBackoff: boolean;
   adaptiveRateLimit: boolean;
+  /** The wrapper reads PutRecordResults. */
+  batchedResults: boolean;
   retryBackoffBase: number;
   retryBackoffMax: number;
   caCertPath: string;
@@ -103,6 +105,7 @@ export function readConfig(c: Configuration): DaemonConfig {
     proxyPassword: c.proxyPassword,
     retryBackoff: c.retryBackoff,
     adaptiveRateLimit: c.adaptiveRateLimit,
+    batchedResults: c.batchedResults,
     retryBackoffBase: range('retry_backoff_base', c.retryBackoffBase, 1, 60000),
     retryBackoffMax: range('retry_backoff_max', c.retryBackoffMax, 1, 300000),
     caCertPath: c.caCertPath,

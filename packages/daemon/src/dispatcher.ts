@@ -7,8 +7,12 @@ import {
   type Message,
   type PutRecordResultFields,
   putRecordResultSize,
+  putRecordResultsSize,
+  resultsHead,
   successResultSize,
+  successTail,
   writePutRecordResult,
+  writePutRecordResults,
   writeSuccessResult,
 } from '@kinesis-producer/protocol';
 import { ConfigError, readConfig } from './config.js';
@@ -17,10 +21,14 @@ import { fatalFrame } from './fatal.js';
 import { log, setLogLevel } from './log.js';
 import { Metrics } from './metrics/metrics.js';
 import { metricsResponseFrame } from './metrics/metrics-query.js';
-import { Producer } from './producer.js';
+import { ms, Producer } from './producer.js';
+import type { AttemptRecord } from './user-record.js';
 import { userAgent } from './version.js';
 
 /** Exit codes: 1 the configuration is unusable; 3 the input is corrupt; 70 a bug of ours. */
+/** Most results in one PutRecordResults message. */
+const MAX_BATCH = 10_000;
+
 export const ExitCode = { config: 1, protocol: 3, internal: 70 } as const;
 
 export class Dispatcher {
@@ -31,6 +39,8 @@ export class Dispatcher {
   private metrics: Metrics | undefined;
   private resultId = 0;
   private stopped = false;
+  private batchedResults = false;
+  private batch: { attempt: AttemptRecord; ids: number[]; delays: number[] } | undefined;
 
   constructor(
     private readonly writer: FrameWriter,
@@ -95,8 +105,8 @@ export class Dispatcher {
         return;
       }
       this.producer.put(m.id, m.record);
-    } else if (m.kind === 'putRecordResult') {
-      log.warn('ignored a PutRecordResult sent to the daemon');
+    } else if (m.kind === 'putRecordResult' || m.kind === 'putRecordResults') {
+      log.warn('ignored results sent to the daemon');
     } else {
       this.control(m.message);
     }
@@ -146,6 +156,7 @@ export class Dispatcher {
     try {
       const c = readConfig(value);
       setLogLevel(c.logLevel);
+      this.batchedResults = c.batchedResults;
       if (!c.region)
         throw new ConfigError(
           'no region: set the region option, AWS_REGION, or a region in the AWS config file',
@@ -157,7 +168,7 @@ export class Dispatcher {
         this.kinesisCredentials,
         {
           result: (id, r) => this.result(id, r),
-          success: (id, delay, duration, tail) => this.success(id, delay, duration, tail),
+          success: (id, delay, attempt) => this.success(id, delay, attempt),
         },
         this.metrics,
       );
@@ -167,7 +178,46 @@ export class Dispatcher {
     }
   }
 
-  private success(sourceId: number, delay: number, duration: number, tail: Buffer): void {
+  /**
+   * With batched results (the wrapper asked for them), the records of one Kinesis record are
+   * answered together: the retrier finishes them one after another, so a batch is open while the
+   * same attempt comes in, and goes out at the latest when this turn's microtasks run.
+   */
+  private success(sourceId: number, delay: number, attempt: AttemptRecord): void {
+    if (!this.batchedResults) {
+      attempt.tail ??= successTail(attempt.shardId!, attempt.sequenceNumber!);
+      this.successFrame(sourceId, delay, ms(attempt.end - attempt.start), attempt.tail);
+      return;
+    }
+    let b = this.batch;
+    if (b !== undefined && (b.attempt !== attempt || b.ids.length >= MAX_BATCH)) {
+      this.flushBatch();
+      b = undefined;
+    }
+    if (b === undefined) {
+      b = this.batch = { attempt, ids: [], delays: [] };
+      queueMicrotask(this.flushBatchSoon);
+    }
+    b.ids.push(sourceId);
+    b.delays.push(delay);
+  }
+
+  private readonly flushBatchSoon = (): void => this.flushBatch();
+
+  private flushBatch(): void {
+    const b = this.batch;
+    if (b === undefined) return;
+    this.batch = undefined;
+    const a = b.attempt;
+    const head = resultsHead(a.shardId!, a.sequenceNumber!, ms(a.end - a.start));
+    const id = ++this.resultId;
+    const n = b.ids.length;
+    this.writer.frame(putRecordResultsSize(id, head, b.ids, b.delays, n), (buf, o) => {
+      writePutRecordResults(buf, o, id, head, b.ids, b.delays, n);
+    });
+  }
+
+  private successFrame(sourceId: number, delay: number, duration: number, tail: Buffer): void {
     const id = ++this.resultId;
     this.writer.frame(successResultSize(id, sourceId, delay, duration, tail), (buf, o) => {
       writeSuccessResult(buf, o, id, sourceId, delay, duration, tail);

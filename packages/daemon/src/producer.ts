@@ -1,10 +1,6 @@
 // The daemon's core: a pipeline per stream, the shared HTTP clients, and the way results leave.
 import { parseExplicitHashKey } from '@kinesis-producer/aggregation';
-import {
-  type PutRecordFields,
-  type PutRecordResultFields,
-  successTail,
-} from '@kinesis-producer/protocol';
+import type { PutRecordFields, PutRecordResultFields } from '@kinesis-producer/protocol';
 import { now } from './clock.js';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
@@ -15,13 +11,16 @@ import type { Metrics } from './metrics/metrics.js';
 import { Pipeline } from './pipeline.js';
 import { PutRecordsClient } from './put-records-client.js';
 import type { ListShards } from './shard-map.js';
-import { UserRecord } from './user-record.js';
+import { type AttemptRecord, UserRecord } from './user-record.js';
 import { userAgent } from './version.js';
 
 export interface ResultSink {
   result(sourceId: number, result: PutRecordResultFields): void;
-  /** The common case: one attempt, successful, with the encoded tail its Kinesis record shares. */
-  success(sourceId: number, delay: number, duration: number, tail: Buffer): void;
+  /**
+   * The common case: one attempt, successful. `attempt` is the object every record of its
+   * Kinesis record shares, so the sink can encode what they share once.
+   */
+  success(sourceId: number, delay: number, attempt: AttemptRecord): void;
 }
 
 const MAX_PARTITION_KEY_LENGTH = 256;
@@ -142,13 +141,7 @@ export class Producer {
   private report(ur: UserRecord): void {
     const first = ur.attempts[0];
     if (ur.attempts.length === 1 && first!.success) {
-      first!.tail ??= successTail(first!.shardId!, first!.sequenceNumber!);
-      this.sink.success(
-        ur.sourceId,
-        ms(first!.start - ur.arrival),
-        ms(first!.end - first!.start),
-        first!.tail,
-      );
+      this.sink.success(ur.sourceId, ms(first!.start - ur.arrival), first!);
       return;
     }
     const attempts = ur.attempts.map((a, i) => {
@@ -171,6 +164,6 @@ export class Producer {
   }
 }
 
-function ms(x: number): number {
+export function ms(x: number): number {
   return x > 0 ? Math.min(Math.trunc(x), 0xffffffff) : 0;
 }

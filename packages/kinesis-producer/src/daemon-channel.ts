@@ -13,6 +13,7 @@ import {
   MessageSchema,
   type PutRecordFields,
   type PutRecordResultFields,
+  type PutRecordResultsFields,
   putRecordSize,
   writePutRecord,
 } from '@kinesis-producer/protocol';
@@ -24,6 +25,7 @@ import type { ExitInfo } from './restart-policy.js';
 
 export interface ChannelHandlers {
   result(sourceId: number, result: PutRecordResultFields): void;
+  results(batch: PutRecordResultsFields): void;
   message(m: Message): void;
   /** Bytes arrived from the daemon: it is alive. Called once per chunk, not per frame. */
   activity(): void;
@@ -242,6 +244,7 @@ export class DaemonChannel {
   private frame(frame: Buffer): void {
     const m = decodeMessage(frame);
     if (m.kind === 'putRecordResult') this.handlers.result(m.sourceId, m.result);
+    else if (m.kind === 'putRecordResults') this.handlers.results(m.results);
     else if (m.kind === 'other') {
       const a = m.message.actualMessage;
       if (a.case === 'fatalError') this.fatal = { code: a.value.code, message: a.value.message };

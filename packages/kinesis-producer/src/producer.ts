@@ -3,7 +3,11 @@
 // dies, the records it had not answered go to the next one (or fail, if so configured).
 import { performance } from 'node:perf_hooks';
 import { create } from '@bufbuild/protobuf';
-import { MessageSchema, type PutRecordResultFields } from '@kinesis-producer/protocol';
+import {
+  MessageSchema,
+  type PutRecordResultFields,
+  type PutRecordResultsFields,
+} from '@kinesis-producer/protocol';
 import { CredentialsPusher } from './credentials.js';
 import type { DaemonChannel } from './daemon-channel.js';
 import {
@@ -60,6 +64,8 @@ export class KinesisProducer {
 
   constructor(options: KinesisProducerOptions = {}) {
     const { configuration, settings } = resolveOptions(options);
+    // This wrapper reads batched results; a daemon that does not know them answers one by one.
+    configuration.batchedResults = true;
     this.settings = settings;
     this.logger = leveled(settings.logger ?? quietLogger, settings.logLevel);
     this.journal = new Outstanding(
@@ -94,6 +100,7 @@ export class KinesisProducer {
       },
       {
         result: (id, r) => this.onResult(id, r),
+        results: (b) => this.onResults(b),
         message: (m) => this.metrics.onMessage(m),
         restarted: () => this.resubmit(),
         crashed: (err) => this.onCrash(err),
@@ -329,6 +336,21 @@ export class KinesisProducer {
     const result: UserRecordResult = r;
     if (r.successful) p.resolve(result);
     else p.reject(new UserRecordFailedError(result, p.record));
+  }
+
+  private onResults(b: PutRecordResultsFields): void {
+    const { sourceIds, delays, shardId, sequenceNumber, duration } = b;
+    for (let i = 0; i < sourceIds.length; i++) {
+      const p = this.journal.take(sourceIds[i]!);
+      if (!p) continue;
+      p.resolve({
+        successful: true,
+        shardId,
+        sequenceNumber,
+        attempts: [{ delay: delays[i]!, duration, successful: true }],
+      });
+    }
+    if (this.journal.size === 0) this.updateBusy();
   }
 
   private timedOut(e: Entry): void {

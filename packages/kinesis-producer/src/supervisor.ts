@@ -4,7 +4,12 @@
 // stream ids, and the metrics requests still waiting. Records are the producer's business: it
 // is told when a daemon is up and sends its journal again. One daemon at a time, always: a new
 // one starts only after the old one's exit has been seen.
-import type { Configuration, Message, PutRecordResultFields } from '@kinesis-producer/protocol';
+import type {
+  Configuration,
+  Message,
+  PutRecordResultFields,
+  PutRecordResultsFields,
+} from '@kinesis-producer/protocol';
 import { DaemonChannel } from './daemon-channel.js';
 import { DaemonExitedError } from './errors.js';
 import { HealthCheck, isPong } from './health.js';
@@ -18,6 +23,8 @@ import {
 
 export interface SupervisorHandlers {
   result(sourceId: number, result: PutRecordResultFields): void;
+  /** Many records that succeeded together (see PutRecordResults). */
+  results(batch: PutRecordResultsFields): void;
   /** Any other message but pongs (metrics responses, mostly). */
   message(m: Message): void;
   /** A new daemon is up and has been told everything but the records: send them, oldest first. */
@@ -150,6 +157,7 @@ export class Supervisor {
       this.configuration,
       {
         result: (id, r) => this.handlers.result(id, r),
+        results: (b) => this.handlers.results(b),
         message: (m) => this.onMessage(m),
         activity: () => this.health?.heard(),
         exit: (err, info) => this.onExit(channel, err, info),

@@ -1,5 +1,11 @@
 // The per-record codec: PutRecord and PutRecordResult by hand, byte-identical to protobuf-es
 // (checked in hot-codec.test.ts); protobuf-es for the rest.
+export {
+  type PutRecordResultsFields,
+  putRecordResultsSize,
+  resultsHead,
+  writePutRecordResults,
+} from './batch-codec.js';
 export { ProtocolDecodeError } from './decode-error.js';
 export { type Decoded, decodeMessage } from './hot-decode.js';
 export {

@@ -1,4 +1,9 @@
 import { fromBinary } from '@bufbuild/protobuf';
+import {
+  FIELD_PUT_RECORD_RESULTS,
+  type PutRecordResultsFields,
+  readPutRecordResults,
+} from './batch-codec.js';
 import { ProtocolDecodeError } from './decode-error.js';
 import { type Message, MessageSchema } from './gen/messages_pb.js';
 import type { AttemptFields, PutRecordFields, PutRecordResultFields } from './hot-fields.js';
@@ -12,13 +17,14 @@ const lastSequenceNumber = new LastString();
 export type Decoded =
   | { kind: 'putRecord'; id: number; record: PutRecordFields }
   | { kind: 'putRecordResult'; id: number; sourceId: number; result: PutRecordResultFields }
+  | { kind: 'putRecordResults'; id: number; results: PutRecordResultsFields }
   | { kind: 'other'; id: number; message: Message };
 
 const FIELD_PUT_RECORD = 3;
 const FIELD_PUT_RECORD_RESULT = 5;
 
 function isPayloadField(no: number): boolean {
-  return (no >= 3 && no <= 10) || no === 1000;
+  return (no >= 3 && no <= 10) || no === 1000 || no === FIELD_PUT_RECORD_RESULTS;
 }
 
 function missing(field: string): ProtocolDecodeError {
@@ -98,6 +104,11 @@ export function decodeMessage(bytes: Uint8Array): Decoded {
       sourceId: safeId('Message.source_id', sourceId),
       result: readPutRecordResult(r),
     };
+  }
+  if (payload === FIELD_PUT_RECORD_RESULTS) {
+    r.pos = payloadStart;
+    r.limit = payloadStart + payloadLength;
+    return { kind: 'putRecordResults', id, results: readPutRecordResults(r) };
   }
   if (payload === 0) {
     throw new ProtocolDecodeError(

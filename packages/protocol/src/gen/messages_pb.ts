@@ -16,7 +16,7 @@ import type { Message as Message$1 } from "@bufbuild/protobuf";
  * Describes the file messages.proto.
  */
 export const file_messages: GenFile = /*@__PURE__*/
-  fileDesc("Cg5tZXNzYWdlcy5wcm90bxIUYXdzLmtpbmVzaXMucHJvdG9idWYiIQoDVGFnEgsKA2tleRgBIAIoCRINCgV2YWx1ZRgCIAEoCSJ9CgZSZWNvcmQSGwoTcGFydGl0aW9uX2tleV9pbmRleBgBIAIoBBIfChdleHBsaWNpdF9oYXNoX2tleV9pbmRleBgCIAEoBBIMCgRkYXRhGAMgAigMEicKBHRhZ3MYBCADKAsyGS5hd3Mua2luZXNpcy5wcm90b2J1Zi5UYWcifwoQQWdncmVnYXRlZFJlY29yZBIbChNwYXJ0aXRpb25fa2V5X3RhYmxlGAEgAygJEh8KF2V4cGxpY2l0X2hhc2hfa2V5X3RhYmxlGAIgAygJEi0KB3JlY29yZHMYAyADKAsyHC5hd3Mua2luZXNpcy5wcm90b2J1Zi5SZWNvcmQi4QQKB01lc3NhZ2USCgoCaWQYASACKAQSEQoJc291cmNlX2lkGAIgASgEEjUKCnB1dF9yZWNvcmQYAyABKAsyHy5hd3Mua2luZXNpcy5wcm90b2J1Zi5QdXRSZWNvcmRIABIsCgVmbHVzaBgEIAEoCzIbLmF3cy5raW5lc2lzLnByb3RvYnVmLkZsdXNoSAASQgoRcHV0X3JlY29yZF9yZXN1bHQYBSABKAsyJS5hd3Mua2luZXNpcy5wcm90b2J1Zi5QdXRSZWNvcmRSZXN1bHRIABI8Cg1jb25maWd1cmF0aW9uGAYgASgLMiMuYXdzLmtpbmVzaXMucHJvdG9idWYuQ29uZmlndXJhdGlvbkgAEj8KD21ldHJpY3NfcmVxdWVzdBgHIAEoCzIkLmF3cy5raW5lc2lzLnByb3RvYnVmLk1ldHJpY3NSZXF1ZXN0SAASQQoQbWV0cmljc19yZXNwb25zZRgIIAEoCzIlLmF3cy5raW5lc2lzLnByb3RvYnVmLk1ldHJpY3NSZXNwb25zZUgAEj8KD3NldF9jcmVkZW50aWFscxgJIAEoCzIkLmF3cy5raW5lc2lzLnByb3RvYnVmLlNldENyZWRlbnRpYWxzSAASPwoPc3RyZWFtX21ldGFkYXRhGAogASgLMiQuYXdzLmtpbmVzaXMucHJvdG9idWYuU3RyZWFtTWV0YWRhdGFIABI4CgtmYXRhbF9lcnJvchjoByABKAsyIC5hd3Mua2luZXNpcy5wcm90b2J1Zi5GYXRhbEVycm9ySABCEAoOYWN0dWFsX21lc3NhZ2UiYAoJUHV0UmVjb3JkEhMKC3N0cmVhbV9uYW1lGAEgAigJEhUKDXBhcnRpdGlvbl9rZXkYAiACKAkSGQoRZXhwbGljaXRfaGFzaF9rZXkYAyABKAkSDAoEZGF0YRgEIAIoDCI4Cg5TdHJlYW1NZXRhZGF0YRITCgtzdHJlYW1fbmFtZRgBIAIoCRIRCglzdHJlYW1faWQYAiABKAkiHAoFRmx1c2gSEwoLc3RyZWFtX25hbWUYASABKAkiZgoHQXR0ZW1wdBINCgVkZWxheRgBIAIoDRIQCghkdXJhdGlvbhgCIAIoDRIPCgdzdWNjZXNzGAMgAigIEhIKCmVycm9yX2NvZGUYBCABKAkSFQoNZXJyb3JfbWVzc2FnZRgFIAEoCSJ+Cg9QdXRSZWNvcmRSZXN1bHQSLwoIYXR0ZW1wdHMYASADKAsyHS5hd3Mua2luZXNpcy5wcm90b2J1Zi5BdHRlbXB0Eg8KB3N1Y2Nlc3MYAiACKAgSEAoIc2hhcmRfaWQYAyABKAkSFwoPc2VxdWVuY2VfbnVtYmVyGAQgASgJIj4KC0NyZWRlbnRpYWxzEgwKBGFraWQYASACKAkSEgoKc2VjcmV0X2tleRgCIAIoCRINCgV0b2tlbhgDIAEoCSJdCg5TZXRDcmVkZW50aWFscxITCgtmb3JfbWV0cmljcxgBIAEoCBI2CgtjcmVkZW50aWFscxgCIAIoCzIhLmF3cy5raW5lc2lzLnByb3RvYnVmLkNyZWRlbnRpYWxzIicKCURpbWVuc2lvbhILCgNrZXkYASACKAkSDQoFdmFsdWUYAiACKAkiSwoFU3RhdHMSDQoFY291bnQYASACKAESCwoDc3VtGAIgAigBEgwKBG1lYW4YAyACKAESCwoDbWluGAQgAigBEgsKA21heBgFIAIoASKIAQoGTWV0cmljEgwKBG5hbWUYASACKAkSMwoKZGltZW5zaW9ucxgCIAMoCzIfLmF3cy5raW5lc2lzLnByb3RvYnVmLkRpbWVuc2lvbhIqCgVzdGF0cxgDIAIoCzIbLmF3cy5raW5lc2lzLnByb3RvYnVmLlN0YXRzEg8KB3NlY29uZHMYBCACKAQiLwoOTWV0cmljc1JlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgdzZWNvbmRzGAIgASgEIkAKD01ldHJpY3NSZXNwb25zZRItCgdtZXRyaWNzGAEgAygLMhwuYXdzLmtpbmVzaXMucHJvdG9idWYuTWV0cmljIisKCkZhdGFsRXJyb3ISDAoEY29kZRgBIAIoCRIPCgdtZXNzYWdlGAIgAigJ", [file_config]);
+  fileDesc("Cg5tZXNzYWdlcy5wcm90bxIUYXdzLmtpbmVzaXMucHJvdG9idWYiIQoDVGFnEgsKA2tleRgBIAIoCRINCgV2YWx1ZRgCIAEoCSJ9CgZSZWNvcmQSGwoTcGFydGl0aW9uX2tleV9pbmRleBgBIAIoBBIfChdleHBsaWNpdF9oYXNoX2tleV9pbmRleBgCIAEoBBIMCgRkYXRhGAMgAigMEicKBHRhZ3MYBCADKAsyGS5hd3Mua2luZXNpcy5wcm90b2J1Zi5UYWcifwoQQWdncmVnYXRlZFJlY29yZBIbChNwYXJ0aXRpb25fa2V5X3RhYmxlGAEgAygJEh8KF2V4cGxpY2l0X2hhc2hfa2V5X3RhYmxlGAIgAygJEi0KB3JlY29yZHMYAyADKAsyHC5hd3Mua2luZXNpcy5wcm90b2J1Zi5SZWNvcmQiqAUKB01lc3NhZ2USCgoCaWQYASACKAQSEQoJc291cmNlX2lkGAIgASgEEjUKCnB1dF9yZWNvcmQYAyABKAsyHy5hd3Mua2luZXNpcy5wcm90b2J1Zi5QdXRSZWNvcmRIABIsCgVmbHVzaBgEIAEoCzIbLmF3cy5raW5lc2lzLnByb3RvYnVmLkZsdXNoSAASQgoRcHV0X3JlY29yZF9yZXN1bHQYBSABKAsyJS5hd3Mua2luZXNpcy5wcm90b2J1Zi5QdXRSZWNvcmRSZXN1bHRIABI8Cg1jb25maWd1cmF0aW9uGAYgASgLMiMuYXdzLmtpbmVzaXMucHJvdG9idWYuQ29uZmlndXJhdGlvbkgAEj8KD21ldHJpY3NfcmVxdWVzdBgHIAEoCzIkLmF3cy5raW5lc2lzLnByb3RvYnVmLk1ldHJpY3NSZXF1ZXN0SAASQQoQbWV0cmljc19yZXNwb25zZRgIIAEoCzIlLmF3cy5raW5lc2lzLnByb3RvYnVmLk1ldHJpY3NSZXNwb25zZUgAEj8KD3NldF9jcmVkZW50aWFscxgJIAEoCzIkLmF3cy5raW5lc2lzLnByb3RvYnVmLlNldENyZWRlbnRpYWxzSAASPwoPc3RyZWFtX21ldGFkYXRhGAogASgLMiQuYXdzLmtpbmVzaXMucHJvdG9idWYuU3RyZWFtTWV0YWRhdGFIABI4CgtmYXRhbF9lcnJvchjoByABKAsyIC5hd3Mua2luZXNpcy5wcm90b2J1Zi5GYXRhbEVycm9ySAASRQoScHV0X3JlY29yZF9yZXN1bHRzGOkHIAEoCzImLmF3cy5raW5lc2lzLnByb3RvYnVmLlB1dFJlY29yZFJlc3VsdHNIAEIQCg5hY3R1YWxfbWVzc2FnZSJgCglQdXRSZWNvcmQSEwoLc3RyZWFtX25hbWUYASACKAkSFQoNcGFydGl0aW9uX2tleRgCIAIoCRIZChFleHBsaWNpdF9oYXNoX2tleRgDIAEoCRIMCgRkYXRhGAQgAigMIjgKDlN0cmVhbU1ldGFkYXRhEhMKC3N0cmVhbV9uYW1lGAEgAigJEhEKCXN0cmVhbV9pZBgCIAEoCSIcCgVGbHVzaBITCgtzdHJlYW1fbmFtZRgBIAEoCSJmCgdBdHRlbXB0Eg0KBWRlbGF5GAEgAigNEhAKCGR1cmF0aW9uGAIgAigNEg8KB3N1Y2Nlc3MYAyACKAgSEgoKZXJyb3JfY29kZRgEIAEoCRIVCg1lcnJvcl9tZXNzYWdlGAUgASgJIn4KD1B1dFJlY29yZFJlc3VsdBIvCghhdHRlbXB0cxgBIAMoCzIdLmF3cy5raW5lc2lzLnByb3RvYnVmLkF0dGVtcHQSDwoHc3VjY2VzcxgCIAIoCBIQCghzaGFyZF9pZBgDIAEoCRIXCg9zZXF1ZW5jZV9udW1iZXIYBCABKAkiPgoLQ3JlZGVudGlhbHMSDAoEYWtpZBgBIAIoCRISCgpzZWNyZXRfa2V5GAIgAigJEg0KBXRva2VuGAMgASgJIl0KDlNldENyZWRlbnRpYWxzEhMKC2Zvcl9tZXRyaWNzGAEgASgIEjYKC2NyZWRlbnRpYWxzGAIgAigLMiEuYXdzLmtpbmVzaXMucHJvdG9idWYuQ3JlZGVudGlhbHMiJwoJRGltZW5zaW9uEgsKA2tleRgBIAIoCRINCgV2YWx1ZRgCIAIoCSJLCgVTdGF0cxINCgVjb3VudBgBIAIoARILCgNzdW0YAiACKAESDAoEbWVhbhgDIAIoARILCgNtaW4YBCACKAESCwoDbWF4GAUgAigBIogBCgZNZXRyaWMSDAoEbmFtZRgBIAIoCRIzCgpkaW1lbnNpb25zGAIgAygLMh8uYXdzLmtpbmVzaXMucHJvdG9idWYuRGltZW5zaW9uEioKBXN0YXRzGAMgAigLMhsuYXdzLmtpbmVzaXMucHJvdG9idWYuU3RhdHMSDwoHc2Vjb25kcxgEIAIoBCIvCg5NZXRyaWNzUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3NlY29uZHMYAiABKAQiQAoPTWV0cmljc1Jlc3BvbnNlEi0KB21ldHJpY3MYASADKAsyHC5hd3Mua2luZXNpcy5wcm90b2J1Zi5NZXRyaWMiewoQUHV0UmVjb3JkUmVzdWx0cxIQCghzaGFyZF9pZBgBIAEoCRIXCg9zZXF1ZW5jZV9udW1iZXIYAiABKAkSEAoIZHVyYXRpb24YAyABKA0SFgoKc291cmNlX2lkcxgEIAMoBEICEAESEgoGZGVsYXlzGAUgAygNQgIQASIrCgpGYXRhbEVycm9yEgwKBGNvZGUYASACKAkSDwoHbWVzc2FnZRgCIAIoCQ", [file_config]);
 
 /**
  * Inside aggregated records only; never on the wrapper/daemon channel.
@@ -176,6 +176,12 @@ export type Message = Message$1<"aws.kinesis.protobuf.Message"> & {
      */
     value: FatalError;
     case: "fatalError";
+  } | {
+    /**
+     * @generated from field: aws.kinesis.protobuf.PutRecordResults put_record_results = 1001;
+     */
+    value: PutRecordResults;
+    case: "putRecordResults";
   } | { case: undefined; value?: undefined };
 };
 
@@ -506,6 +512,48 @@ export const MetricsResponseSchema: GenMessage<MetricsResponse> = /*@__PURE__*/
   messageDesc(file_messages, 15);
 
 /**
+ * The results of many records that succeeded on their first attempt in one Kinesis record: they
+ * share the shard, the sequence number and the attempt's duration; only their ids and delays
+ * differ. Sent instead of a PutRecordResult per record when the configuration asks for it
+ * (batched_results), which a KPL daemon ignores, so a wrapper must still accept both.
+ *
+ * @generated from message aws.kinesis.protobuf.PutRecordResults
+ */
+export type PutRecordResults = Message$1<"aws.kinesis.protobuf.PutRecordResults"> & {
+  /**
+   * @generated from field: optional string shard_id = 1;
+   */
+  shardId: string;
+
+  /**
+   * @generated from field: optional string sequence_number = 2;
+   */
+  sequenceNumber: string;
+
+  /**
+   * @generated from field: optional uint32 duration = 3;
+   */
+  duration: number;
+
+  /**
+   * @generated from field: repeated uint64 source_ids = 4 [packed = true];
+   */
+  sourceIds: bigint[];
+
+  /**
+   * @generated from field: repeated uint32 delays = 5 [packed = true];
+   */
+  delays: number[];
+};
+
+/**
+ * Describes the message aws.kinesis.protobuf.PutRecordResults.
+ * Use `create(PutRecordResultsSchema)` to create a new message.
+ */
+export const PutRecordResultsSchema: GenMessage<PutRecordResults> = /*@__PURE__*/
+  messageDesc(file_messages, 16);
+
+/**
  * Sent by the daemon before it exits on an error it cannot recover from, so the wrapper can
  * reject what is outstanding with the daemon's own words.
  *
@@ -528,5 +576,5 @@ export type FatalError = Message$1<"aws.kinesis.protobuf.FatalError"> & {
  * Use `create(FatalErrorSchema)` to create a new message.
  */
 export const FatalErrorSchema: GenMessage<FatalError> = /*@__PURE__*/
-  messageDesc(file_messages, 16);
+  messageDesc(file_messages, 17);
 
