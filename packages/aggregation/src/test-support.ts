@@ -6,19 +6,10 @@ import { AggregatedRecordSchema, RecordSchema } from '../../protocol/src/gen/mes
 import type { AggregatableRecord } from './aggregated-record.js';
 import { MAX_HASH_KEY } from './hash-key.js';
 
-export type Random = () => number;
+export { type Random, seeded } from '../../../test/support/seeded.js';
 
-/** mulberry32: small, fast, and reproducible from a seed printed in failure messages. */
-export function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { Random } from '../../../test/support/seeded.js';
+import { seeded } from '../../../test/support/seeded.js';
 
 export const int = (rand: Random, min: number, max: number): number =>
   min + Math.floor(rand() * (max - min + 1));

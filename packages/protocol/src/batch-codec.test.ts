@@ -1,5 +1,6 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import { describe, expect, test } from '@jest/globals';
+import { seeded as rng } from '../../../test/support/seeded.js';
 import { MessageSchema, PutRecordResultsSchema } from './gen/messages_pb.js';
 import {
   decodeMessage,
@@ -7,17 +8,6 @@ import {
   resultsHead,
   writePutRecordResults,
 } from './hot-codec.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('PutRecordResults', () => {
   test('2,000 random batches encode to the bytes of toBinary and decode back (seed 11)', () => {

@@ -1,5 +1,6 @@
 import { create, equals, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { describe, expect, test } from '@jest/globals';
+import { seeded as rng } from '../../../test/support/seeded.js';
 import { ConfigurationSchema } from './gen/config_pb.js';
 import {
   AttemptSchema,
@@ -32,18 +33,6 @@ import {
   writePutRecordResult,
   writeSuccessResult,
 } from './hot-codec.js';
-
-// Deterministic, so a failure reproduces; the seed is in the test name.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ID_EDGES = [
   0,

@@ -1,0 +1,15 @@
+// One seeded random source for the randomized tests: a failure names its seed, so it reproduces.
+
+export type Random = () => number;
+
+/** mulberry32: small, fast, and reproducible from a seed. */
+export function seeded(seed: number): Random {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
