@@ -288,3 +288,35 @@ describe('boundaries', () => {
     expect(builder.encode().equals(referenceEncoding(records))).toBe(true);
   });
 });
+
+describe('key slots', () => {
+  test('records that carry a shared slot per key build the same bytes as plain records', () => {
+    const rand = seeded(0x5107);
+    for (let round = 0; round < 300; round++) {
+      const records = randomRecordSet(rand);
+      const slots = new Map<string, { table: number; index: number }>();
+      const slotted = records.map((r) => {
+        let slot = slots.get(r.partitionKey);
+        if (!slot) slots.set(r.partitionKey, (slot = { table: 0, index: 0 }));
+        return { ...r, partitionKeySlot: slot };
+      });
+      const plain = new AggregatedRecordBuilder();
+      const withSlots = new AggregatedRecordBuilder();
+      for (const r of records) plain.add(r);
+      for (const r of slotted) withSlots.add(r);
+      // Undo and redo the tail: slots must forget keys whose last use was removed.
+      const undo = Math.floor(rand() * records.length);
+      for (let i = 0; i < undo; i++) {
+        plain.removeLast();
+        withSlots.removeLast();
+      }
+      for (let i = records.length - undo; i < records.length; i++) {
+        plain.add(records[i]!);
+        withSlots.add(slotted[i]!);
+      }
+      expect(withSlots.accurateSize()).toBe(plain.accurateSize());
+      expect(withSlots.estimatedSize()).toBe(plain.estimatedSize());
+      if (records.length > 0) expect(withSlots.encode().equals(plain.encode())).toBe(true);
+    }
+  });
+});

@@ -1,11 +1,16 @@
 import { AGGREGATION_OVERHEAD, asBuffer, MAGIC, MD5_LENGTH } from './constants.js';
-import { KeyTable } from './key-table.js';
+import { type KeySlot, KeyTable } from './key-table.js';
 import { md5 } from './md5.js';
 import { varintLength, writeVarint } from './varint.js';
 
 /** What the builder needs from a user record; the daemon passes its own record objects. */
 export interface AggregatableRecord {
   partitionKey: string;
+  /**
+   * Optional: one object per distinct partition key, shared by all records with that key (see
+   * KeySlot). Saves the table lookup; give it for every record or for none.
+   */
+  partitionKeySlot?: KeySlot;
   /** Normalized decimal, present only when the user supplied one (never the MD5-derived key). */
   explicitHashKey?: string;
   data: Uint8Array;
@@ -64,7 +69,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
   }
 
   add(record: T): void {
-    const pkIndex = this.partitionKeys.add(record.partitionKey);
+    const pkIndex = this.partitionKeys.add(record.partitionKey, record.partitionKeySlot);
     const ehk = record.explicitHashKey;
     const ehkIndex = ehk === undefined ? NO_INDEX : this.explicitHashKeys.add(ehk);
     const dataLength = record.data.length;

@@ -30,3 +30,4 @@ export {
   normalizeExplicitHashKey,
   parseExplicitHashKey,
 } from './hash-key.js';
+export type { KeySlot } from './key-table.js';

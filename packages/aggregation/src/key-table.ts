@@ -1,6 +1,17 @@
 import { varintLength } from './varint.js';
 
 /**
+ * A caller's memo of where one key sits in a table: shared by every record with that key, it
+ * lets add() skip the table's own lookup. The table writes it; callers only keep it.
+ */
+export interface KeySlot {
+  table: number;
+  index: number;
+}
+
+let tables = 0;
+
+/**
  * One of the aggregated record's string tables (partition keys or explicit hash keys): each key
  * once, in order of first use, with a use count so that undoing the last add can drop a key.
  */
@@ -14,20 +25,42 @@ export class KeyTable {
   estimatedSize = 0;
   private readonly uses: number[] = [];
   private readonly indexOf = new Map<string, number>();
+  private readonly slots: (KeySlot | undefined)[] = [];
+  private readonly id = ++tables;
 
-  /** Counts one use of `key` and returns its index. */
-  add(key: string): number {
+  /**
+   * Counts one use of `key` and returns its index. With a slot (the same object for every use
+   * of the key), the slot remembers the index and no lookup is made; a table must be fed either
+   * always with slots or never.
+   */
+  add(key: string, slot?: KeySlot): number {
+    if (slot !== undefined) {
+      if (slot.table === this.id) {
+        this.uses[slot.index]++;
+        return slot.index;
+      }
+      const index = this.append(key, slot);
+      slot.table = this.id;
+      slot.index = index;
+      return index;
+    }
     const found = this.indexOf.get(key);
     if (found !== undefined) {
       this.uses[found]++;
       return found;
     }
+    const index = this.append(key, undefined);
+    this.indexOf.set(key, index);
+    return index;
+  }
+
+  private append(key: string, slot: KeySlot | undefined): number {
     const index = this.keys.length;
     const length = Buffer.byteLength(key, 'utf8');
-    this.indexOf.set(key, index);
     this.keys.push(key);
     this.byteLengths.push(length);
     this.uses.push(1);
+    this.slots.push(slot);
     this.encodedSize += 1 + varintLength(length) + length;
     this.estimatedSize += length + 3;
     return index;
@@ -43,7 +76,12 @@ export class KeyTable {
     const key = this.keys.pop()!;
     const length = this.byteLengths.pop()!;
     this.uses.pop();
-    this.indexOf.delete(key);
+    const slot = this.slots.pop();
+    if (slot !== undefined) {
+      if (slot.table === this.id) slot.table = 0;
+    } else {
+      this.indexOf.delete(key);
+    }
     this.encodedSize -= 1 + varintLength(length) + length;
     this.estimatedSize -= length + 3;
   }

@@ -2,22 +2,35 @@
 // lookups compare strings; one native call makes a key from a partition key; BigInt appears
 // only where decimal text must be written (ExplicitHashKey, once per Kinesis record).
 import { hash } from 'node:crypto';
+import type { KeySlot } from '@kinesis-producer/aggregation';
 
 export type HashKey = string;
 
+/**
+ * What the daemon knows of one partition key: its hash key, and (as a KeySlot) where it sits in
+ * the aggregate being built, so one lookup per record serves both.
+ */
+export interface PartitionKeyInfo extends KeySlot {
+  readonly hashKey: HashKey;
+}
+
 // Partition keys repeat in most workloads (device ids, user ids): remember recent ones.
 const CACHE_LIMIT = 1 << 17;
-const cache = new Map<string, HashKey>();
+const cache = new Map<string, PartitionKeyInfo>();
+
+export function partitionKeyInfo(partitionKey: string): PartitionKeyInfo {
+  let info = cache.get(partitionKey);
+  if (info === undefined) {
+    info = { hashKey: hash('md5', partitionKey, 'hex'), table: 0, index: 0 };
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(partitionKey, info);
+  }
+  return info;
+}
 
 /** MD5 of the key's UTF-8 bytes, as Kinesis routes by it. */
 export function hashKeyOfPartitionKey(partitionKey: string): HashKey {
-  let h = cache.get(partitionKey);
-  if (h === undefined) {
-    h = hash('md5', partitionKey, 'hex');
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(partitionKey, h);
-  }
-  return h;
+  return partitionKeyInfo(partitionKey).hashKey;
 }
 
 export function hashKeyFromDecimal(decimal: string | bigint | number): HashKey {

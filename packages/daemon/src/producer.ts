@@ -4,7 +4,7 @@ import type { PutRecordFields, PutRecordResultFields } from '@kinesis-producer/p
 import { now } from './clock.js';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
-import { hashKeyFromDecimal, hashKeyOfPartitionKey } from './hash-key.js';
+import { hashKeyFromDecimal, partitionKeyInfo } from './hash-key.js';
 import { createControlClient, listShardsWith } from './kinesis-control.js';
 import { log } from './log.js';
 import type { Metrics } from './metrics/metrics.js';
@@ -74,17 +74,20 @@ export class Producer {
     const data = Buffer.isBuffer(r.data)
       ? r.data
       : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+    // One lookup gives both the hash key and the key's slot in the aggregate's table.
+    const key = partitionKeyInfo(r.partitionKey);
     const ur = new UserRecord(
       id,
       r.streamName,
       r.partitionKey,
       ehk === undefined ? undefined : ehk.toString(),
       data,
-      ehk === undefined ? hashKeyOfPartitionKey(r.partitionKey) : hashKeyFromDecimal(ehk),
+      ehk === undefined ? key.hashKey : hashKeyFromDecimal(ehk),
       now(),
       this.c.recordMaxBufferedTime,
       this.c.recordTtl,
     );
+    ur.partitionKeySlot = key;
     this.pipeline(r.streamName).put(ur);
   }
 

@@ -1,4 +1,5 @@
 // One addUserRecord call as the daemon tracks it, from arrival to its single result.
+import type { KeySlot } from '@kinesis-producer/aggregation';
 import { type HashKey, hashKeyToDecimal } from './hash-key.js';
 
 export interface AttemptRecord {
@@ -29,6 +30,8 @@ export class UserRecord {
   /** Decimal of hashKey, made once: PutRecords needs it for every unaggregated send. */
   private hashKeyText: string | undefined;
   readonly partitionKeyBytes: number;
+  /** Where the key sits in the aggregate being built (shared by every record with the key). */
+  partitionKeySlot: KeySlot | undefined;
 
   constructor(
     readonly sourceId: number,
