@@ -28,9 +28,10 @@ const bad: { name: string; field: string; call: [unknown, unknown, unknown, unkn
     call: ['v', 'k'.repeat(257), 'x'],
   },
   {
-    name: 'partition key of 257 emoji',
+    name: 'partition key of 129 emoji (258 UTF-16 code units)',
     field: 'partitionKey',
-    call: ['v', '🎉'.repeat(257), 'x'],
+    // 129 emoji are 258 UTF-16 code units: Kinesis counts units, not characters.
+    call: ['v', '🎉'.repeat(129), 'x'],
   },
   { name: 'partition key not a string', field: 'partitionKey', call: ['v', 7, 'x'] },
   { name: 'data over 1 MiB', field: 'data', call: ['v', 'pk', Buffer.alloc(1024 * 1024 + 1)] },
@@ -81,7 +82,7 @@ test('each bad input is rejected with a ValidationError while good records still
     }
     // The edges of what is allowed are accepted.
     add(i++, 'k'.repeat(256));
-    add(i++, '🎉'.repeat(256));
+    add(i++, '🎉'.repeat(128));
     add(i++, 'edge-0', '0');
     add(i++, 'edge-max', MAX.toString());
     add(i++, 'edge-zeros', '000123');

@@ -110,11 +110,10 @@ export class Producer {
 
   private check(r: PutRecordFields): string | undefined {
     if (!r.streamName) return 'stream name is empty';
-    const units = r.partitionKey.length;
-    // Code points, counted only when the UTF-16 length leaves doubt.
-    const pkLength = units > MAX_PARTITION_KEY_LENGTH ? [...r.partitionKey].length : units;
+    // UTF-16 code units, as Kinesis counts them.
+    const pkLength = r.partitionKey.length;
     if (pkLength < 1 || pkLength > MAX_PARTITION_KEY_LENGTH) {
-      return `partition key must have 1 to 256 characters, got ${pkLength}`;
+      return `partition key must have 1 to 256 UTF-16 code units, got ${pkLength}`;
     }
     if (r.explicitHashKey !== undefined && parseExplicitHashKey(r.explicitHashKey) === undefined) {
       return 'explicit hash key must be a decimal integer from 0 to 2^128-1';

@@ -21,15 +21,18 @@ export function checkRecord(r: UserRecord, maxDataBytes: number): CheckedRecord 
     throw new ValidationError(
       'partitionKey',
       partitionKey,
-      'a string of 1 to 256 characters is required',
+      'a string of 1 to 256 UTF-16 code units is required',
     );
   }
-  const length = partitionKey.length > 256 ? [...partitionKey].length : partitionKey.length;
+  // Kinesis (and the KPL) count UTF-16 code units: a character outside the Basic Multilingual
+  // Plane, such as an emoji, counts twice. Counting code points would let through keys the
+  // service refuses, and with them the whole request they travel in.
+  const length = partitionKey.length;
   if (length < 1 || length > 256) {
     throw new ValidationError(
       'partitionKey',
       partitionKey,
-      `a string of 1 to 256 characters is required (it has ${length})`,
+      `a string of 1 to 256 UTF-16 code units is required (it has ${length}; characters outside the Basic Multilingual Plane count as 2)`,
     );
   }
   let bytes: Uint8Array;
