@@ -187,3 +187,42 @@ describe('expiry', () => {
     verifyDelivery(r.ok, stored(), fake!.shards('s'));
   });
 });
+
+describe('a record the service refuses', () => {
+  test("fails alone with the service's reason; the records that shared its request arrive", async () => {
+    fake = await FakeKinesis.start({ streams: { s: 2 } });
+    const producer = producerFor(fake.endpoint, { recordTtl: 60_000 });
+    const sent: SentRecord[] = Array.from({ length: 2000 }, (_, i) => ({
+      partitionKey: `k${i}`,
+      data: payload(i, 80),
+    }));
+    // 1 MiB of data is allowed, but with its 100-character key the entry is over the service's
+    // 1 MiB record limit: the fake refuses every request that carries it.
+    const big = { partitionKey: 'p'.repeat(100), data: payload(9999, 1024 * 1024) };
+    try {
+      const small = sent.slice(0, 1000).map((r) =>
+        producer.addUserRecord('s', r.partitionKey, r.data).then((res) => {
+          r.result = res;
+        }),
+      );
+      const refused = producer.addUserRecord('s', big.partitionKey, big.data).then(
+        () => undefined,
+        (e) => e,
+      );
+      const rest = sent.slice(1000).map((r) =>
+        producer.addUserRecord('s', r.partitionKey, r.data).then((res) => {
+          r.result = res;
+        }),
+      );
+      await Promise.all([...small, ...rest]);
+      const err = await refused;
+      expect(err).toBeInstanceOf(UserRecordFailedError);
+      const codes = (err as UserRecordFailedError).result.attempts.map((a) => a.errorCode);
+      // Refused with the others, then refused alone: no retries until the TTL.
+      expect(codes).toEqual(['ValidationException', 'ValidationException']);
+    } finally {
+      await producer.close();
+    }
+    verifyDelivery(sent, stored(), fake.shards('s'));
+  });
+});

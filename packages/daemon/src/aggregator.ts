@@ -61,7 +61,7 @@ export class Aggregator {
     // The prediction also feeds the rate limiter, whatever the grouping.
     const shard = this.shards.shardFor(ur.hashKey);
     ur.predictedShard = shard;
-    if (!this.o.enabled || (this.byShard && shard < 0)) {
+    if (!this.o.enabled || ur.isolated || (this.byShard && shard < 0)) {
       // Without a shard map nothing may be packed by shard: records of different shards would
       // share one hash key and the KCL would drop the ones outside the landing shard's range.
       const kr = new KinesisRecord();

@@ -32,6 +32,13 @@ export class Collector {
   }
 
   put(kr: KinesisRecord): void {
+    if (kr.count === 1 && kr.items[0]!.isolated) {
+      // Alone in its own request: see Retrier.refused.
+      const own = new PutRecordsBatch();
+      own.add(kr);
+      this.send(own);
+      return;
+    }
     if (kr.count > 1 && this.o.extraBuffering > 0) {
       kr.deadline = Math.min(
         Math.max(kr.deadline, this.now() + this.o.extraBuffering),

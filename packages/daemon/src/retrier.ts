@@ -5,7 +5,13 @@ import { DelayQueue } from './delay-queue.js';
 import type { KinesisRecord } from './kinesis-record.js';
 import type { PutRecordsBatch } from './put-records-batch.js';
 import type { EntryResult, PutRecordsOutcome } from './put-records-client.js';
-import { type BackoffPolicy, backoffDelay, classify, type ErrorClass } from './retry-policy.js';
+import {
+  type BackoffPolicy,
+  backoffDelay,
+  classify,
+  type ErrorClass,
+  refusesAnEntry,
+} from './retry-policy.js';
 import { type ShardMap, shardNumber } from './shard-map.js';
 import type { UserRecord } from './user-record.js';
 
@@ -47,6 +53,10 @@ export class Retrier {
   onOutcome(batch: PutRecordsBatch, outcome: PutRecordsOutcome, start: number, end: number): void {
     if (!outcome.ok) {
       const cls = classify(outcome.code, outcome.status);
+      if (refusesAnEntry(outcome.code)) {
+        this.refused(batch, outcome.code, outcome.message, start, end);
+        return;
+      }
       for (const kr of batch.items) {
         if (cls === 'throttled') this.shardFeedback(kr.predictedShard, true);
         for (const ur of kr.items) this.failed(ur, outcome.code, outcome.message, start, end, cls);
@@ -64,6 +74,32 @@ export class Retrier {
       return;
     }
     for (let i = 0; i < results.length; i++) this.entry(batch.items[i]!, results[i]!, start, end);
+  }
+
+  /**
+   * The service refused the whole request for what an entry holds. One bad record must not keep
+   * the others from Kinesis until their TTL: each is sent again alone. A record that was already
+   * alone when refused fails at once, with the service's reason: sending it again cannot help.
+   */
+  private refused(
+    batch: PutRecordsBatch,
+    code: string,
+    message: string,
+    start: number,
+    end: number,
+  ): void {
+    const alone = batch.count === 1 && batch.items[0]!.count === 1;
+    for (const kr of batch.items) {
+      for (const ur of kr.items) {
+        ur.addAttempt({ start, end, success: false, errorCode: code, errorMessage: message });
+        if (alone && ur.isolated) {
+          this.finish(ur);
+        } else {
+          ur.isolated = true;
+          this.again(ur, 0);
+        }
+      }
+    }
   }
 
   /** A Kinesis record whose expiration passed before the rate limiter let it through. */

@@ -27,6 +27,13 @@ const TRANSPORT = new Set([
   'MalformedResponse',
 ]);
 
+/** Errors a request gets for what one of its entries holds (too large, a bad key...). */
+const ENTRY_INVALID = new Set(['ValidationException', 'InvalidArgumentException']);
+
+export function refusesAnEntry(code: string): boolean {
+  return ENTRY_INVALID.has(code);
+}
+
 export function classify(code: string, status = 0): ErrorClass {
   if (THROTTLED.has(code)) return 'throttled';
   if (CREDENTIALS.has(code)) return 'credentials';

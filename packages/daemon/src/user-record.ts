@@ -30,6 +30,11 @@ export class UserRecord {
   /** Decimal of hashKey, made once: PutRecords needs it for every unaggregated send. */
   private hashKeyText: string | undefined;
   readonly partitionKeyBytes: number;
+  /**
+   * Set when a request holding this record was refused as a whole for what one entry held: the
+   * record then travels alone, so it cannot take other records down with it again.
+   */
+  isolated = false;
   /** Where the key sits in the aggregate being built (shared by every record with the key). */
   partitionKeySlot: KeySlot | undefined;
 
