@@ -40,7 +40,7 @@ import { withRegion } from './region.js';
 import { existingSchemaRecords, schemaRecordsOf } from './schema-registry/schema-records.js';
 import { streamMetadataMessage } from './stream-metadata.js';
 import { Supervisor } from './supervisor.js';
-import type { UserRecord, UserRecordResult } from './types.js';
+import type { Attempt, UserRecord, UserRecordResult } from './types.js';
 import { checkRecord } from './validate.js';
 import { ProducerWritable, type ProducerWritableOptions } from './writable.js';
 
@@ -340,15 +340,19 @@ export class KinesisProducer {
 
   private onResults(b: PutRecordResultsFields): void {
     const { sourceIds, delays, shardId, sequenceNumber, duration } = b;
+    // Records that arrived in the same millisecond have equal attempts: they share one frozen
+    // list, so a batch of thousands costs one result object per record and few lists.
+    let attempts: readonly Attempt[] = [];
+    let lastDelay = -1;
     for (let i = 0; i < sourceIds.length; i++) {
       const p = this.journal.take(sourceIds[i]!);
       if (!p) continue;
-      p.resolve({
-        successful: true,
-        shardId,
-        sequenceNumber,
-        attempts: [{ delay: delays[i]!, duration, successful: true }],
-      });
+      const delay = delays[i]!;
+      if (delay !== lastDelay) {
+        attempts = Object.freeze([Object.freeze({ delay, duration, successful: true })]);
+        lastDelay = delay;
+      }
+      p.resolve({ successful: true, shardId, sequenceNumber, attempts });
     }
     if (this.journal.size === 0) this.updateBusy();
   }

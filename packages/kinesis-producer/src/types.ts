@@ -36,5 +36,6 @@ export interface UserRecordResult {
   successful: boolean;
   shardId?: string;
   sequenceNumber?: string;
-  attempts: Attempt[];
+  /** Oldest first. Read-only: records that succeeded together may share one frozen list. */
+  attempts: readonly Attempt[];
 }
