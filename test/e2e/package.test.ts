@@ -1,0 +1,153 @@
+// The packages as an application gets them: packed (exports pointing at dist/, declarations, the
+// bin), unpacked into a fresh node_modules, then imported with `import` and with `require()`
+// against a real emulator. Third-party dependencies are linked from this workspace, so nothing
+// is downloaded.
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
+import { deaggregateAll, readAllRecords } from '../support/read-back.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const OURS = {
+  protocol: '@kinesis-producer/protocol',
+  aggregation: '@kinesis-producer/aggregation',
+  'kinesis-producer': 'kinesis-producer',
+};
+
+let app: string;
+let emu: Emulator;
+
+beforeAll(async () => {
+  app = mkdtempSync(join(tmpdir(), 'kp-app-'));
+  const packs = join(app, 'packs');
+  mkdirSync(packs);
+  const modules = join(app, 'node_modules');
+  mkdirSync(join(modules, '@kinesis-producer'), { recursive: true });
+  for (const [dir, name] of Object.entries(OURS)) {
+    execFileSync('pnpm', ['pack', '--pack-destination', packs], {
+      cwd: join(root, 'packages', dir),
+      stdio: 'ignore',
+    });
+    // One tarball at a time: each is removed once unpacked.
+    const tarball = readdirSync(packs)[0];
+    const target = join(modules, name);
+    mkdirSync(target, { recursive: true });
+    execFileSync('tar', ['-xzf', join(packs, tarball!), '-C', target, '--strip-components=1']);
+    rmSync(join(packs, tarball!));
+  }
+  // Their dependencies are linked from where pnpm installed them for the workspace; pnpm's
+  // layout keeps each dependency's own dependencies beside its real path.
+  for (const dir of Object.keys(OURS)) {
+    const pkg = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+    for (const dep of Object.keys(pkg.dependencies ?? {})) {
+      const link = join(modules, dep);
+      if (dep.startsWith('@kinesis-producer/') || existsSync(link)) continue;
+      mkdirSync(dirname(link), { recursive: true });
+      symlinkSync(realpathSync(join(root, 'packages', dir, 'node_modules', dep)), link);
+    }
+  }
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+  emu = await startKinesalite();
+  await createStream(emu, 'app', 2);
+}, 120_000);
+
+afterAll(async () => {
+  await emu?.stop();
+  if (app) rmSync(app, { recursive: true, force: true });
+});
+
+function run(file: string, source: string): string {
+  writeFileSync(join(app, file), source);
+  const r = spawnSync(process.execPath, [file, emu.endpoint], {
+    cwd: app,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (r.status !== 0) throw new Error(`${file} exited ${r.status}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+test('an ESM application imports the package and its records arrive', async () => {
+  const out = run(
+    'esm.mjs',
+    `import { KinesisProducer } from 'kinesis-producer';
+import { deaggregate } from '@kinesis-producer/aggregation';
+const p = new KinesisProducer({ region: 'us-east-1', kinesisEndpoint: process.argv[2], credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+const rs = await Promise.all(Array.from({ length: 500 }, (_, i) => p.addUserRecord('app', 'esm-' + i, 'esm ' + i)));
+await p.close();
+console.log(rs.every((r) => r.successful), typeof deaggregate);`,
+  );
+  expect(out).toBe('true function');
+  const found = deaggregateAll(await readAllRecords(emu.client, 'app'));
+  const esm = found.filter((f) => f.partitionKey.startsWith('esm-'));
+  expect(esm).toHaveLength(500);
+  expect(new Set(esm.map((f) => f.data.toString()))).toEqual(
+    new Set(Array.from({ length: 500 }, (_, i) => `esm ${i}`)),
+  );
+});
+
+test('a CommonJS application can require() it', () => {
+  const out = run(
+    'cjs.cjs',
+    `const { KinesisProducer, ValidationError } = require('kinesis-producer');
+(async () => {
+  const p = new KinesisProducer({ region: 'us-east-1', kinesisEndpoint: process.argv[2], credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+  const r = await p.addUserRecord({ streamName: 'app', partitionKey: 'cjs', data: Buffer.from('from require') });
+  const bad = await p.addUserRecord('app', '', 'x').catch((e) => e instanceof ValidationError);
+  await p.close();
+  console.log(r.successful, bad);
+})();`,
+  );
+  expect(out).toBe('true true');
+});
+
+test('the package ships declarations that type-check an application', () => {
+  writeFileSync(
+    join(app, 'check.ts'),
+    `import { KinesisProducer, type UserRecordResult } from 'kinesis-producer';
+const p: KinesisProducer = new KinesisProducer({ region: 'us-east-1', recordTtl: 5000 });
+const r: Promise<UserRecordResult> = p.addUserRecord('s', 'k', 'x');
+void r;
+`,
+  );
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  const r = spawnSync(
+    process.execPath,
+    [
+      tsc,
+      '--noEmit',
+      '--strict',
+      '--skipLibCheck',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      'check.ts',
+    ],
+    { cwd: app, encoding: 'utf8' },
+  );
+  expect(r.stdout + r.stderr).toBe('');
+  expect(r.status).toBe(0);
+});
+
+test('the bin answers --help', () => {
+  const r = spawnSync(join(app, 'node_modules/kinesis-producer/dist/daemon.cjs'), ['--help'], {
+    encoding: 'utf8',
+  });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/Usage:/);
+});
