@@ -5,6 +5,7 @@
 // keeps what it accepted, and can fail requests on demand.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { onBody, stopServer } from './http-server.js';
 import { checkSigV4 } from './sigv4-check.js';
 
 export const PUT_METRIC_DATA_TARGET = 'GraniteServiceVersion20100801.PutMetricData';
@@ -81,16 +82,11 @@ export class FakeCloudWatch {
   }
 
   async stop(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await stopServer(this.server);
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
+    onBody(req, (body) => {
       try {
         this.handle(req, res, body);
       } catch (err) {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { onBody, stopServer } from './http-server.js';
 import { checkSigV4 } from './sigv4-check.js';
 
 const JSON_TYPE = 'application/x-amz-json-1.1';
@@ -159,16 +160,11 @@ export class FakeGlue {
 
   async stop(): Promise<void> {
     for (const h of [...this.holding.values()]) for (const go of h.waiting) go();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await stopServer(this.server);
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
+    onBody(req, (body) => {
       try {
         this.handle(req, res, body);
       } catch (err) {

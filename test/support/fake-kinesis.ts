@@ -13,6 +13,7 @@ import {
   putRecords,
 } from './fake-kinesis-ops.js';
 import { FakeStream } from './fake-stream.js';
+import { stopServer } from './http-server.js';
 import type { ShardInfo, StoredRecord } from './read-back.js';
 import { checkSigV4 } from './sigv4-check.js';
 
@@ -174,9 +175,7 @@ export class FakeKinesis {
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await stopServer(this.server);
   }
 
   private stream(name: string): FakeStream {

@@ -3,6 +3,7 @@
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { stopServer } from './http-server.js';
 
 export class HttpsFront {
   /** Requests that completed the TLS handshake and reached the front, by x-amz-target. */
@@ -56,8 +57,6 @@ export class HttpsFront {
   }
 
   async stop(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await stopServer(this.server);
   }
 }
