@@ -8,6 +8,8 @@ const root = path.join(__dirname, '..', '..');
 const child = spawn(
   process.execPath,
   [
+    // The flags the producer gave this stand-in (a larger young generation) apply to the daemon.
+    ...process.execArgv,
     '--cpu-prof',
     `--cpu-prof-dir=${path.join(root, 'bench', 'tmp', 'profiles')}`,
     '--cpu-prof-name=daemon.cpuprofile',

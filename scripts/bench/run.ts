@@ -1,4 +1,4 @@
-// `pnpm bench [-- --quick] [-- scenario…]`: runs the benchmark scenarios, prints the table and
+// `pnpm bench [-- --quick] [-- --clients=… --sizes=…] [-- scenario…]`: runs the benchmark scenarios, prints the table and
 // writes bench/results/latest.md, latest.json and throughput.svg.
 // Scenarios: throughput, event-loop, latency, utilisation, startup (all by default) and profile
 // (only when named: the throughput run under --cpu-prof in both processes).
@@ -34,6 +34,16 @@ for (const n of named) {
 }
 const chosen = named.length > 0 ? named : DEFAULT;
 const cfg = benchConfig(quick);
+// --clients=producer,agg and --sizes=100,1024 narrow the throughput scenario (a partial run).
+const listArg = (name: string) =>
+  args
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(',');
+const onlyClients = listArg('clients');
+const onlySizes = listArg('sizes');
+if (onlyClients) cfg.clients = onlyClients as typeof cfg.clients;
+if (onlySizes) cfg.sizes = onlySizes.map(Number);
 const results: BenchResults = { machine: machine(), config: cfg };
 const started = performance.now();
 
@@ -83,7 +93,7 @@ try {
 
 // Only a full run replaces the table the README points at; quick and partial runs go to bench/tmp.
 results.machine.loadEnd = loadavg()[0];
-const full = !quick && named.length === 0;
+const full = !quick && named.length === 0 && !onlyClients && !onlySizes;
 const dir = join(ROOT, 'bench', full ? 'results' : 'tmp');
 mkdirSync(dir, { recursive: true });
 const name = full ? 'latest' : `${quick ? 'quick-' : ''}${chosen.join('-')}`;

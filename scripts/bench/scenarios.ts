@@ -13,6 +13,8 @@ import { KEY_LENGTH } from './workload.js';
 export interface BenchConfig {
   quick: boolean;
   sizes: number[];
+  /** Throughput clients to run (all by default). */
+  clients: ClientKind[];
   warmupSeconds: number;
   throughputSeconds: number;
   eventLoopRates: number[];
@@ -30,6 +32,7 @@ export function benchConfig(quick: boolean): BenchConfig {
     ? {
         quick,
         sizes: [100],
+        clients: ['producer', 'agg', 'sdk'],
         warmupSeconds: 1,
         throughputSeconds: 2,
         eventLoopRates: [100_000],
@@ -44,6 +47,7 @@ export function benchConfig(quick: boolean): BenchConfig {
     : {
         quick,
         sizes: [100, 1024, 10_240],
+        clients: ['producer', 'agg', 'sdk'],
         warmupSeconds: 2,
         throughputSeconds: 10,
         eventLoopRates: [50_000, 100_000],
@@ -131,12 +135,10 @@ export interface ThroughputRow {
   helperRunWaitPercent?: number;
 }
 
-const CLIENTS: ClientKind[] = ['producer', 'agg', 'sdk'];
-
 export async function throughput(cfg: BenchConfig, instant: Endpoint): Promise<ThroughputRow[]> {
   const rows: ThroughputRow[] = [];
   for (const recordSize of cfg.sizes) {
-    for (const client of CLIENTS) {
+    for (const client of cfg.clients) {
       log(`throughput: ${client}, ${recordSize} B records, ${cfg.throughputSeconds} s`);
       const r = await runUser({
         client,

@@ -1,10 +1,10 @@
 // The daemon's core: a pipeline per stream, the shared HTTP clients, and the way results leave.
 import { parseExplicitHashKey } from '@kinesis-producer/aggregation';
-import type { PutRecordFields, PutRecordResultFields } from '@kinesis-producer/protocol';
+import type { DecodedPutRecord, PutRecordResultFields } from '@kinesis-producer/protocol';
 import { now } from './clock.js';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
-import { hashKeyFromDecimal, partitionKeyInfo } from './hash-key.js';
+import { hashKeyFromDecimal, type PartitionKeyInfo, partitionKeyInfo } from './hash-key.js';
 import { createControlClient, listShardsWith } from './kinesis-control.js';
 import { log } from './log.js';
 import type { Metrics } from './metrics/metrics.js';
@@ -50,7 +50,7 @@ export class Producer {
     return n;
   }
 
-  put(id: number, r: PutRecordFields): void {
+  put(id: number, r: DecodedPutRecord): void {
     const invalid = this.check(r);
     if (invalid) {
       // The wrapper validates first; a record that still gets here fails alone, loudly.
@@ -74,8 +74,9 @@ export class Producer {
     const data = Buffer.isBuffer(r.data)
       ? r.data
       : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
-    // One lookup gives both the hash key and the key's slot in the aggregate's table.
-    const key = partitionKeyInfo(r.partitionKey);
+    // The decoder's entry for the key carries its hash key and its slot in the aggregate's table.
+    const entry = r.partitionKeyEntry;
+    const key = (entry.value ??= partitionKeyInfo(entry.text)) as PartitionKeyInfo;
     const ur = new UserRecord(
       id,
       r.streamName,
@@ -108,7 +109,7 @@ export class Producer {
     await this.client.close();
   }
 
-  private check(r: PutRecordFields): string | undefined {
+  private check(r: DecodedPutRecord): string | undefined {
     if (!r.streamName) return 'stream name is empty';
     // UTF-16 code units, as Kinesis counts them.
     const pkLength = r.partitionKey.length;

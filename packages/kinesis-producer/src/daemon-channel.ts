@@ -291,9 +291,17 @@ export class DaemonChannel {
   }
 }
 
+/**
+ * A larger young generation for the daemon: its records live about RecordMaxBufferedTime, long
+ * enough to survive the default young generation's frequent scavenges and be copied, then
+ * promoted, at hundreds of thousands a second. With room for a few hundred milliseconds of
+ * allocation most die young; the bench showed 10-20 % less daemon CPU per record.
+ */
+const DAEMON_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 function command(executable?: string): [string, string[]] {
-  if (!executable) return [process.execPath, [bundledDaemonPath()]];
+  if (!executable) return [process.execPath, [...DAEMON_NODE_FLAGS, bundledDaemonPath()]];
   // A script build runs on this Node; anything else is an executable of its own.
-  if (/\.(c|m)?js$/.test(executable)) return [process.execPath, [executable]];
+  if (/\.(c|m)?js$/.test(executable)) return [process.execPath, [...DAEMON_NODE_FLAGS, executable]];
   return [executable, []];
 }

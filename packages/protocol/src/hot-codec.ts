@@ -18,4 +18,10 @@ export {
   writePutRecordResult,
   writeSuccessResult,
 } from './hot-encode.js';
-export type { AttemptFields, PutRecordFields, PutRecordResultFields } from './hot-fields.js';
+export type {
+  AttemptFields,
+  DecodedPutRecord,
+  PutRecordFields,
+  PutRecordResultFields,
+} from './hot-fields.js';
+export { type Interned, StringInterner } from './string-interner.js';

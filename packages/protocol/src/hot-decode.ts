@@ -6,16 +6,19 @@ import {
 } from './batch-codec.js';
 import { ProtocolDecodeError } from './decode-error.js';
 import { type Message, MessageSchema } from './gen/messages_pb.js';
-import type { AttemptFields, PutRecordFields, PutRecordResultFields } from './hot-fields.js';
+import type { AttemptFields, DecodedPutRecord, PutRecordResultFields } from './hot-fields.js';
 import { findMissingRequired } from './required-fields.js';
+import { type Interned, StringInterner } from './string-interner.js';
 import { LastString, WIRE_DELIMITED, WIRE_VARINT, WireReader } from './wire-reader.js';
 
 const lastStreamName = new LastString();
 const lastShardId = new LastString();
 const lastSequenceNumber = new LastString();
+// Partition keys recur (device ids, user ids); the daemon keeps its per-key state in the entries.
+const partitionKeys = new StringInterner();
 
 export type Decoded =
-  | { kind: 'putRecord'; id: number; record: PutRecordFields }
+  | { kind: 'putRecord'; id: number; record: DecodedPutRecord }
   | { kind: 'putRecordResult'; id: number; sourceId: number; result: PutRecordResultFields }
   | { kind: 'putRecordResults'; id: number; results: PutRecordResultsFields }
   | { kind: 'other'; id: number; message: Message };
@@ -131,9 +134,9 @@ function decodeOther(bytes: Uint8Array): Decoded {
   return { kind: 'other', id: Number(message.id), message };
 }
 
-function readPutRecord(r: WireReader): PutRecordFields {
+function readPutRecord(r: WireReader): DecodedPutRecord {
   let streamName: string | undefined;
-  let partitionKey: string | undefined;
+  let partitionKey: Interned | undefined;
   let explicitHashKey: string | undefined;
   let data: Buffer | undefined;
   while (r.pos < r.limit) {
@@ -145,7 +148,7 @@ function readPutRecord(r: WireReader): PutRecordFields {
         break;
       case 2:
         r.expect(WIRE_DELIMITED, 'PutRecord.partition_key');
-        partitionKey = r.string();
+        partitionKey = r.internedString(partitionKeys);
         break;
       case 3:
         r.expect(WIRE_DELIMITED, 'PutRecord.explicit_hash_key');
@@ -162,7 +165,13 @@ function readPutRecord(r: WireReader): PutRecordFields {
   if (streamName === undefined) throw missing('PutRecord.stream_name');
   if (partitionKey === undefined) throw missing('PutRecord.partition_key');
   if (data === undefined) throw missing('PutRecord.data');
-  return { streamName, partitionKey, explicitHashKey, data };
+  return {
+    streamName,
+    partitionKey: partitionKey.text,
+    explicitHashKey,
+    data,
+    partitionKeyEntry: partitionKey,
+  };
 }
 
 function readPutRecordResult(r: WireReader): PutRecordResultFields {

@@ -1,3 +1,5 @@
+import type { Interned } from './string-interner.js';
+
 /** The fields of the two messages sent once per user record, as plain objects (no protobuf-es). */
 
 export interface PutRecordFields {
@@ -5,6 +7,11 @@ export interface PutRecordFields {
   partitionKey: string;
   explicitHashKey?: string;
   data: Uint8Array;
+}
+
+/** A PutRecord as decoded: its partition key also comes as the interner's entry for it. */
+export interface DecodedPutRecord extends PutRecordFields {
+  readonly partitionKeyEntry: Interned;
 }
 
 export interface AttemptFields {

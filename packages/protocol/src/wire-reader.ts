@@ -1,4 +1,5 @@
 import { ProtocolDecodeError } from './decode-error.js';
+import type { Interned, StringInterner } from './string-interner.js';
 import type { FastBuffer } from './wire-write.js';
 
 export const WIRE_VARINT = 0;
@@ -152,6 +153,14 @@ export class WireReader {
     const start = this.pos;
     this.pos = start + length;
     return this.buf.utf8Slice(start, start + length);
+  }
+
+  /** Like string(), through `table`: bytes seen before give the same entry back. */
+  internedString(table: StringInterner): Interned {
+    const length = this.length();
+    const start = this.pos;
+    this.pos = start + length;
+    return table.get(this.buf, start, start + length);
   }
 
   /**

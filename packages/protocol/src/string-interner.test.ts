@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
+import { StringInterner } from './string-interner.js';
+
+function at(text: string | Buffer, pad = 3): [Buffer, number, number] {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  // Surrounded by other bytes, as a field inside a frame is.
+  const buf = Buffer.concat([randomBytes(pad), bytes, randomBytes(pad)]);
+  return [buf, pad, pad + bytes.length];
+}
+
+describe('StringInterner', () => {
+  it('decodes as utf8Slice does, invalid UTF-8 included', () => {
+    const t = new StringInterner(64);
+    for (let i = 0; i < 2000; i++) {
+      const bytes = randomBytes(i % 40);
+      const [buf, s, e] = at(bytes);
+      expect(t.get(buf, s, e).text).toBe(bytes.toString('utf8'));
+    }
+  });
+
+  it('returns the same string object when the bytes come back, wherever they lie', () => {
+    const t = new StringInterner();
+    const first = t.get(...at('device-0042', 1));
+    first.value = 'state';
+    const again = t.get(...at('device-0042', 9));
+    expect(again.text).toBe('device-0042');
+    expect(again).toBe(first);
+    expect(again.value).toBe('state');
+    expect(t.size).toBe(1);
+    expect(t.get(...at('device-0043')).value).toBeUndefined();
+    expect(t.get(...at('dévice-ü😀')).text).toBe('dévice-ü😀');
+    expect(t.size).toBe(3);
+  });
+
+  it('tells apart keys of equal length, prefixes and the empty string', () => {
+    const t = new StringInterner(1024);
+    const keys = ['', 'a', 'b', 'ab', 'ba', 'abc', 'abd', 'abcd'];
+    for (let round = 0; round < 3; round++) {
+      for (const k of keys) expect(t.get(...at(k)).text).toBe(k);
+    }
+    expect(t.size).toBe(keys.length);
+  });
+
+  it('starts afresh when full and stays correct', () => {
+    const t = new StringInterner(16);
+    const keys = Array.from({ length: 100 }, (_, i) => `key-${i}`);
+    for (let round = 0; round < 5; round++) {
+      for (const k of keys) expect(t.get(...at(k)).text).toBe(k);
+    }
+    expect(t.size).toBeLessThanOrEqual(16);
+  });
+
+  it('grows its byte store for long keys and decodes the longest without keeping them', () => {
+    const t = new StringInterner(64, 256);
+    const long = Array.from({ length: 60 }, (_, i) => `${i}`.padEnd(250, 'x'));
+    for (const k of long) expect(t.get(...at(k)).text).toBe(k);
+    for (const k of long) expect(t.get(...at(k)).text).toBe(k);
+    expect(t.size).toBe(60);
+    const tooLong = 'y'.repeat(300);
+    const plain = t.get(...at(tooLong));
+    expect(plain.text).toBe(tooLong);
+    expect(t.get(...at(tooLong))).not.toBe(plain);
+    expect(t.size).toBe(60);
+  });
+});
