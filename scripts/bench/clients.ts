@@ -17,7 +17,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import {
   KinesisProducer,
   type KinesisProducerOptions,
-} from '../../packages/kinesis-producer/src/index.js';
+} from '../../packages/kinesis-producer/dist/index.js';
 
 export type ClientKind = 'producer' | 'agg' | 'sdk';
 

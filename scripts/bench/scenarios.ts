@@ -2,7 +2,7 @@
 // no run inherits another's heap or JIT state; endpoints run in processes of their own.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { KinesisProducerOptions } from '../../packages/kinesis-producer/src/index.js';
+import type { KinesisProducerOptions } from '../../packages/kinesis-producer/dist/index.js';
 import type { ClientKind } from './clients.js';
 import { ROOT, runScript, type ScriptChild } from './proc.js';
 import { type ProfileSummary, summarizeProfile } from './profile-summary.js';

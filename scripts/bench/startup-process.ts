@@ -3,7 +3,7 @@
 // moments its first ListShards and first PutRecords arrive share the clock of the producer:
 // spawn → ListShards is the daemon booting (Node, the bundle, the configuration frame).
 // Prints one "RESULT {json}" line.
-import { KinesisProducer } from '../../packages/kinesis-producer/src/index.js';
+import { KinesisProducer } from '../../packages/kinesis-producer/dist/index.js';
 import { CREDENTIALS, closeProducer, REGION } from './clients.js';
 import { startInstantKinesis } from './instant-kinesis.js';
 import { wallNow } from './proc.js';

@@ -4,7 +4,7 @@
 //   paced:  offer `rate` records/s in 10 ms steps for `seconds` (event-loop delay, latency,
 //           shard utilisation), then wait for every result.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { KinesisProducerOptions } from '../../packages/kinesis-producer/src/index.js';
+import type { KinesisProducerOptions } from '../../packages/kinesis-producer/dist/index.js';
 import { type BenchClient, type ClientKind, createClient } from './clients.js';
 import { cpuMicrosOf, peakRssKiBOf, runQueueWaitMsOf } from './proc.js';
 import { Workload } from './workload.js';

@@ -7,6 +7,8 @@ import { varintLength } from './varint.js';
 export interface KeySlot {
   table: number;
   index: number;
+  /** The key's UTF-8 length, when the caller knows it already. */
+  readonly byteLength?: number;
 }
 
 let tables = 0;
@@ -39,7 +41,7 @@ export class KeyTable {
         this.uses[slot.index]++;
         return slot.index;
       }
-      const index = this.append(key, slot);
+      const index = this.append(key, slot, slot.byteLength);
       slot.table = this.id;
       slot.index = index;
       return index;
@@ -49,14 +51,14 @@ export class KeyTable {
       this.uses[found]++;
       return found;
     }
-    const index = this.append(key, undefined);
+    const index = this.append(key, undefined, undefined);
     this.indexOf.set(key, index);
     return index;
   }
 
-  private append(key: string, slot: KeySlot | undefined): number {
+  private append(key: string, slot: KeySlot | undefined, byteLength: number | undefined): number {
     const index = this.keys.length;
-    const length = Buffer.byteLength(key, 'utf8');
+    const length = byteLength ?? Buffer.byteLength(key, 'utf8');
     this.keys.push(key);
     this.byteLengths.push(length);
     this.uses.push(1);

@@ -1,6 +1,7 @@
 // Reads frames and routes each message: records to the producer, control messages to their
 // handlers. Input it cannot trust ends the daemon with a clear fatal error, never a crash.
 import {
+  type Decoded,
   decodeMessage,
   FrameDecoder,
   type FrameWriter,
@@ -9,6 +10,7 @@ import {
   putRecordResultSize,
   putRecordResultsSize,
   resultsHead,
+  StringInterner,
   successResultSize,
   successTail,
   writePutRecordResult,
@@ -18,6 +20,7 @@ import {
 import { ConfigError, readConfig } from './config.js';
 import { CredentialsHolder } from './credentials.js';
 import { fatalFrame } from './fatal.js';
+import { newPartitionKeyInfo, type PartitionKeyInfo } from './hash-key.js';
 import { log, setLogLevel } from './log.js';
 import { Metrics } from './metrics/metrics.js';
 import { metricsResponseFrame } from './metrics/metrics-query.js';
@@ -33,6 +36,8 @@ export const ExitCode = { config: 1, protocol: 3, internal: 70 } as const;
 
 export class Dispatcher {
   private readonly decoder = new FrameDecoder();
+  /** Partition keys by their bytes, each entry holding what the daemon knows of the key. */
+  private readonly keys = new StringInterner(newPartitionKeyInfo);
   private readonly kinesisCredentials = new CredentialsHolder();
   readonly metricsCredentials = new CredentialsHolder();
   private producer: Producer | undefined;
@@ -88,9 +93,9 @@ export class Dispatcher {
   }
 
   private frame(frame: Buffer): void {
-    let m: ReturnType<typeof decodeMessage>;
+    let m: Decoded<PartitionKeyInfo>;
     try {
-      m = decodeMessage(frame);
+      m = decodeMessage(frame, this.keys);
     } catch (err) {
       this.fatal(
         'PROTOCOL',

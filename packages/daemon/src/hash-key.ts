@@ -3,25 +3,33 @@
 // only where decimal text must be written (ExplicitHashKey, once per Kinesis record).
 import { hash } from 'node:crypto';
 import type { KeySlot } from '@kinesis-producer/aggregation';
+import type { Interned } from '@kinesis-producer/protocol';
 
 export type HashKey = string;
 
 /**
- * What the daemon knows of one partition key: its hash key, and (as a KeySlot) where it sits in
- * the aggregate being built, so one lookup per record serves both.
+ * What the daemon knows of one partition key: its hash key, its UTF-8 length, and (as a KeySlot)
+ * where it sits in the aggregate being built. It is the decoder's interned entry for the key, so
+ * the record's key bytes lead straight to it.
  */
-export interface PartitionKeyInfo extends KeySlot {
+export interface PartitionKeyInfo extends KeySlot, Interned {
+  readonly byteLength: number;
   readonly hashKey: HashKey;
 }
 
-// Partition keys repeat in most workloads (device ids, user ids): remember recent ones.
+/** The entry the decoder's interner makes for a key it has not seen (or has forgotten). */
+export function newPartitionKeyInfo(text: string, byteLength: number): PartitionKeyInfo {
+  return { text, byteLength, hashKey: hash('md5', text, 'hex'), table: 0, index: 0 };
+}
+
+// For keys that do not come through the decoder.
 const CACHE_LIMIT = 1 << 17;
 const cache = new Map<string, PartitionKeyInfo>();
 
 export function partitionKeyInfo(partitionKey: string): PartitionKeyInfo {
   let info = cache.get(partitionKey);
   if (info === undefined) {
-    info = { hashKey: hash('md5', partitionKey, 'hex'), table: 0, index: 0 };
+    info = newPartitionKeyInfo(partitionKey, Buffer.byteLength(partitionKey));
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(partitionKey, info);
   }

@@ -4,7 +4,7 @@ import type { DecodedPutRecord, PutRecordResultFields } from '@kinesis-producer/
 import { now } from './clock.js';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
-import { hashKeyFromDecimal, type PartitionKeyInfo, partitionKeyInfo } from './hash-key.js';
+import { hashKeyFromDecimal, type PartitionKeyInfo } from './hash-key.js';
 import { createControlClient, listShardsWith } from './kinesis-control.js';
 import { log } from './log.js';
 import type { Metrics } from './metrics/metrics.js';
@@ -50,7 +50,7 @@ export class Producer {
     return n;
   }
 
-  put(id: number, r: DecodedPutRecord): void {
+  put(id: number, r: DecodedPutRecord<PartitionKeyInfo>): void {
     const invalid = this.check(r);
     if (invalid) {
       // The wrapper validates first; a record that still gets here fails alone, loudly.
@@ -75,8 +75,7 @@ export class Producer {
       ? r.data
       : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
     // The decoder's entry for the key carries its hash key and its slot in the aggregate's table.
-    const entry = r.partitionKeyEntry;
-    const key = (entry.value ??= partitionKeyInfo(entry.text)) as PartitionKeyInfo;
+    const key = r.partitionKeyEntry;
     const ur = new UserRecord(
       id,
       r.streamName,
@@ -109,7 +108,7 @@ export class Producer {
     await this.client.close();
   }
 
-  private check(r: DecodedPutRecord): string | undefined {
+  private check(r: DecodedPutRecord<PartitionKeyInfo>): string | undefined {
     if (!r.streamName) return 'stream name is empty';
     // UTF-16 code units, as Kinesis counts them.
     const pkLength = r.partitionKey.length;

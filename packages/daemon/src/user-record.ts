@@ -1,6 +1,5 @@
 // One addUserRecord call as the daemon tracks it, from arrival to its single result.
-import type { KeySlot } from '@kinesis-producer/aggregation';
-import { type HashKey, hashKeyToDecimal } from './hash-key.js';
+import { type HashKey, hashKeyToDecimal, type PartitionKeyInfo } from './hash-key.js';
 
 export interface AttemptRecord {
   start: number;
@@ -29,14 +28,13 @@ export class UserRecord {
   readonly expiration: number;
   /** Decimal of hashKey, made once: PutRecords needs it for every unaggregated send. */
   private hashKeyText: string | undefined;
-  readonly partitionKeyBytes: number;
   /**
    * Set when a request holding this record was refused as a whole for what one entry held: the
    * record then travels alone, so it cannot take other records down with it again.
    */
   isolated = false;
-  /** Where the key sits in the aggregate being built (shared by every record with the key). */
-  partitionKeySlot: KeySlot | undefined;
+  /** What the daemon knows of the key, shared by every record with it (see PartitionKeyInfo). */
+  partitionKeySlot: PartitionKeyInfo | undefined;
 
   constructor(
     readonly sourceId: number,
@@ -54,7 +52,11 @@ export class UserRecord {
     // operations); every later deadline is.
     this.deadline = arrival + maxBufferedTime;
     this.expiration = arrival + ttl;
-    this.partitionKeyBytes = Buffer.byteLength(partitionKey);
+  }
+
+  /** UTF-8 length of the partition key, which the service counts against its limits. */
+  get partitionKeyBytes(): number {
+    return this.partitionKeySlot?.byteLength ?? Buffer.byteLength(this.partitionKey);
   }
 
   get hashKeyDecimal(): string {

@@ -10,7 +10,10 @@ function entry(createdAt: number, bytes = 10, partitionKey = 'k'): Entry & { set
       e.settled = err;
     },
     record: { streamName: 's', partitionKey, data: 'x' },
-    fields: { streamName: 's', partitionKey, explicitHashKey: undefined, data: new Uint8Array(1) },
+    streamName: 's',
+    partitionKey,
+    explicitHashKey: undefined,
+    data: new Uint8Array(1),
     bytes,
     createdAt,
   };

@@ -5,13 +5,12 @@
 import type { UserRecord, UserRecordResult } from './types.js';
 import type { CheckedRecord } from './validate.js';
 
-export interface Entry {
+/** A record taken and not settled: what was sent (and goes out again after a restart), and more. */
+export interface Entry extends CheckedRecord {
   resolve(r: UserRecordResult): void;
   reject(e: Error): void;
   /** The record as the caller gave it, for the error if it fails. */
   readonly record: UserRecord;
-  /** The record as checked and sent; its data is what goes out again after a restart. */
-  readonly fields: CheckedRecord;
   /** Data plus partition key, as the byte limit counts them. */
   readonly bytes: number;
   /** performance.now() when it was taken. */

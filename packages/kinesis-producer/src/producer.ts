@@ -35,13 +35,19 @@ import {
   type WrapperSettings,
 } from './options.js';
 import { type Entry, Outstanding } from './outstanding.js';
+import { PendingRecord } from './pending-record.js';
 import { loadPropertiesFile } from './properties.js';
 import { withRegion } from './region.js';
 import { existingSchemaRecords, schemaRecordsOf } from './schema-registry/schema-records.js';
 import { streamMetadataMessage } from './stream-metadata.js';
 import { Supervisor } from './supervisor.js';
 import type { Attempt, UserRecord, UserRecordResult } from './types.js';
-import { checkRecord } from './validate.js';
+import {
+  checkedData,
+  checkedExplicitHashKey,
+  checkedPartitionKey,
+  checkedStreamName,
+} from './validate.js';
 import { ProducerWritable, type ProducerWritableOptions } from './writable.js';
 
 const FLUSH_SYNC_REPEAT_MS = 100;
@@ -157,42 +163,76 @@ export class KinesisProducer {
     data?: Uint8Array | string,
     explicitHashKey?: string,
   ): Promise<UserRecordResult> {
-    const record: UserRecord =
-      typeof a === 'object' && a !== null
-        ? a
-        : {
-            streamName: a,
-            partitionKey: partitionKey as string,
-            data: data as Uint8Array,
-            explicitHashKey,
-          };
-    // Records with a schema get their GSR bytes first, then come back here without the schema.
-    if (record.schema != null) return schemaRecordsOf(this, this.settings).add(record);
+    if (typeof a === 'object' && a !== null) {
+      // Records with a schema get their GSR bytes first, then come back here without the schema.
+      if (a.schema != null) return schemaRecordsOf(this, this.settings).add(a);
+      return this.settle(a.streamName, a.partitionKey, a.data, a.explicitHashKey, a);
+    }
+    return this.settle(a, partitionKey, data, explicitHashKey, undefined);
+  }
+
+  /** put(), with every refusal as a rejected promise; a refused argument carries the record. */
+  private settle(
+    streamName: unknown,
+    partitionKey: unknown,
+    data: unknown,
+    explicitHashKey: unknown,
+    given: UserRecord | undefined,
+  ): Promise<UserRecordResult> {
     try {
-      return this.add(record);
+      return this.put(streamName, partitionKey, data, explicitHashKey, given);
     } catch (err) {
-      // Every failure carries the record, a refused argument included.
-      const e = err instanceof ValidationError ? withRecord(err, record) : err;
+      const e =
+        err instanceof ValidationError
+          ? withRecord(err, given ?? asRecord(streamName, partitionKey, data, explicitHashKey))
+          : err;
       return Promise.reject(e);
     }
   }
 
   /** Takes the record or throws at once (validation, BufferFullError, a stopped producer). */
   private add(record: UserRecord): Promise<UserRecordResult> {
-    if (this.failure) throw withRecord(this.failure, record);
-    if (this.closing) throw new ProducerClosedError(record);
-    const r = checkRecord(record, this.settings.maxUserRecordSize);
+    const { streamName, partitionKey, data, explicitHashKey } = record;
+    return this.put(streamName, partitionKey, data, explicitHashKey, record);
+  }
+
+  private put(
+    streamName: unknown,
+    partitionKey: unknown,
+    data: unknown,
+    explicitHashKey: unknown,
+    given: UserRecord | undefined,
+  ): Promise<UserRecordResult> {
+    if (this.failure || this.closing) {
+      const record = given ?? asRecord(streamName, partitionKey, data, explicitHashKey);
+      if (this.failure) throw withRecord(this.failure, record);
+      throw new ProducerClosedError(record);
+    }
+    const stream = checkedStreamName(streamName);
+    const key = checkedPartitionKey(partitionKey);
+    const bytes = checkedData(data, this.settings.maxUserRecordSize);
+    const ehk = checkedExplicitHashKey(explicitHashKey);
     const full = this.journal.full();
-    if (full) throw new BufferFullError(this.journal.size, this.journal.bytes, full, record);
+    if (full) {
+      const record = given ?? asRecord(streamName, partitionKey, data, explicitHashKey);
+      throw new BufferFullError(this.journal.size, this.journal.bytes, full, record);
+    }
+    // Arguments that went through unchanged need no record object until an error asks for one.
+    const exact = stream === streamName && bytes === data && ehk === explicitHashKey;
+    const e = new PendingRecord(
+      stream,
+      key,
+      bytes,
+      ehk,
+      bytes.byteLength + key.length,
+      performance.now(),
+      given ?? (exact ? undefined : asRecord(streamName, partitionKey, data, explicitHashKey)),
+    );
     const id = this.nextId++;
-    const bytes = r.data.byteLength + r.partitionKey.length;
-    const createdAt = performance.now();
-    const promise = new Promise<UserRecordResult>((resolve, reject) => {
-      this.journal.add(id, { resolve, reject, record, fields: r, bytes, createdAt });
-    });
+    this.journal.add(id, e);
     if (this.journal.size === 1) this.updateBusy();
-    this.supervisor.putRecord(id, r);
-    return promise;
+    this.supervisor.putRecord(id, e);
+    return e.promise;
   }
 
   /**
@@ -340,19 +380,22 @@ export class KinesisProducer {
 
   private onResults(b: PutRecordResultsFields): void {
     const { sourceIds, delays, shardId, sequenceNumber, duration } = b;
-    // Records that arrived in the same millisecond have equal attempts: they share one frozen
-    // list, so a batch of thousands costs one result object per record and few lists.
-    let attempts: readonly Attempt[] = [];
+    // Records that arrived in the same millisecond have equal results: they share one frozen
+    // result, so a batch of thousands costs few objects (each kept until the user drops it).
+    let result: UserRecordResult | undefined;
     let lastDelay = -1;
     for (let i = 0; i < sourceIds.length; i++) {
       const p = this.journal.take(sourceIds[i]!);
       if (!p) continue;
       const delay = delays[i]!;
-      if (delay !== lastDelay) {
-        attempts = Object.freeze([Object.freeze({ delay, duration, successful: true })]);
+      if (delay !== lastDelay || result === undefined) {
+        const attempts: readonly Attempt[] = Object.freeze([
+          Object.freeze({ delay, duration, successful: true }),
+        ]);
+        result = Object.freeze({ successful: true, shardId, sequenceNumber, attempts });
         lastDelay = delay;
       }
-      p.resolve({ successful: true, shardId, sequenceNumber, attempts });
+      p.resolve(result);
     }
     if (this.journal.size === 0) this.updateBusy();
   }
@@ -365,7 +408,7 @@ export class KinesisProducer {
   /** A new daemon is up: everything without a result goes to it, in the order it was added. */
   private resubmit(): void {
     const n = this.journal.size;
-    for (const [id, e] of this.journal) this.supervisor.putRecord(id, e.fields);
+    for (const [id, e] of this.journal) this.supervisor.putRecord(id, e);
     this.resubmitted += n;
     if (n > 0) {
       this.logger.info?.(
@@ -394,4 +437,13 @@ export class KinesisProducer {
     this.journal.release();
     this.markExited();
   }
+}
+
+function asRecord(
+  streamName: unknown,
+  partitionKey: unknown,
+  data: unknown,
+  explicitHashKey: unknown,
+): UserRecord {
+  return { streamName, partitionKey, data, explicitHashKey } as UserRecord;
 }

@@ -1,9 +1,11 @@
-// Checks of each record at the call site, so a bad record fails alone and at once.
+// Checks of each record at the call site, so a bad record fails alone and at once. One function
+// per field, each returning the value as it is sent, so the add path allocates nothing to check.
 import { ValidationError } from './errors.js';
 import type { UserRecord } from './types.js';
 
 const MAX_HASH_KEY = 2n ** 128n - 1n;
 const DIGITS = /^\d+$/;
+const EMPTY = new Uint8Array(0);
 
 export interface CheckedRecord {
   streamName: string;
@@ -12,11 +14,21 @@ export interface CheckedRecord {
   data: Uint8Array;
 }
 
-export function checkRecord(r: UserRecord, maxDataBytes: number): CheckedRecord {
-  const { streamName, partitionKey, data, explicitHashKey } = r;
-  if (typeof streamName !== 'string' || streamName.trim() === '') {
+// Nearly every record names the stream the previous one did.
+let lastStreamName = '';
+
+/** The stream name without surrounding whitespace. */
+export function checkedStreamName(streamName: unknown): string {
+  if (streamName === lastStreamName && streamName !== '') return streamName;
+  const trimmed = typeof streamName === 'string' ? streamName.trim() : '';
+  if (trimmed === '') {
     throw new ValidationError('streamName', streamName, 'a non-empty string is required');
   }
+  if (trimmed === streamName) lastStreamName = trimmed;
+  return trimmed;
+}
+
+export function checkedPartitionKey(partitionKey: unknown): string {
   if (typeof partitionKey !== 'string') {
     throw new ValidationError(
       'partitionKey',
@@ -35,10 +47,15 @@ export function checkRecord(r: UserRecord, maxDataBytes: number): CheckedRecord 
       `a string of 1 to 256 UTF-16 code units is required (it has ${length}; characters outside the Basic Multilingual Plane count as 2)`,
     );
   }
+  return partitionKey;
+}
+
+/** The data as bytes (a string is sent as its UTF-8). */
+export function checkedData(data: unknown, maxDataBytes: number): Uint8Array {
   let bytes: Uint8Array;
-  if (typeof data === 'string') bytes = Buffer.from(data, 'utf8');
-  else if (data instanceof Uint8Array) bytes = data;
-  else if (data === undefined || data === null) bytes = new Uint8Array(0);
+  if (data instanceof Uint8Array) bytes = data;
+  else if (typeof data === 'string') bytes = Buffer.from(data, 'utf8');
+  else if (data === undefined || data === null) bytes = EMPTY;
   else throw new ValidationError('data', data, 'a Uint8Array (or Buffer) or a string is required');
   if (bytes.byteLength > maxDataBytes) {
     throw new ValidationError(
@@ -47,18 +64,29 @@ export function checkRecord(r: UserRecord, maxDataBytes: number): CheckedRecord 
       `at most ${maxDataBytes} bytes are allowed (maxUserRecordSize)`,
     );
   }
-  let ehk: string | undefined;
-  if (explicitHashKey !== undefined && explicitHashKey !== null) {
-    const text = typeof explicitHashKey === 'string' ? explicitHashKey.trim() : explicitHashKey;
-    if (typeof text !== 'string' || !DIGITS.test(text) || BigInt(text) > MAX_HASH_KEY) {
-      throw new ValidationError(
-        'explicitHashKey',
-        explicitHashKey,
-        'a decimal integer from 0 to 2^128-1 (340282366920938463463374607431768211455) is required',
-      );
-    }
-    // Normalized as the KPL does ("007" → "7"), so equal keys share an aggregation table entry.
-    ehk = text.length > 1 && text[0] === '0' ? BigInt(text).toString() : text;
+  return bytes;
+}
+
+/** The key in normal form ("007" → "7"), or undefined when none was given. */
+export function checkedExplicitHashKey(explicitHashKey: unknown): string | undefined {
+  if (explicitHashKey === undefined || explicitHashKey === null) return undefined;
+  const text = typeof explicitHashKey === 'string' ? explicitHashKey.trim() : explicitHashKey;
+  if (typeof text !== 'string' || !DIGITS.test(text) || BigInt(text) > MAX_HASH_KEY) {
+    throw new ValidationError(
+      'explicitHashKey',
+      explicitHashKey,
+      'a decimal integer from 0 to 2^128-1 (340282366920938463463374607431768211455) is required',
+    );
   }
-  return { streamName: streamName.trim(), partitionKey, explicitHashKey: ehk, data: bytes };
+  // Normalized as the KPL does, so equal keys share an aggregation table entry.
+  return text.length > 1 && text[0] === '0' ? BigInt(text).toString() : text;
+}
+
+export function checkRecord(r: UserRecord, maxDataBytes: number): CheckedRecord {
+  return {
+    streamName: checkedStreamName(r.streamName),
+    partitionKey: checkedPartitionKey(r.partitionKey),
+    data: checkedData(r.data, maxDataBytes),
+    explicitHashKey: checkedExplicitHashKey(r.explicitHashKey),
+  };
 }

@@ -24,4 +24,4 @@ export type {
   PutRecordFields,
   PutRecordResultFields,
 } from './hot-fields.js';
-export { type Interned, StringInterner } from './string-interner.js';
+export { type Interned, type MakeEntry, StringInterner } from './string-interner.js';

@@ -14,11 +14,12 @@ import { LastString, WIRE_DELIMITED, WIRE_VARINT, WireReader } from './wire-read
 const lastStreamName = new LastString();
 const lastShardId = new LastString();
 const lastSequenceNumber = new LastString();
-// Partition keys recur (device ids, user ids); the daemon keeps its per-key state in the entries.
+// Partition keys recur (device ids, user ids). The daemon passes its own interner, whose entries
+// carry its per-key state; other readers share this one.
 const partitionKeys = new StringInterner();
 
-export type Decoded =
-  | { kind: 'putRecord'; id: number; record: DecodedPutRecord }
+export type Decoded<K extends Interned = Interned> =
+  | { kind: 'putRecord'; id: number; record: DecodedPutRecord<K> }
   | { kind: 'putRecordResult'; id: number; sourceId: number; result: PutRecordResultFields }
   | { kind: 'putRecordResults'; id: number; results: PutRecordResultsFields }
   | { kind: 'other'; id: number; message: Message };
@@ -57,8 +58,12 @@ function safeId(field: string, value: number): number {
  * - `id` of a hot message (and `sourceId` of a result) must be a safe integer. For other
  *   messages `id` is Number(message.id), inexact above 2^53 - 1; message.id is exact.
  * - PutRecord.data is a view into `bytes`, not a copy.
+ * - PutRecord.partition_key also comes as its entry in `keys`: equal keys, one entry.
  */
-export function decodeMessage(bytes: Uint8Array): Decoded {
+export function decodeMessage<K extends Interned = Interned>(
+  bytes: Uint8Array,
+  keys: StringInterner<K> = partitionKeys as StringInterner<K>,
+): Decoded<K> {
   const buf = Buffer.isBuffer(bytes)
     ? bytes
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -95,7 +100,7 @@ export function decodeMessage(bytes: Uint8Array): Decoded {
   if (payload === FIELD_PUT_RECORD) {
     r.pos = payloadStart;
     r.limit = payloadStart + payloadLength;
-    return { kind: 'putRecord', id: safeId('Message.id', id), record: readPutRecord(r) };
+    return { kind: 'putRecord', id: safeId('Message.id', id), record: readPutRecord(r, keys) };
   }
   if (payload === FIELD_PUT_RECORD_RESULT) {
     if (sourceId < 0) throw missing('Message.source_id (of a put_record_result)');
@@ -121,7 +126,7 @@ export function decodeMessage(bytes: Uint8Array): Decoded {
   return decodeOther(bytes);
 }
 
-function decodeOther(bytes: Uint8Array): Decoded {
+function decodeOther<K extends Interned>(bytes: Uint8Array): Decoded<K> {
   let message: Message;
   try {
     message = fromBinary(MessageSchema, bytes);
@@ -134,9 +139,12 @@ function decodeOther(bytes: Uint8Array): Decoded {
   return { kind: 'other', id: Number(message.id), message };
 }
 
-function readPutRecord(r: WireReader): DecodedPutRecord {
+function readPutRecord<K extends Interned>(
+  r: WireReader,
+  keys: StringInterner<K>,
+): DecodedPutRecord<K> {
   let streamName: string | undefined;
-  let partitionKey: Interned | undefined;
+  let partitionKey: K | undefined;
   let explicitHashKey: string | undefined;
   let data: Buffer | undefined;
   while (r.pos < r.limit) {
@@ -148,7 +156,7 @@ function readPutRecord(r: WireReader): DecodedPutRecord {
         break;
       case 2:
         r.expect(WIRE_DELIMITED, 'PutRecord.partition_key');
-        partitionKey = r.internedString(partitionKeys);
+        partitionKey = r.internedString(keys);
         break;
       case 3:
         r.expect(WIRE_DELIMITED, 'PutRecord.explicit_hash_key');

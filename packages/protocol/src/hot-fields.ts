@@ -10,8 +10,8 @@ export interface PutRecordFields {
 }
 
 /** A PutRecord as decoded: its partition key also comes as the interner's entry for it. */
-export interface DecodedPutRecord extends PutRecordFields {
-  readonly partitionKeyEntry: Interned;
+export interface DecodedPutRecord<K extends Interned = Interned> extends PutRecordFields {
+  readonly partitionKeyEntry: K;
 }
 
 export interface AttemptFields {

@@ -1,33 +1,39 @@
 import type { FastBuffer } from './wire-write.js';
 
-/** One string the interner holds, with room for what a reader keeps per string. */
+/** One string the interner holds; readers extend it with their own state for the string. */
 export interface Interned {
   readonly text: string;
-  /** The reader's own state for this string (the daemon: its hash key and aggregation slot). */
-  value: unknown;
+  /** UTF-8 length of the text. */
+  readonly byteLength: number;
 }
+
+/** Makes the entry for a string seen for the first time. */
+export type MakeEntry<T extends Interned> = (text: string, byteLength: number) => T;
+
+const plainEntry = (text: string, byteLength: number): Interned => ({ text, byteLength });
 
 const SLOT = 4; // hash, entry index + 1 (0: empty), arena offset, byte length
 
 /**
  * Strings that recur in the input (partition keys: device ids, user ids) decoded once and handed
  * out again, as the same entry, whenever their bytes come back. A lookup hashes and compares the
- * bytes where they lie, so a repeat allocates nothing, and the entry carries the reader's state
- * for the string so that no second lookup is needed. Keys are drawn at random from large sets,
+ * bytes where they lie, so a repeat allocates nothing, and the entry (made by `make`) carries the
+ * reader's state for the string so that no second lookup is needed. Keys are drawn at random from large sets,
  * so the layout keeps a lookup to few cache lines: one slot holds hash, entry and where the bytes
  * are.
  *
  * Bounded: once `capacity` strings are held it forgets them all and starts afresh, so ever-new
  * keys cost a little more than plain decoding and never grow memory.
  */
-export class StringInterner {
+export class StringInterner<T extends Interned = Interned> {
   private readonly slots: Int32Array;
   private readonly mask: number;
-  private readonly entries: Interned[] = [];
+  private readonly entries: T[] = [];
   private arena: Buffer;
   private arenaUsed = 0;
 
   constructor(
+    private readonly make: MakeEntry<T> = plainEntry as MakeEntry<T>,
     private readonly capacity = 1 << 17,
     /** Longer strings are decoded plainly: they rarely repeat, and would crowd the arena. */
     private readonly maxBytes = 256,
@@ -43,10 +49,9 @@ export class StringInterner {
   }
 
   /** The entry whose text is `buf.utf8Slice(start, end)`; the same entry for the same bytes. */
-  get(buf: Buffer, start: number, end: number): Interned {
+  get(buf: Buffer, start: number, end: number): T {
     const length = end - start;
-    if (length > this.maxBytes)
-      return { text: (buf as FastBuffer).utf8Slice(start, end), value: undefined };
+    if (length > this.maxBytes) return this.make((buf as FastBuffer).utf8Slice(start, end), length);
     // FNV-1a over the bytes.
     let h = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
@@ -65,7 +70,7 @@ export class StringInterner {
     }
   }
 
-  private add(at: number, h: number, buf: Buffer, start: number, end: number): Interned {
+  private add(at: number, h: number, buf: Buffer, start: number, end: number): T {
     const length = end - start;
     if (this.entries.length === this.capacity) {
       this.clear();
@@ -77,7 +82,7 @@ export class StringInterner {
       this.arena.copy(bigger, 0, 0, this.arenaUsed);
       this.arena = bigger;
     }
-    const entry: Interned = { text: (buf as FastBuffer).utf8Slice(start, end), value: undefined };
+    const entry = this.make((buf as FastBuffer).utf8Slice(start, end), length);
     const slots = this.slots;
     slots[at] = h;
     slots[at + 1] = this.entries.push(entry);

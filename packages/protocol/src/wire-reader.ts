@@ -156,7 +156,7 @@ export class WireReader {
   }
 
   /** Like string(), through `table`: bytes seen before give the same entry back. */
-  internedString(table: StringInterner): Interned {
+  internedString<K extends Interned>(table: StringInterner<K>): K {
     const length = this.length();
     const start = this.pos;
     this.pos = start + length;

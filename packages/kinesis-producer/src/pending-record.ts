@@ -1,0 +1,49 @@
+// One record taken and not yet settled, as the journal holds it. At hundreds of thousands of
+// records a second each object kept until the result arrives costs GC time in the user's
+// process, so one object holds what is sent, the promise's settle functions and the counts, and
+// the record as the caller gave it is only made when an error needs it.
+import type { Entry } from './outstanding.js';
+import type { UserRecord, UserRecordResult } from './types.js';
+
+// The executor is one function for every promise (no closure per record): it hands the settle
+// functions over through these two variables, read back right after `new Promise` returns.
+let settleOk: (r: UserRecordResult) => void;
+let settleFailed: (e: Error) => void;
+function capture(ok: (r: UserRecordResult) => void, failed: (e: Error) => void): void {
+  settleOk = ok;
+  settleFailed = failed;
+}
+
+export class PendingRecord implements Entry {
+  readonly resolve: (r: UserRecordResult) => void;
+  readonly reject: (e: Error) => void;
+  readonly promise: Promise<UserRecordResult>;
+
+  constructor(
+    readonly streamName: string,
+    readonly partitionKey: string,
+    readonly data: Uint8Array,
+    readonly explicitHashKey: string | undefined,
+    readonly bytes: number,
+    readonly createdAt: number,
+    /** Undefined when the record came as arguments that the fields above repeat exactly. */
+    private given: UserRecord | undefined,
+  ) {
+    this.promise = new Promise(capture);
+    this.resolve = settleOk;
+    this.reject = settleFailed;
+  }
+
+  get record(): UserRecord {
+    this.given ??=
+      this.explicitHashKey === undefined
+        ? { streamName: this.streamName, partitionKey: this.partitionKey, data: this.data }
+        : {
+            streamName: this.streamName,
+            partitionKey: this.partitionKey,
+            data: this.data,
+            explicitHashKey: this.explicitHashKey,
+          };
+    return this.given;
+  }
+}
