@@ -1,7 +1,9 @@
 // Turns the scenario results into the Markdown table (bench/results/latest.md) and the targets
 // of issue #3 with whether this run met them.
+
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import type { ClientKind } from './clients.js';
+import type { DaemonAloneResult } from './daemon-alone.js';
 import { profileTable } from './profile-summary.js';
 import type {
   BenchConfig,
@@ -30,6 +32,7 @@ export interface BenchResults {
   machine: Machine;
   config: BenchConfig;
   throughput?: ThroughputRow[];
+  daemonAlone?: DaemonAloneResult[];
   eventLoop?: EventLoopRow[];
   latency?: LatencyRow[];
   utilisation?: UtilisationRow[];

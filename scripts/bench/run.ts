@@ -1,11 +1,12 @@
 // `pnpm bench [-- --quick] [-- --clients=… --sizes=…] [-- scenario…]`: runs the benchmark scenarios, prints the table and
 // writes bench/results/latest.md, latest.json and throughput.svg.
-// Scenarios: throughput, event-loop, latency, utilisation, startup (all by default) and profile
-// (only when named: the throughput run under --cpu-prof in both processes).
+// Scenarios: throughput, daemon, event-loop, latency, utilisation, startup (all by default) and
+// profile (only when named: the throughput run under --cpu-prof in both processes).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { throughputSvg } from './chart.js';
+import { daemonAlone } from './daemon-alone.js';
 import { ROOT } from './proc.js';
 import { type BenchResults, machine, markdown } from './report.js';
 import {
@@ -16,12 +17,13 @@ import {
   profile,
   startEndpoint,
   startup,
+  streamFor,
   throughput,
   utilisation,
 } from './scenarios.js';
 
-const DEFAULT = ['throughput', 'event-loop', 'latency', 'utilisation', 'startup'];
-const KNOWN = [...DEFAULT, 'profile'];
+const DEFAULT = ['throughput', 'daemon', 'event-loop', 'latency', 'utilisation', 'startup'];
+const KNOWN = [...DEFAULT, 'daemon', 'profile'];
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const quick = args.includes('--quick');
@@ -46,6 +48,7 @@ if (onlyClients) cfg.clients = onlyClients as typeof cfg.clients;
 if (onlySizes) cfg.sizes = onlySizes.map(Number);
 const results: BenchResults = { machine: machine(), config: cfg };
 const started = performance.now();
+const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
 let instant: Endpoint | undefined;
 
@@ -66,6 +69,21 @@ async function runScenario(s: string): Promise<void> {
     case 'startup':
       results.startup = await startup(cfg);
       break;
+    case 'daemon':
+      results.daemonAlone = [];
+      for (const size of cfg.sizes) {
+        log(`daemon alone: ${size} B records, ${cfg.throughputSeconds} s`);
+        results.daemonAlone.push(
+          await daemonAlone(
+            instant!.url,
+            streamFor(size),
+            size,
+            cfg.throughputSeconds,
+            cfg.warmupSeconds,
+          ),
+        );
+      }
+      break;
     case 'profile':
       results.profile = await profile(cfg, instant!);
       break;
@@ -73,7 +91,7 @@ async function runScenario(s: string): Promise<void> {
 }
 
 const needsInstant = chosen.some((s) =>
-  ['throughput', 'event-loop', 'latency', 'profile'].includes(s),
+  ['throughput', 'daemon', 'event-loop', 'latency', 'profile'].includes(s),
 );
 try {
   if (needsInstant) instant = await startEndpoint('scripts/bench/instant-kinesis.ts', 4);

@@ -13,7 +13,13 @@ export interface AggregatableRecord {
   partitionKeySlot?: KeySlot;
   /** Normalized decimal, present only when the user supplied one (never the MD5-derived key). */
   explicitHashKey?: string;
-  data: Uint8Array;
+  readonly data: Uint8Array;
+  /** data.length, for records whose `data` is made on demand. */
+  readonly dataLength?: number;
+}
+
+function dataLengthOf(record: AggregatableRecord): number {
+  return record.dataLength ?? record.data.length;
 }
 
 // Protobuf tags: AggregatedRecord fields 1-3 and Record fields 1-3 (all length-delimited
@@ -72,7 +78,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
     const pkIndex = this.partitionKeys.add(record.partitionKey, record.partitionKeySlot);
     const ehk = record.explicitHashKey;
     const ehkIndex = ehk === undefined ? NO_INDEX : this.explicitHashKeys.add(ehk);
-    const dataLength = record.data.length;
+    const dataLength = dataLengthOf(record);
     const body = recordBodyLength(pkIndex, ehkIndex, dataLength);
     this.recordsSize += 1 + varintLength(body) + body;
     this.recordsEstimate += ehkIndex === NO_INDEX ? dataLength + 5 : dataLength + 7;
@@ -87,7 +93,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
     if (record === undefined) throw new RangeError('removeLast() on an empty aggregated record');
     const pkIndex = this.pkIndexes.pop()!;
     const ehkIndex = this.ehkIndexes.pop()!;
-    const dataLength = record.data.length;
+    const dataLength = dataLengthOf(record);
     const body = recordBodyLength(pkIndex, ehkIndex, dataLength);
     this.recordsSize -= 1 + varintLength(body) + body;
     this.recordsEstimate -= ehkIndex === NO_INDEX ? dataLength + 5 : dataLength + 7;
@@ -100,7 +106,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
   accurateSize(): number {
     const n = this.items.length;
     if (n === 0) return 0;
-    if (n === 1) return this.items[0].data.length;
+    if (n === 1) return dataLengthOf(this.items[0]);
     return AGGREGATION_OVERHEAD + this.protobufSize();
   }
 

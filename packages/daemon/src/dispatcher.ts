@@ -4,6 +4,7 @@ import {
   type Decoded,
   decodeMessage,
   FrameDecoder,
+  FrameError,
   type FrameWriter,
   type Message,
   type PutRecordResultFields,
@@ -54,18 +55,18 @@ export class Dispatcher {
 
   data(chunk: Buffer): void {
     if (this.stopped) return;
-    let frames: Buffer[];
     try {
-      frames = this.decoder.push(chunk);
+      this.decoder.each(chunk, this.onFrame);
     } catch (err) {
-      this.fatal('PROTOCOL', (err as Error).message, ExitCode.protocol);
-      return;
-    }
-    for (const f of frames) {
-      if (this.stopped) return;
-      this.frame(f);
+      // Only the framing is the input's fault; anything else is ours and exits as such.
+      if (!(err instanceof FrameError)) throw err;
+      this.fatal('PROTOCOL', err.message, ExitCode.protocol);
     }
   }
+
+  private readonly onFrame = (buf: Buffer, start: number, end: number): void => {
+    if (!this.stopped) this.frame(buf, start, end);
+  };
 
   end(): void {
     if (this.stopped) return;
@@ -92,10 +93,10 @@ export class Dispatcher {
     this.exit(exitCode);
   }
 
-  private frame(frame: Buffer): void {
+  private frame(buf: Buffer, start: number, end: number): void {
     let m: Decoded<PartitionKeyInfo>;
     try {
-      m = decodeMessage(frame, this.keys);
+      m = decodeMessage(buf, this.keys, start, end);
     } catch (err) {
       this.fatal(
         'PROTOCOL',

@@ -15,11 +15,23 @@ export type HashKey = string;
 export interface PartitionKeyInfo extends KeySlot, Interned {
   readonly byteLength: number;
   readonly hashKey: HashKey;
+  readonly hashHigh: number;
+  /** Why Kinesis would refuse the key, or undefined: checked once per key, not per record. */
+  readonly problem: string | undefined;
 }
+
+const MAX_PARTITION_KEY_LENGTH = 256;
 
 /** The entry the decoder's interner makes for a key it has not seen (or has forgotten). */
 export function newPartitionKeyInfo(text: string, byteLength: number): PartitionKeyInfo {
-  return { text, byteLength, hashKey: hash('md5', text, 'hex'), table: 0, index: 0 };
+  const hashKey = hash('md5', text, 'hex');
+  // UTF-16 code units, as Kinesis counts them.
+  const units = text.length;
+  const problem =
+    units < 1 || units > MAX_PARTITION_KEY_LENGTH
+      ? `partition key must have 1 to 256 UTF-16 code units, got ${units}`
+      : undefined;
+  return { text, byteLength, hashKey, hashHigh: hashKeyHigh(hashKey), problem, table: 0, index: 0 };
 }
 
 // For keys that do not come through the decoder.
@@ -39,6 +51,14 @@ export function partitionKeyInfo(partitionKey: string): PartitionKeyInfo {
 /** MD5 of the key's UTF-8 bytes, as Kinesis routes by it. */
 export function hashKeyOfPartitionKey(partitionKey: string): HashKey {
   return partitionKeyInfo(partitionKey).hashKey;
+}
+
+/**
+ * The first 52 bits of a hash key as a number, exact in a double: hash keys with different highs
+ * compare as their highs do; only equal highs need the full text.
+ */
+export function hashKeyHigh(key: HashKey): number {
+  return Number.parseInt(key.slice(0, 13), 16);
 }
 
 export function hashKeyFromDecimal(decimal: string | bigint | number): HashKey {

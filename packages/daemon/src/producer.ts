@@ -4,7 +4,7 @@ import type { DecodedPutRecord, PutRecordResultFields } from '@kinesis-producer/
 import { now } from './clock.js';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
-import { hashKeyFromDecimal, type PartitionKeyInfo } from './hash-key.js';
+import { hashKeyFromDecimal, hashKeyHigh, type PartitionKeyInfo } from './hash-key.js';
 import { createControlClient, listShardsWith } from './kinesis-control.js';
 import { log } from './log.js';
 import type { Metrics } from './metrics/metrics.js';
@@ -22,8 +22,6 @@ export interface ResultSink {
    */
   success(sourceId: number, delay: number, attempt: AttemptRecord): void;
 }
-
-const MAX_PARTITION_KEY_LENGTH = 256;
 
 export class Producer {
   private readonly pipelines = new Map<string, Pipeline>();
@@ -71,21 +69,20 @@ export class Producer {
     }
     const ehk =
       r.explicitHashKey !== undefined ? parseExplicitHashKey(r.explicitHashKey)! : undefined;
-    const data = Buffer.isBuffer(r.data)
-      ? r.data
-      : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
     // The decoder's entry for the key carries its hash key and its slot in the aggregate's table.
     const key = r.partitionKeyEntry;
+    const hashKey = ehk === undefined ? key.hashKey : hashKeyFromDecimal(ehk);
     const ur = new UserRecord(
       id,
       r.streamName,
       r.partitionKey,
       ehk === undefined ? undefined : ehk.toString(),
-      data,
-      ehk === undefined ? key.hashKey : hashKeyFromDecimal(ehk),
+      r.data,
+      hashKey,
       now(),
       this.c.recordMaxBufferedTime,
       this.c.recordTtl,
+      ehk === undefined ? key.hashHigh : hashKeyHigh(hashKey),
     );
     ur.partitionKeySlot = key;
     this.pipeline(r.streamName).put(ur);
@@ -110,11 +107,8 @@ export class Producer {
 
   private check(r: DecodedPutRecord<PartitionKeyInfo>): string | undefined {
     if (!r.streamName) return 'stream name is empty';
-    // UTF-16 code units, as Kinesis counts them.
-    const pkLength = r.partitionKey.length;
-    if (pkLength < 1 || pkLength > MAX_PARTITION_KEY_LENGTH) {
-      return `partition key must have 1 to 256 UTF-16 code units, got ${pkLength}`;
-    }
+    const keyProblem = r.partitionKeyEntry.problem;
+    if (keyProblem !== undefined) return keyProblem;
     if (r.explicitHashKey !== undefined && parseExplicitHashKey(r.explicitHashKey) === undefined) {
       return 'explicit hash key must be a decimal integer from 0 to 2^128-1';
     }

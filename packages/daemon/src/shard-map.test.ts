@@ -4,7 +4,7 @@ import { ConfigurationSchema } from '@kinesis-producer/protocol';
 import { FakeKinesis } from '../../../test/support/fake-kinesis.js';
 import { readConfig } from './config.js';
 import { CredentialsHolder } from './credentials.js';
-import { hashKeyFromDecimal } from './hash-key.js';
+import { hashKeyFromDecimal, hashKeyHigh } from './hash-key.js';
 import { createControlClient, listShardsWith } from './kinesis-control.js';
 import { type ListShards, ShardMap, shardIdText, shardNumber } from './shard-map.js';
 
@@ -119,6 +119,37 @@ describe('ShardMap failures', () => {
     await until(() => ran);
     expect(calls).toBe(2);
     expect(map.shardFor(hashKeyFromDecimal(1))).toBe(2);
+    map.close();
+  });
+
+  test('keys that share their first 52 bits with a shard end still land by the full key', async () => {
+    // Three shards whose ends differ only in the last hex digits: the numeric shortcut ties.
+    const base = 0xabcdef0123456n << 76n;
+    const ends = [base + 5n, base + 9n, 2n ** 128n - 1n];
+    const list: ListShards = async () => ({
+      shards: ends.map((end, i) => ({
+        shardId: shardIdText(i),
+        startingHashKey: String(i === 0 ? 0n : ends[i - 1]! + 1n),
+        endingHashKey: String(end),
+      })),
+    });
+    const map = new ShardMap('s', list, () => undefined);
+    await until(() => map.ready);
+    const expected: [bigint, number][] = [
+      [0n, 0],
+      [base - 1n, 0],
+      [base, 0],
+      [base + 5n, 0],
+      [base + 6n, 1],
+      [base + 9n, 1],
+      [base + 10n, 2],
+      [2n ** 128n - 1n, 2],
+    ];
+    for (const [key, shard] of expected) {
+      const hex = hashKeyFromDecimal(key);
+      expect(map.shardFor(hex)).toBe(shard);
+      expect(map.shardFor(hex, hashKeyHigh(hex))).toBe(shard);
+    }
     map.close();
   });
 });

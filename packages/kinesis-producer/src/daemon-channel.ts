@@ -297,7 +297,7 @@ export class DaemonChannel {
  * promoted, at hundreds of thousands a second. With room for a few hundred milliseconds of
  * allocation most die young; the bench showed 10-20 % less daemon CPU per record.
  */
-const DAEMON_NODE_FLAGS = ['--max-semi-space-size=64'];
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=64'];
 
 function command(executable?: string): [string, string[]] {
   if (!executable) return [process.execPath, [...DAEMON_NODE_FLAGS, bundledDaemonPath()]];

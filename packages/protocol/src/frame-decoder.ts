@@ -6,6 +6,9 @@ import {
   MAX_FRAME_SIZE,
 } from './frames.js';
 
+/** Receives one frame's payload: bytes start to end of buf, never written again. */
+export type FrameVisitor = (buf: Buffer, start: number, end: number) => void;
+
 /**
  * Incremental frame parser. Whole frames inside a chunk are returned as zero-copy subarrays of
  * that chunk; only a frame that straddles chunks is copied, into a buffer allocated once at its
@@ -39,27 +42,39 @@ export class FrameDecoder {
   }
 
   push(chunk: Buffer): Buffer[] {
-    if (this.failure !== undefined) throw this.failure;
     const frames: Buffer[] = [];
+    this.each(chunk, (buf, start, end) => {
+      frames.push(start === 0 && end === buf.length ? buf : buf.subarray(start, end));
+    });
+    return frames;
+  }
+
+  /**
+   * Like push(), but hands each whole frame to `visit` as a range of a buffer (the chunk, or the
+   * copy of a frame that straddled chunks), so that a reader that copies what it keeps makes no
+   * view per frame. Frames before a corrupt header are visited before the error is thrown.
+   */
+  each(chunk: Buffer, visit: FrameVisitor): void {
+    if (this.failure !== undefined) throw this.failure;
     const end = chunk.length;
     let pos = 0;
 
     if (this.partial !== undefined) {
-      pos = this.fillPartial(chunk, 0, frames);
+      pos = this.fillPartial(chunk, 0, visit);
     } else if (this.headerFill > 0) {
       const take = Math.min(FRAME_HEADER_SIZE - this.headerFill, end);
       chunk.copy(this.header, this.headerFill, 0, take);
       this.headerFill += take;
       pos = take;
-      if (this.headerFill < FRAME_HEADER_SIZE) return frames;
+      if (this.headerFill < FRAME_HEADER_SIZE) return;
       this.headerFill = 0;
       const size = this.checkedSize(this.header.readUInt32BE(0));
       if (end - pos >= size) {
-        frames.push(chunk.subarray(pos, pos + size));
+        visit(chunk, pos, pos + size);
         pos += size;
       } else {
         this.partial = Buffer.allocUnsafe(size);
-        pos = this.fillPartial(chunk, pos, frames);
+        pos = this.fillPartial(chunk, pos, visit);
       }
     }
 
@@ -68,18 +83,17 @@ export class FrameDecoder {
       const size = this.checkedSize(chunk.readUInt32BE(pos));
       pos += FRAME_HEADER_SIZE;
       if (end - pos >= size) {
-        frames.push(chunk.subarray(pos, pos + size));
+        visit(chunk, pos, pos + size);
         pos += size;
       } else {
         this.partial = Buffer.allocUnsafe(size);
-        pos = this.fillPartial(chunk, pos, frames);
+        pos = this.fillPartial(chunk, pos, visit);
       }
     }
     if (pos < end) {
       chunk.copy(this.header, 0, pos, end);
       this.headerFill = end - pos;
     }
-    return frames;
   }
 
   end(): void {
@@ -104,15 +118,15 @@ export class FrameDecoder {
   }
 
   /** Copies into the pending frame; returns the chunk position after what it consumed. */
-  private fillPartial(chunk: Buffer, pos: number, frames: Buffer[]): number {
+  private fillPartial(chunk: Buffer, pos: number, visit: FrameVisitor): number {
     const partial = this.partial!;
     const take = Math.min(partial.length - this.partialFill, chunk.length - pos);
     chunk.copy(partial, this.partialFill, pos, pos + take);
     this.partialFill += take;
     if (this.partialFill === partial.length) {
-      frames.push(partial);
       this.partial = undefined;
       this.partialFill = 0;
+      visit(partial, 0, partial.length);
     }
     return pos + take;
   }

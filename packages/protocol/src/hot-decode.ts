@@ -17,6 +17,7 @@ const lastSequenceNumber = new LastString();
 // Partition keys recur (device ids, user ids). The daemon passes its own interner, whose entries
 // carry its per-key state; other readers share this one.
 const partitionKeys = new StringInterner();
+const reader = new WireReader(Buffer.alloc(0));
 
 export type Decoded<K extends Interned = Interned> =
   | { kind: 'putRecord'; id: number; record: DecodedPutRecord<K> }
@@ -43,7 +44,7 @@ function safeId(field: string, value: number): number {
 }
 
 /**
- * Decodes one frame's payload. PutRecord and PutRecordResult, one per user record, are read by
+ * Decodes one frame's payload: all of `bytes`, or bytes `start` to `end` of it. PutRecord and PutRecordResult, one per user record, are read by
  * hand; every other message goes through protobuf-es. Either way the result is checked for the
  * proto2 `required` fields, and anything malformed throws ProtocolDecodeError.
  *
@@ -63,11 +64,15 @@ function safeId(field: string, value: number): number {
 export function decodeMessage<K extends Interned = Interned>(
   bytes: Uint8Array,
   keys: StringInterner<K> = partitionKeys as StringInterner<K>,
+  start = 0,
+  end: number = bytes.length,
 ): Decoded<K> {
   const buf = Buffer.isBuffer(bytes)
     ? bytes
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const r = new WireReader(buf);
+  // One reader for every message: decoding never calls out, so it is never needed twice at once.
+  const r = reader;
+  r.reset(buf, start, end);
   let id = -1;
   let sourceId = -1;
   let payload = 0;
@@ -123,7 +128,7 @@ export function decodeMessage<K extends Interned = Interned>(
       `Message ${id} carries no payload this protocol knows (its oneof is empty or unknown)`,
     );
   }
-  return decodeOther(bytes);
+  return decodeOther(buf.subarray(start, end));
 }
 
 function decodeOther<K extends Interned>(bytes: Uint8Array): Decoded<K> {

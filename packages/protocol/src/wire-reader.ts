@@ -26,9 +26,11 @@ export class LastString {
 }
 
 export class WireReader {
-  readonly buf: FastBuffer;
+  buf: FastBuffer;
   pos = 0;
   limit: number;
+  /** Where the message starts in buf: positions in errors count from here. */
+  private origin = 0;
   /** Field number and wire type of the last tag read. */
   fieldNo = 0;
   wireType = 0;
@@ -36,6 +38,14 @@ export class WireReader {
   constructor(buf: Buffer) {
     this.buf = buf as FastBuffer;
     this.limit = buf.length;
+  }
+
+  /** Points the reader at bytes start to end of buf (a reader can be reused). */
+  reset(buf: Buffer, start: number, end: number): void {
+    this.buf = buf as FastBuffer;
+    this.pos = start;
+    this.origin = start;
+    this.limit = end;
   }
 
   /** Narrows the limit to the next `length` bytes; returns the limit to restore afterwards. */
@@ -60,14 +70,16 @@ export class WireReader {
       tag = this.uint32();
       const read = this.pos - start;
       if (read > 5 || (read === 5 && buf[start + 4]! > 0x0f)) {
-        throw new ProtocolDecodeError(`illegal tag at byte ${start}: more than 32 bits`);
+        throw new ProtocolDecodeError(
+          `illegal tag at byte ${start - this.origin}: more than 32 bits`,
+        );
       }
     }
     this.fieldNo = tag >>> 3;
     this.wireType = tag & 7;
     if (this.fieldNo === 0 || this.wireType > WIRE_FIXED32) {
       throw new ProtocolDecodeError(
-        `illegal tag at byte ${start}: field ${this.fieldNo}, wire type ${this.wireType}`,
+        `illegal tag at byte ${start - this.origin}: field ${this.fieldNo}, wire type ${this.wireType}`,
       );
     }
   }
@@ -107,7 +119,9 @@ export class WireReader {
       }
       scale *= 0x80;
     }
-    throw new ProtocolDecodeError(`varint at byte ${this.pos} is longer than 10 bytes`);
+    throw new ProtocolDecodeError(
+      `varint at byte ${this.pos - this.origin} is longer than 10 bytes`,
+    );
   }
 
   /** A varint reduced to its low 32 bits, as protobuf does for uint32 fields. */
@@ -127,7 +141,7 @@ export class WireReader {
         return value >>> 0;
       }
     }
-    throw new ProtocolDecodeError(`varint at byte ${start} is longer than 10 bytes`);
+    throw new ProtocolDecodeError(`varint at byte ${start - this.origin} is longer than 10 bytes`);
   }
 
   bool(): boolean {
@@ -140,7 +154,7 @@ export class WireReader {
     const length = this.varint();
     if (length > this.limit - this.pos) {
       throw new ProtocolDecodeError(
-        `length-delimited field at byte ${at} announces ${length} bytes but only ` +
+        `length-delimited field at byte ${at - this.origin} announces ${length} bytes but only ` +
           `${this.limit - this.pos} remain in its message`,
       );
     }
@@ -173,8 +187,12 @@ export class WireReader {
     const start = this.pos;
     this.pos = start + length;
     const prev = last.bytes;
-    if (prev.length === length && this.buf.compare(prev, 0, length, start, start + length) === 0) {
-      return last.text;
+    if (prev.length === length) {
+      // A loop beats Buffer.compare's native call for names this short.
+      const buf = this.buf;
+      let i = 0;
+      while (i < length && prev[i] === buf[start + i]) i++;
+      if (i === length) return last.text;
     }
     last.bytes = Buffer.from(this.buf.subarray(start, start + length));
     last.text = this.buf.utf8Slice(start, start + length);
@@ -240,7 +258,7 @@ export class WireReader {
 
   private truncated(what: string, at: number): ProtocolDecodeError {
     return new ProtocolDecodeError(
-      `truncated: ${what} at byte ${at} runs past the end of its message (byte ${this.limit})`,
+      `truncated: ${what} at byte ${at - this.origin} runs past the end of its message (byte ${this.limit - this.origin})`,
     );
   }
 }

@@ -130,7 +130,7 @@ export class StreamMetrics {
     const c =
       ok && ur.shardId ? this.shardById(ur.shardId) : this.predictedNumber(ur.predictedShard);
     c.get(I.UserRecordsPut).put(ok ? 1 : 0, s);
-    if (ok) c.get(I.UserRecordsDataPut).put(ur.data.length, s);
+    if (ok) c.get(I.UserRecordsDataPut).put(ur.dataLength, s);
     else if (last?.errorCode?.startsWith('Expired')) c.get(I.UserRecordExpired).put(1, s);
     const buffering = c.get(I.BufferingTime);
     let before = ur.arrival;
