@@ -13,6 +13,7 @@ import type {
   StartupResult,
   ThroughputRow,
   UtilisationRow,
+  WrapperAloneRow,
 } from './scenarios.js';
 import { KEY_LENGTH, KEY_POOL } from './workload.js';
 
@@ -33,6 +34,7 @@ export interface BenchResults {
   config: BenchConfig;
   throughput?: ThroughputRow[];
   daemonAlone?: DaemonAloneResult[];
+  wrapperAlone?: WrapperAloneRow[];
   eventLoop?: EventLoopRow[];
   latency?: LatencyRow[];
   utilisation?: UtilisationRow[];

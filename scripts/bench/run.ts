@@ -1,7 +1,8 @@
 // `pnpm bench [-- --quick] [-- --clients=… --sizes=…] [-- scenario…]`: runs the benchmark scenarios, prints the table and
 // writes bench/results/latest.md, latest.json and throughput.svg.
-// Scenarios: throughput, daemon, event-loop, latency, utilisation, startup (all by default) and
-// profile (only when named: the throughput run under --cpu-prof in both processes).
+// Scenarios: throughput, daemon (alone), wrapper (alone), event-loop, latency, utilisation,
+// startup (all by default) and profile (only when named: the throughput run under --cpu-prof in
+// both processes).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -20,10 +21,19 @@ import {
   streamFor,
   throughput,
   utilisation,
+  wrapperAlone,
 } from './scenarios.js';
 
-const DEFAULT = ['throughput', 'daemon', 'event-loop', 'latency', 'utilisation', 'startup'];
-const KNOWN = [...DEFAULT, 'daemon', 'profile'];
+const DEFAULT = [
+  'throughput',
+  'daemon',
+  'wrapper',
+  'event-loop',
+  'latency',
+  'utilisation',
+  'startup',
+];
+const KNOWN = [...DEFAULT, 'profile'];
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const quick = args.includes('--quick');
@@ -83,6 +93,9 @@ async function runScenario(s: string): Promise<void> {
           ),
         );
       }
+      break;
+    case 'wrapper':
+      results.wrapperAlone = await wrapperAlone(cfg);
       break;
     case 'profile':
       results.profile = await profile(cfg, instant!);

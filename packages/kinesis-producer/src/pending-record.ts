@@ -5,18 +5,17 @@
 import type { Entry } from './outstanding.js';
 import type { UserRecord, UserRecordResult } from './types.js';
 
-// The executor is one function for every promise (no closure per record): it hands the settle
-// functions over through these two variables, read back right after `new Promise` returns.
-let settleOk: (r: UserRecordResult) => void;
-let settleFailed: (e: Error) => void;
-function capture(ok: (r: UserRecordResult) => void, failed: (e: Error) => void): void {
-  settleOk = ok;
-  settleFailed = failed;
+// The executor is one function for every promise (no closure per record): it hands the resolve
+// function over through this variable, read back right after `new Promise` returns. The reject
+// function is not kept: a record fails by resolving its promise with a rejected one, which
+// settles it the same way, and the journal holds one function less per record in flight.
+let settle: (r: UserRecordResult | Promise<never>) => void;
+function capture(resolve: (r: UserRecordResult | Promise<never>) => void): void {
+  settle = resolve;
 }
 
 export class PendingRecord implements Entry {
-  readonly resolve: (r: UserRecordResult) => void;
-  readonly reject: (e: Error) => void;
+  readonly resolve: (r: UserRecordResult | Promise<never>) => void;
   readonly promise: Promise<UserRecordResult>;
 
   constructor(
@@ -30,8 +29,11 @@ export class PendingRecord implements Entry {
     private given: UserRecord | undefined,
   ) {
     this.promise = new Promise(capture);
-    this.resolve = settleOk;
-    this.reject = settleFailed;
+    this.resolve = settle;
+  }
+
+  reject(e: Error): void {
+    this.resolve(Promise.reject(e));
   }
 
   get record(): UserRecord {
