@@ -107,6 +107,27 @@ function throughputTable(rows: ThroughputRow[]): string {
   return lines.join('\n');
 }
 
+function aloneTable(
+  daemon: DaemonAloneResult[] | undefined,
+  wrapper: WrapperAloneRow[] | undefined,
+): string {
+  const lines = [
+    '| Records | Process alone | Records/s | CPU µs/record | Peak RSS MiB |',
+    '|---|---|---:|---:|---:|',
+  ];
+  for (const d of daemon ?? []) {
+    lines.push(
+      `| ${sizeName(d.recordSize)} | daemon (fed pre-encoded frames) | ${int(d.recordsPerSecond)} | ${fixed(d.daemonMicrosPerRecord, 2)} | ${int(d.daemonPeakRssMiB)} |`,
+    );
+  }
+  for (const w of wrapper ?? []) {
+    lines.push(
+      `| ${sizeName(w.recordSize)} | user's process (stand-in daemon answering after 100 ms) | ${int(w.recordsPerSecond)} | ${fixed(w.userMicrosPerRecord, 2)} | ${int(w.userPeakRssMiB)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 function eventLoopTable(rows: EventLoopRow[]): string {
   const lines = [
     '| Offered records/s | Client | Achieved records/s | Event-loop delay p50 ms | p99 ms | max ms | CPU % of a core: user | daemon | Waiting for CPU %: user |',
@@ -246,6 +267,16 @@ export function markdown(r: BenchResults): string {
       `Each client adds records as fast as it takes them for ${r.config.throughputSeconds} s (after ${r.config.warmupSeconds} s of warm-up); records/s counts every result up to the last one.`,
       '',
       throughputTable(r.throughput),
+    );
+  }
+  if (r.daemonAlone || r.wrapperAlone) {
+    parts.push(
+      '',
+      '## Each process alone',
+      '',
+      "The producer's two processes measured apart, each with a partner that costs next to nothing: the daemon fed frames encoded before the clock starts (its results only counted), and the user's process against a stand-in daemon that answers every record 100 ms after it came (`scripts/bench/echo-daemon.ts`), so as many records are in flight as with the real one. End to end, both share the machine's cores with each other and the endpoint.",
+      '',
+      aloneTable(r.daemonAlone, r.wrapperAlone),
     );
   }
   if (r.eventLoop) {

@@ -54,11 +54,12 @@ export function hashKeyOfPartitionKey(partitionKey: string): HashKey {
 }
 
 /**
- * The first 52 bits of a hash key as a number, exact in a double: hash keys with different highs
- * compare as their highs do; only equal highs need the full text.
+ * The first 28 bits of a hash key as a number: hash keys with different highs compare as their
+ * highs do; only equal highs need the full text. 28 bits keep it a small integer, which V8
+ * stores inside the record rather than as a separate heap number.
  */
 export function hashKeyHigh(key: HashKey): number {
-  return Number.parseInt(key.slice(0, 13), 16);
+  return Number.parseInt(key.slice(0, 7), 16);
 }
 
 export function hashKeyFromDecimal(decimal: string | bigint | number): HashKey {

@@ -122,7 +122,7 @@ describe('ShardMap failures', () => {
     map.close();
   });
 
-  test('keys that share their first 52 bits with a shard end still land by the full key', async () => {
+  test('keys that share their first 28 bits with a shard end still land by the full key', async () => {
     // Three shards whose ends differ only in the last hex digits: the numeric shortcut ties.
     const base = 0xabcdef0123456n << 76n;
     const ends = [base + 5n, base + 9n, 2n ** 128n - 1n];

@@ -225,7 +225,8 @@ export class KinesisProducer {
       bytes,
       ehk,
       bytes.byteLength + key.length,
-      performance.now(),
+      // Whole ms: an integer is stored in the entry, a fraction would be one more heap object.
+      Math.floor(performance.now()),
       given ?? (exact ? undefined : asRecord(streamName, partitionKey, data, explicitHashKey)),
     );
     const id = this.nextId++;
