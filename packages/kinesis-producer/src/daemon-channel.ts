@@ -122,9 +122,7 @@ export class DaemonChannel {
       this.hold(frame);
       return;
     }
-    this.writer.frame(putRecordSize(id, r), (buf, o) => {
-      writePutRecord(buf, o, id, r);
-    });
+    this.writer.frame(putRecordSize(id, r), writePutRecord, id, r);
   }
 
   send(m: Message): void {

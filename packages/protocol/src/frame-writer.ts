@@ -59,7 +59,17 @@ export class FrameWriter {
     return this.waitingForDrain;
   }
 
-  frame(size: number, fill: (buf: Buffer, offset: number) => void): void {
+  /**
+   * Appends a frame of `size` payload bytes that `fill` writes at `offset` of `buf`. `a` and `b`
+   * are handed to `fill`, so that a shared function can write per-record frames without a
+   * closure per record.
+   */
+  frame<A = undefined, B = undefined>(
+    size: number,
+    fill: (buf: Buffer, offset: number, a: A, b: B) => unknown,
+    a?: A,
+    b?: B,
+  ): void {
     if (this.closed) return;
     if (!Number.isSafeInteger(size) || size < 0) {
       throw new RangeError(`frame size must be a non-negative integer, got ${size}`);
@@ -70,7 +80,7 @@ export class FrameWriter {
     if (need > this.chunkSize) {
       const own = Buffer.allocUnsafe(need);
       own.writeUInt32BE(size, 0);
-      fill(own, FRAME_HEADER_SIZE);
+      fill(own, FRAME_HEADER_SIZE, a as A, b as B);
       this.seal();
       this.queue.push(own);
     } else {
@@ -82,7 +92,7 @@ export class FrameWriter {
       }
       const at = this.used;
       this.chunk.writeUInt32BE(size, at);
-      fill(this.chunk, at + FRAME_HEADER_SIZE);
+      fill(this.chunk, at + FRAME_HEADER_SIZE, a as A, b as B);
       // Advanced only now, so a fill that throws leaves nothing half-written behind.
       this.used = at + need;
     }

@@ -39,13 +39,32 @@ function putRecordBodySize(snLen: number, pkLen: number, ehkLen: number, dataLen
   );
 }
 
+// A frame is sized, then written, record by record: the UTF-8 lengths measured for the size are
+// kept for the write that follows, and the stream name's for as long as it repeats.
+let measured: PutRecordFields | undefined;
+let measuredKey = 0;
+let measuredHashKey = -1;
+let lastStream = '';
+let lastStreamBytes = 0;
+
+function streamNameBytes(name: string): number {
+  if (name !== lastStream) {
+    lastStream = name;
+    lastStreamBytes = Buffer.byteLength(name);
+  }
+  return lastStreamBytes;
+}
+
 /** Bytes of the Message carrying `r` (the frame header not included). */
 export function putRecordSize(id: number, r: PutRecordFields): number {
   assertId('id', id);
+  measured = r;
+  measuredKey = Buffer.byteLength(r.partitionKey);
+  measuredHashKey = r.explicitHashKey === undefined ? -1 : Buffer.byteLength(r.explicitHashKey);
   const body = putRecordBodySize(
-    Buffer.byteLength(r.streamName),
-    Buffer.byteLength(r.partitionKey),
-    r.explicitHashKey === undefined ? -1 : Buffer.byteLength(r.explicitHashKey),
+    streamNameBytes(r.streamName),
+    measuredKey,
+    measuredHashKey,
     r.data.length,
   );
   return 1 + varintSize(id) + delimitedSize(body);
@@ -59,10 +78,18 @@ export function writePutRecord(
   r: PutRecordFields,
 ): number {
   assertId('id', id);
-  const snLen = Buffer.byteLength(r.streamName);
-  const pkLen = Buffer.byteLength(r.partitionKey);
+  const snLen = streamNameBytes(r.streamName);
   const ehk = r.explicitHashKey;
-  const ehkLen = ehk === undefined ? -1 : Buffer.byteLength(ehk);
+  let pkLen: number;
+  let ehkLen: number;
+  if (r === measured) {
+    pkLen = measuredKey;
+    ehkLen = measuredHashKey;
+    measured = undefined;
+  } else {
+    pkLen = Buffer.byteLength(r.partitionKey);
+    ehkLen = ehk === undefined ? -1 : Buffer.byteLength(ehk);
+  }
   const data = r.data;
   let o = offset;
   buf[o++] = TAG_ID;
