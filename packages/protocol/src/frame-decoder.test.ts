@@ -139,4 +139,38 @@ describe('FrameDecoder', () => {
     decoder.push(frame(payload(5, 1)));
     expect(() => decoder.end()).not.toThrow();
   });
+
+  test('each() hands every frame over as a range, whole ones inside the chunk itself', () => {
+    const payloads = [payload(5, 1), payload(300, 2), payload(1, 3), payload(70, 4)];
+    const stream = Buffer.concat(payloads.map(frame));
+    for (const cut of [0, 3, 7, 9, 200, stream.length - 2]) {
+      const d = new FrameDecoder();
+      const seen: string[] = [];
+      const inChunk: boolean[] = [];
+      for (const chunk of [stream.subarray(0, cut), stream.subarray(cut)].map((c) =>
+        Buffer.from(c),
+      )) {
+        d.each(chunk, (buf, start, end) => {
+          seen.push(buf.subarray(start, end).toString('hex'));
+          inChunk.push(buf === chunk);
+        });
+      }
+      expect(seen).toEqual(hex(payloads));
+      // Only a frame cut by the chunk boundary comes from a copy.
+      expect(inChunk.filter((x) => !x).length).toBeLessThanOrEqual(1);
+    }
+  });
+
+  test('each() visits the frames before a corrupt header, then throws', () => {
+    const good = [payload(10, 5), payload(20, 6)];
+    const bad = Buffer.alloc(4); // a zero length
+    const seen: string[] = [];
+    const err = thrown(() =>
+      new FrameDecoder().each(Buffer.concat([...good.map(frame), bad]), (buf, start, end) => {
+        seen.push(buf.subarray(start, end).toString('hex'));
+      }),
+    );
+    expect(err.code).toBe('FRAME_EMPTY');
+    expect(seen).toEqual(hex(good));
+  });
 });

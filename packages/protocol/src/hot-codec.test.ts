@@ -647,3 +647,48 @@ describe('malformed input only ever throws ProtocolDecodeError', () => {
     expect(decoded).toBeLessThan(20000);
   });
 });
+
+describe('decodeMessage of a range', () => {
+  const record = { streamName: 'stream', partitionKey: 'key-1', data: Buffer.from('payload') };
+  const message = (): Buffer => {
+    const m = Buffer.alloc(putRecordSize(9, record));
+    writePutRecord(m, 0, 9, record);
+    return m;
+  };
+
+  test('reads bytes start to end of a larger buffer, as the daemon does with its input', () => {
+    const m = message();
+    const buf = Buffer.concat([Buffer.from([0xff, 0xff, 0xff]), m, Buffer.from([0x08, 0x01])]);
+    const decoded = decodeMessage(buf, undefined, 3, 3 + m.length);
+    if (decoded.kind !== 'putRecord') throw new Error(`decoded as ${decoded.kind}`);
+    expect(decoded.id).toBe(9);
+    expect(decoded.record.partitionKey).toBe('key-1');
+    expect(Buffer.from(decoded.record.data).toString()).toBe('payload');
+  });
+
+  test('counts the positions in its errors from the start of the message', () => {
+    const m = message();
+    const truncated = m.subarray(0, m.length - 3);
+    const alone = (() => {
+      try {
+        decodeMessage(truncated);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    const inside = (() => {
+      try {
+        decodeMessage(
+          Buffer.concat([Buffer.alloc(11), truncated]),
+          undefined,
+          11,
+          11 + truncated.length,
+        );
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(alone).toMatch(/at byte \d+/);
+    expect(inside).toBe(alone);
+  });
+});
