@@ -219,7 +219,8 @@ export class DaemonChannel {
       while (this.inboxAt < inbox.length) {
         this.frame(inbox[this.inboxAt++]!);
         if (this.protocolError) return;
-        if ((this.inboxAt & 63) === 0 && performance.now() - start > SLICE_MS) {
+        // Checked after every frame: one frame of batched results settles hundreds of records.
+        if (performance.now() - start > SLICE_MS) {
           if (!this.draining) {
             this.draining = true;
             this.child.stdout.pause();
