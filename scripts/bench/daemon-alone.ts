@@ -29,9 +29,13 @@ export interface DaemonAloneResult {
 
 /** Records in flight at most, as the wrapper's default maxOutstandingRecords allows. */
 const WINDOW = 100_000;
-/** Distinct encoded frames, sent round and round (ids repeat; the daemon only echoes them). */
-const RING = 1 << 16;
+/**
+ * Distinct encoded frames, sent round and round (ids repeat; the daemon only echoes them): 65,536
+ * (one per key of the workload's pool) or 64 MiB of them, whichever is fewer.
+ */
 const CHUNK_RECORDS = 500;
+const ringRecords = (recordSize: number) =>
+  Math.max(CHUNK_RECORDS, Math.min(1 << 16, Math.floor((64 << 20) / recordSize)));
 
 function frameOf(message: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(4 + message.length);
@@ -43,7 +47,7 @@ function frameOf(message: Uint8Array): Buffer {
 function encodeRing(stream: string, recordSize: number): Buffer[] {
   const work = new Workload(recordSize);
   const chunks: Buffer[] = [];
-  for (let c = 0; c < RING / CHUNK_RECORDS; c++) {
+  for (let c = 0; c < Math.floor(ringRecords(recordSize) / CHUNK_RECORDS); c++) {
     const parts: Buffer[] = [];
     for (let i = 0; i < CHUNK_RECORDS; i++) {
       const id = c * CHUNK_RECORDS + i + 1;

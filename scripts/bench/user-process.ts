@@ -158,7 +158,9 @@ const result: UserResult = {
   userCpuMicros: cpu.user + cpu.system,
   helperCpuMicros: helper ? cpuMicrosOf(helper) - helperCpu0 : undefined,
   endpointCpuMicros: spec.endpointPid ? cpuMicrosOf(spec.endpointPid) - endpointCpu0 : undefined,
-  userPeakRssKiB: process.resourceUsage().maxRSS,
+  // VmHWM, not getrusage's maxRSS: Linux carries maxRSS over from the parent through fork and
+  // exec, so it would report the orchestrator's size.
+  userPeakRssKiB: peakRssKiBOf(process.pid),
   userRunWaitMs: runQueueWaitMsOf('self') - wait0,
   helperRunWaitMs: helper ? runQueueWaitMsOf(helper) - helperWait0 : undefined,
   helperPeakRssKiB: helper ? peakRssKiBOf(helper) : undefined,
