@@ -148,8 +148,9 @@ export class Retrier {
     // Kinesis routes the entry by its hash key, the first record's: records sharing that key are
     // where they belong by definition (single records, partition-key aggregates).
     const routing = kr.items[0]!.hashKey;
+    // The shard numbers first: comparing hash keys reads each record's key text.
     const misrouted = kr.items.some(
-      (ur) => ur.hashKey !== routing && ur.predictedShard >= 0 && ur.predictedShard !== actual,
+      (ur) => ur.predictedShard >= 0 && ur.predictedShard !== actual && ur.hashKey !== routing,
     );
     if (misrouted && range === undefined && !final) {
       // The aggregate landed on a shard the map does not know (a child of a split or merge).
