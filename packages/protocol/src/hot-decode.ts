@@ -15,8 +15,9 @@ const lastStreamName = new LastString();
 const lastShardId = new LastString();
 const lastSequenceNumber = new LastString();
 // Partition keys recur (device ids, user ids). The daemon passes its own interner, whose entries
-// carry its per-key state; other readers share this one.
-const partitionKeys = new StringInterner();
+// carry its per-key state; other readers share this one, made when first needed (the wrapper,
+// which decodes only results, never pays for its table).
+let partitionKeys: StringInterner | undefined;
 const reader = new WireReader(Buffer.alloc(0));
 
 export type Decoded<K extends Interned = Interned> =
@@ -63,7 +64,7 @@ function safeId(field: string, value: number): number {
  */
 export function decodeMessage<K extends Interned = Interned>(
   bytes: Uint8Array,
-  keys: StringInterner<K> = partitionKeys as StringInterner<K>,
+  keys: StringInterner<K> = (partitionKeys ??= new StringInterner()) as StringInterner<K>,
   start = 0,
   end: number = bytes.length,
 ): Decoded<K> {
