@@ -25,6 +25,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const OURS = {
   protocol: '@kinesis-producer/protocol',
   aggregation: '@kinesis-producer/aggregation',
+  transport: '@kinesis-producer/transport',
   'kinesis-producer': 'kinesis-producer',
 };
 

@@ -1,10 +1,18 @@
-// A proxy between the producer and Kinesis: every request, PutRecords and the SDK's ListShards
-// alike, goes through it with the configured Proxy-Authorization; https through a CONNECT
-// tunnel (the certificate still checked end to end), plain http forwarded.
+// A proxy between the producer and AWS: every request, PutRecords, the SDK's ListShards and the
+// schema registry's Glue calls alike, goes through it with the configured Proxy-Authorization;
+// https through a CONNECT tunnel (the certificate still checked end to end), plain http
+// forwarded.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { KinesisProducerOptions } from '../../packages/kinesis-producer/src/index.js';
+import { decodeGsrRecord } from '../../packages/aggregation/src/index.js';
+import {
+  type KinesisProducerOptions,
+  type Schema,
+  SchemaRegistryError,
+} from '../../packages/kinesis-producer/src/index.js';
+import { FakeGlue } from '../support/fake-glue.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { HttpsFront } from '../support/https-front.js';
+import { TEST_CREDENTIALS } from '../support/kinesis-client.js';
 import { producerFor } from '../support/producer.js';
 import { deaggregateAll } from '../support/read-back.js';
 import { sendRecords } from '../support/send-records.js';
@@ -96,4 +104,62 @@ test('a wrong proxy password is refused by the proxy and nothing reaches Kinesis
   expect(front.count('PutRecords')).toBe(puts);
   const messages = run.failed[0]!.err.result.attempts.map((a) => a.errorMessage).join(' ');
   expect(messages).toMatch(/407/);
+});
+
+test("the schema registry's Glue calls take the same proxy and trust the same extra CA", async () => {
+  const glue = await FakeGlue.start({ credentials: [TEST_CREDENTIALS] });
+  const glueFront = await HttpsFront.start({ target: glue.endpoint, key: ca.key, cert: ca.cert });
+  const schema: Schema = {
+    name: 'ViaProxy',
+    dataFormat: 'JSON',
+    definition: JSON.stringify({ type: 'object', properties: { i: { type: 'integer' } } }),
+  };
+  const options: KinesisProducerOptions = {
+    ...viaProxy,
+    proxyPort: proxy.port,
+    schemaRegistry: { endpoint: `https://localhost:${glueFront.port}`, autoRegistration: true },
+  };
+  try {
+    // Without the extra CA, the Glue endpoint's certificate is refused: the record fails alone.
+    const refused = producerFor(fake.endpoint, options);
+    try {
+      const record = { streamName: 's', partitionKey: 'refused', data: Buffer.from('{}'), schema };
+      await expect(refused.addUserRecord(record)).rejects.toThrow(SchemaRegistryError);
+    } finally {
+      await refused.close();
+    }
+    expect(glue.calls).toHaveLength(0);
+
+    const tunnels = proxy.tunnels.length;
+    const already = fake.records('s').length;
+    const sent = Array.from({ length: 50 }, (_, i) => ({
+      partitionKey: `gsr-${i}`,
+      data: Buffer.from(JSON.stringify({ i })),
+    }));
+    const p = producerFor(fake.endpoint, { ...options, caCertPath: ca.caPath });
+    try {
+      const results = await Promise.all(
+        sent.map((r) => p.addUserRecord({ streamName: 's', ...r, schema })),
+      );
+      expect(results.every((r) => r.successful)).toBe(true);
+    } finally {
+      await p.close();
+    }
+    expect(proxy.tunnels.slice(tunnels)).toContain(`localhost:${glueFront.port}`);
+    expect(glueFront.count('GetSchemaByDefinition')).toBe(1);
+    expect(glueFront.count('CreateSchema')).toBe(1);
+    const versionId = glue.versions('default-registry', schema.name)[0]!.id;
+    const found = new Map(
+      deaggregateAll(fake.records('s').slice(already)).map((r) => [r.partitionKey, r.data]),
+    );
+    expect(found.size).toBe(sent.length);
+    for (const r of sent) {
+      const decoded = decodeGsrRecord(found.get(r.partitionKey)!);
+      expect(decoded.schemaVersionId).toBe(versionId);
+      expect(decoded.data.equals(r.data)).toBe(true);
+    }
+  } finally {
+    await glueFront.stop();
+    await glue.stop();
+  }
 });

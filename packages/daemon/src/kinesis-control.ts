@@ -4,12 +4,11 @@ import {
   ListShardsCommand,
   type ListShardsCommandInput,
 } from '@aws-sdk/client-kinesis';
+import { createDispatcher, UndiciHttpHandler } from '@kinesis-producer/transport';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
 import { kinesisOrigin } from './endpoint.js';
 import type { ListShards } from './shard-map.js';
-import { createDispatcher } from './transport.js';
-import { UndiciHttpHandler } from './undici-handler.js';
 
 export function createControlClient(c: DaemonConfig, creds: CredentialsHolder, userAgent: string) {
   const origin = kinesisOrigin(c);

@@ -1,11 +1,12 @@
 // The data path to Kinesis: PutRecords bodies written straight into one Buffer, signed, and sent
 // on a keep-alive connection pool. The SDK stays on the control plane, where its cost is moot.
+
+import { createDispatcher } from '@kinesis-producer/transport';
 import type { Dispatcher } from 'undici';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
 import { kinesisOrigin } from './endpoint.js';
 import { createSigner, type Signer } from './signer.js';
-import { createDispatcher } from './transport.js';
 
 export interface PutRecordsEntry {
   data(): Buffer;

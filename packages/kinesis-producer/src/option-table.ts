@@ -409,7 +409,8 @@ const ROWS = [
     kpl: true,
     type: 'string',
     default: '',
-    description: "Proxy host for the daemon's HTTP clients; empty means no proxy.",
+    description:
+      "Proxy host for the producer's HTTP clients (the daemon's and the Glue calls); empty means no proxy.",
     goesTo: 'daemon',
     field: 'proxyHost',
   },

@@ -150,7 +150,11 @@ describe('the table covers the KPL', () => {
   test('option names of the interface, the table and the settings agree', () => {
     type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
     const interfaceMatchesTable: Same<keyof KinesisProducerOptions, OptionName> = true;
-    const settingsMatchTable: Same<keyof WrapperSettings, WrapperOptionName> = true;
+    // `transport` is not an option: it is derived from the daemon's TLS and proxy options.
+    const settingsMatchTable: Same<
+      Exclude<keyof WrapperSettings, 'transport'>,
+      WrapperOptionName
+    > = true;
     expect(interfaceMatchesTable && settingsMatchTable).toBe(true);
     const names = OPTION_TABLE.map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
@@ -163,7 +167,9 @@ describe('the table covers the KPL', () => {
       logger: {},
     }).settings;
     const wrapperRows = OPTION_TABLE.filter((r) => r.goesTo === 'wrapper' || r.goesTo === 'both');
-    expect(Object.keys(settings).sort()).toEqual(wrapperRows.map((r) => r.name).sort());
+    expect(Object.keys(settings).sort()).toEqual(
+      [...wrapperRows.map((r) => r.name), 'transport'].sort(),
+    );
   });
 
   test('every daemon or both row names a Configuration field; ignored rows say why', () => {
@@ -432,6 +438,39 @@ describe('the Configuration and the settings', () => {
       credentials: undefined,
       metricsCredentials: undefined,
       logger: undefined,
+      // Derived from the daemon's options, at the KPL's defaults, for the wrapper's Glue calls.
+      transport: {
+        verifyCertificate: true,
+        caCertPath: undefined,
+        proxyHost: undefined,
+        proxyPort: 443,
+        proxyUserName: undefined,
+        proxyPassword: undefined,
+        maxConnections: 24,
+        connectTimeout: 6000,
+      },
+    });
+  });
+
+  test('the TLS and proxy options reach the wrapper too, for its Glue calls', () => {
+    const { settings } = resolveOptions({
+      verifyCertificate: false,
+      caCertPath: '/etc/extra-ca.pem',
+      proxyHost: 'proxy.internal',
+      proxyPort: 3128,
+      proxyUserName: 'u',
+      proxyPassword: 'p',
+      connectTimeout: 2000,
+    });
+    expect(settings.transport).toEqual({
+      verifyCertificate: false,
+      caCertPath: '/etc/extra-ca.pem',
+      proxyHost: 'proxy.internal',
+      proxyPort: 3128,
+      proxyUserName: 'u',
+      proxyPassword: 'p',
+      maxConnections: 24,
+      connectTimeout: 2000,
     });
   });
 

@@ -3,6 +3,7 @@
 // derived from it, so they cannot drift apart. Defaults and ranges are the KPL's (kpl-spec §4).
 import { create, type MessageInitShape, ScalarType } from '@bufbuild/protobuf';
 import { type Configuration, ConfigurationSchema } from '@kinesis-producer/protocol';
+import type { TransportSettings } from '@kinesis-producer/transport';
 import type { CredentialsOption } from './credentials.js';
 import { InvalidOptionError } from './errors.js';
 import {
@@ -186,6 +187,8 @@ export interface WrapperSettings {
   region?: string;
   /** Undefined when not given: records with a schema use the defaults. */
   schemaRegistry?: SchemaRegistrySettings;
+  /** How connections are made (TLS, proxy), as the daemon's: the wrapper's Glue calls use it. */
+  transport: TransportSettings;
 }
 
 export interface ResolvedOptions {
@@ -352,12 +355,25 @@ export function resolveOptions(options: KinesisProducerOptions = {}): ResolvedOp
   // Empty strings are the KPL's "not set"; the wrapper then picks its own default.
   if (settings.region === '') settings.region = undefined;
   if (settings.nativeExecutable === '') settings.nativeExecutable = undefined;
+  const configuration = create(
+    ConfigurationSchema,
+    init as MessageInitShape<typeof ConfigurationSchema>,
+  );
+  settings.transport = transportSettingsOf(configuration);
+  return { configuration, settings: settings as unknown as WrapperSettings };
+}
+
+/** The connection settings of a configuration; unset fields read as the KPL's defaults. */
+function transportSettingsOf(c: Configuration): TransportSettings {
   return {
-    configuration: create(
-      ConfigurationSchema,
-      init as MessageInitShape<typeof ConfigurationSchema>,
-    ),
-    settings: settings as unknown as WrapperSettings,
+    verifyCertificate: c.verifyCertificate,
+    caCertPath: c.caCertPath || undefined,
+    proxyHost: c.proxyHost || undefined,
+    proxyPort: Number(c.proxyPort),
+    proxyUserName: c.proxyUserName || undefined,
+    proxyPassword: c.proxyPassword || undefined,
+    maxConnections: Number(c.maxConnections),
+    connectTimeout: Number(c.connectTimeout),
   };
 }
 

@@ -1,11 +1,10 @@
 // PutMetricData through the SDK, over HTTP/1.1 keep-alive, signed with the metrics credentials
 // (the Kinesis ones until the wrapper has pushed any for metrics).
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { createDispatcher, UndiciHttpHandler } from '@kinesis-producer/transport';
 import type { DaemonConfig } from '../config.js';
 import type { Credentials, CredentialsHolder } from '../credentials.js';
 import { cloudwatchOrigin } from '../endpoint.js';
-import { createDispatcher } from '../transport.js';
-import { UndiciHttpHandler } from '../undici-handler.js';
 import type { Datum } from './upload-data.js';
 
 export interface PutMetricData {

@@ -1,12 +1,14 @@
 // The Glue client of the schema registry, built on first use: the SDK is loaded only by producers
-// that send records with a schema.
+// that send records with a schema. It connects as the daemon does (verifyCertificate,
+// caCertPath, the proxy options), through the same transport.
 import type { GlueClient } from '@aws-sdk/client-glue';
+import type { TransportSettings } from '@kinesis-producer/transport';
 import { type CredentialsOption, toProvider } from '../credentials.js';
 import { resolveRegion } from '../region.js';
 import type { SchemaRegistrySettings } from './settings.js';
 
-// The KPL's connectTimeout and requestTimeout defaults; Glue calls are rare and small.
-const CONNECT_TIMEOUT_MS = 6_000;
+// Glue calls are rare and small: a few connections, and the KPL's request timeout.
+const MAX_CONNECTIONS = 4;
 const REQUEST_TIMEOUT_MS = 6_000;
 
 export interface ProducerDefaults {
@@ -14,7 +16,17 @@ export interface ProducerDefaults {
   region?: string;
   /** The producer's `credentials` option, when given. */
   credentials?: CredentialsOption;
+  /** The producer's TLS and proxy options; Node's defaults when absent. */
+  transport?: TransportSettings;
 }
+
+// The KPL's defaults, for callers that give no producer options.
+const DEFAULT_TRANSPORT: TransportSettings = {
+  verifyCertificate: true,
+  proxyPort: 443,
+  maxConnections: 24,
+  connectTimeout: 6_000,
+};
 
 export async function createGlueClient(
   s: SchemaRegistrySettings,
@@ -27,19 +39,22 @@ export async function createGlueClient(
     );
   }
   const provider = toProvider(s.credentials ?? producer.credentials);
-  const [{ GlueClient }, { NodeHttpHandler }] = await Promise.all([
+  const [{ GlueClient }, { createDispatcher, UndiciHttpHandler }] = await Promise.all([
     import('@aws-sdk/client-glue'),
-    import('@smithy/node-http-handler'),
+    import('@kinesis-producer/transport'),
   ]);
+  const transport = producer.transport ?? DEFAULT_TRANSPORT;
   return new GlueClient({
     region,
     endpoint: s.endpoint,
-    // HTTP/1.1 with keep-alive; idle sockets do not hold the process open.
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: CONNECT_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-    }),
+    // HTTP/1.1 with keep-alive through undici, connecting as the daemon does.
+    requestHandler: new UndiciHttpHandler(
+      createDispatcher({
+        ...transport,
+        maxConnections: Math.min(MAX_CONNECTIONS, transport.maxConnections),
+      }),
+      { requestTimeout: REQUEST_TIMEOUT_MS },
+    ),
     // Asked on every call, so a rotated key applies at once; the user's provider (or the SDK's
     // chain) does its own caching.
     credentials: async () => ({ ...(await (await provider)()), expiration: new Date(0) }),

@@ -1,5 +1,5 @@
-// A request handler for the AWS SDK clients that sends through an undici dispatcher. The
-// control plane (ListShards, CloudWatch) then shares the data path's TLS and proxy settings:
+// A request handler for the AWS SDK clients that sends through an undici dispatcher. The SDK's
+// calls (ListShards, CloudWatch, Glue) then share the data path's TLS and proxy settings:
 // Node's own http agents cannot tunnel through a proxy.
 import type { Dispatcher } from 'undici';
 

@@ -2,8 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { ConfigError } from './config.js';
-import { readCaCertificates } from './transport.js';
+import { readCaCertificates, TransportSettingsError } from './tls.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kp-transport-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,7 +27,7 @@ describe('readCaCertificates', () => {
   });
 
   test('a missing path or one without certificates is a configuration error naming it', () => {
-    expect(() => readCaCertificates(join(dir, 'missing.pem'))).toThrow(ConfigError);
+    expect(() => readCaCertificates(join(dir, 'missing.pem'))).toThrow(TransportSettingsError);
     expect(() => readCaCertificates(join(dir, 'missing.pem'))).toThrow(/caCertPath .*missing\.pem/);
     const empty = join(dir, 'empty');
     mkdirSync(empty);
