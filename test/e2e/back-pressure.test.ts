@@ -10,7 +10,7 @@ import {
   UserRecordFailedError,
 } from '../../packages/kinesis-producer/src/index.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
-import { payload, producerFor } from '../support/producer.js';
+import { payload, producerFor, tearDown } from '../support/producer.js';
 import { deaggregateAll } from '../support/read-back.js';
 import { type SentRecord, verifyDelivery } from '../support/verify.js';
 import { waitFor } from '../support/wait.js';
@@ -22,10 +22,8 @@ const PRESSURE_RUN = fileURLToPath(new URL('../support/pressure-run.ts', import.
 let fake: FakeKinesis | undefined;
 let producer: KinesisProducer | undefined;
 afterEach(async () => {
-  await producer?.destroy();
-  producer = undefined;
-  await fake?.stop();
-  fake = undefined;
+  await tearDown(producer, fake);
+  producer = fake = undefined;
 });
 
 async function start(options: Parameters<typeof producerFor>[1], shards = 2) {

@@ -11,7 +11,7 @@ import {
   ValidationError,
 } from '../../packages/kinesis-producer/src/index.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
-import { producerFor } from '../support/producer.js';
+import { producerFor, tearDown } from '../support/producer.js';
 import { sendRecords } from '../support/send-records.js';
 
 /** Records that stay buffered in the daemon until flushed. */
@@ -20,10 +20,8 @@ const HOLD = { recordMaxBufferedTime: 60_000, recordTtl: 120_000 };
 let fake: FakeKinesis | undefined;
 let producer: KinesisProducer | undefined;
 afterEach(async () => {
-  await producer?.destroy();
-  producer = undefined;
-  await fake?.stop();
-  fake = undefined;
+  await tearDown(producer, fake);
+  producer = fake = undefined;
 });
 
 async function start(options: Parameters<typeof producerFor>[1]) {

@@ -3,17 +3,15 @@
 import { afterEach, expect, test } from '@jest/globals';
 import type { KinesisProducer, Logger } from '../../packages/kinesis-producer/src/index.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
-import { producerFor } from '../support/producer.js';
+import { producerFor, tearDown } from '../support/producer.js';
 import { sendRecords } from '../support/send-records.js';
 import { waitFor } from '../support/wait.js';
 
 let fake: FakeKinesis | undefined;
 let producer: KinesisProducer | undefined;
 afterEach(async () => {
-  await producer?.destroy();
-  producer = undefined;
-  await fake?.stop();
-  fake = undefined;
+  await tearDown(producer, fake);
+  producer = fake = undefined;
 });
 
 /** A pino-like logger: methods that need `this`, one list of [level, message]. */
