@@ -5,7 +5,7 @@
 // keeps what it accepted, and can fail requests on demand.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { onBody, stopServer } from './http-server.js';
+import { listenLocally, onBody, stopServer } from './http-server.js';
 import { checkSigV4 } from './sigv4-check.js';
 
 export const PUT_METRIC_DATA_TARGET = 'GraniteServiceVersion20100801.PutMetricData';
@@ -61,10 +61,7 @@ export class FakeCloudWatch {
   static async start(opts: FakeCloudWatchOptions): Promise<FakeCloudWatch> {
     let fake: FakeCloudWatch | undefined;
     const server = createServer((req, res) => fake?.receive(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenLocally(server);
     fake = new FakeCloudWatch(server, opts.region ?? 'us-east-1', opts);
     return fake;
   }

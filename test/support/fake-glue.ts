@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { onBody, stopServer } from './http-server.js';
+import { listenLocally, onBody, stopServer } from './http-server.js';
 import { checkSigV4 } from './sigv4-check.js';
 
 const JSON_TYPE = 'application/x-amz-json-1.1';
@@ -89,10 +89,7 @@ export class FakeGlue {
   static async start(opts: FakeGlueOptions): Promise<FakeGlue> {
     let fake: FakeGlue | undefined;
     const server = createServer((req, res) => fake?.receive(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenLocally(server);
     fake = new FakeGlue(server, opts.region ?? 'us-east-1', opts);
     return fake;
   }

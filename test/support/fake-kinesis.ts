@@ -13,7 +13,7 @@ import {
   putRecords,
 } from './fake-kinesis-ops.js';
 import { FakeStream } from './fake-stream.js';
-import { stopServer } from './http-server.js';
+import { listenLocally, stopServer } from './http-server.js';
 import type { ShardInfo, StoredRecord } from './read-back.js';
 import { checkSigV4 } from './sigv4-check.js';
 
@@ -133,10 +133,7 @@ export class FakeKinesis {
     const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
       fake?.receive(req, res);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenLocally(server);
     fake = new FakeKinesis(server, opts.region ?? 'us-east-1', opts);
     return fake;
   }

@@ -1,6 +1,16 @@
-// Plumbing every local HTTP server of the tests shares: read a whole request body, and stop
-// without waiting for keep-alive connections to time out.
+// Plumbing every local HTTP server of the tests shares: listen on a free port of 127.0.0.1, read
+// a whole request body, and stop without waiting for keep-alive connections to time out.
 import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo, Server as NetServer } from 'node:net';
+
+/** Starts `server` on a free port of 127.0.0.1 (never another interface); returns the port. */
+export async function listenLocally(server: NetServer): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}
 
 export function onBody(req: IncomingMessage, handle: (body: Buffer) => void): void {
   const chunks: Buffer[] = [];

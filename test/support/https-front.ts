@@ -3,7 +3,7 @@
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { stopServer } from './http-server.js';
+import { listenLocally, stopServer } from './http-server.js';
 
 export class HttpsFront {
   /** Requests that completed the TLS handshake and reached the front, by x-amz-target. */
@@ -44,10 +44,7 @@ export class HttpsFront {
     server.on('tlsClientError', () => {
       if (front) front.tlsErrors++;
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenLocally(server);
     front = new HttpsFront(server, (server.address() as AddressInfo).port);
     return front;
   }

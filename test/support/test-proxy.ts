@@ -3,6 +3,7 @@
 // It counts what went through, so a test can tell that traffic really used it.
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
+import { listenLocally } from './http-server.js';
 
 export class TestProxy {
   /** CONNECT tunnels opened, by host:port. */
@@ -79,10 +80,7 @@ export class TestProxy {
       upstream.on('close', () => proxy!.sockets.delete(upstream));
       upstream.on('error', () => client.destroy());
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenLocally(server);
     proxy = new TestProxy(server, (server.address() as AddressInfo).port);
     return proxy;
   }
