@@ -226,7 +226,8 @@ export class KinesisProducer {
       ehk,
       bytes.byteLength + key.length,
       // Whole ms: an integer is stored in the entry, a fraction would be one more heap object.
-      Math.floor(performance.now()),
+      // Rounded up, so userRecordTimeoutInMillis never ends early.
+      Math.ceil(performance.now()),
       given ?? (exact ? undefined : asRecord(streamName, partitionKey, data, explicitHashKey)),
     );
     const id = this.nextId++;
@@ -298,7 +299,7 @@ export class KinesisProducer {
   /** Age in milliseconds of the oldest record without a result, or 0. */
   getOldestRecordTimeInMillis(): number {
     const oldest = this.journal.oldest();
-    return oldest ? Math.floor(performance.now() - oldest.createdAt) : 0;
+    return oldest ? Math.max(0, Math.floor(performance.now() - oldest.createdAt)) : 0;
   }
 
   /**
