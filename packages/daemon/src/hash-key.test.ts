@@ -1,6 +1,11 @@
 import { expect, test } from '@jest/globals';
 import { hashKeyOf } from '@kinesis-producer/aggregation';
-import { hashKeyFromDecimal, hashKeyOfPartitionKey, hashKeyToDecimal } from './hash-key.js';
+import {
+  hashKeyFromDecimal,
+  hashKeyHigh,
+  hashKeyToDecimal,
+  newPartitionKeyInfo,
+} from './hash-key.js';
 
 test('hex hash keys order like the numbers they stand for, and convert both ways', () => {
   const values = [0n, 1n, 15n, 16n, 2n ** 64n, 2n ** 127n, 2n ** 128n - 1n];
@@ -10,13 +15,21 @@ test('hex hash keys order like the numbers they stand for, and convert both ways
   expect(keys.map(hashKeyToDecimal)).toEqual(values.map(String));
 });
 
-test('a partition key hashes to its MD5, cached or not', () => {
+test("a partition key's entry: its MD5 as the hash key, its prefix, its length, its checks", () => {
   for (const pk of ['abcd', 'é🎉', 'x'.repeat(256)]) {
-    const expected = hashKeyOf(pk).toString();
-    expect(hashKeyToDecimal(hashKeyOfPartitionKey(pk))).toBe(expected);
-    expect(hashKeyToDecimal(hashKeyOfPartitionKey(pk))).toBe(expected);
+    const info = newPartitionKeyInfo(pk, Buffer.byteLength(pk));
+    expect(hashKeyToDecimal(info.hashKey)).toBe(hashKeyOf(pk).toString());
+    expect(info.hashHigh).toBe(hashKeyHigh(info.hashKey));
+    expect(info.byteLength).toBe(Buffer.byteLength(pk));
+    expect(info.problem).toBeUndefined();
   }
-  expect(hashKeyToDecimal(hashKeyOfPartitionKey('abcd'))).toBe(
+  expect(hashKeyToDecimal(newPartitionKeyInfo('abcd', 4).hashKey)).toBe(
     '301716283811389038011477436469853762335',
   );
+  // UTF-16 code units, as Kinesis counts them: 128 emoji are 256 units, 129 are too many.
+  expect(newPartitionKeyInfo('😀'.repeat(128), 512).problem).toBeUndefined();
+  expect(newPartitionKeyInfo('😀'.repeat(129), 516).problem).toMatch(
+    /1 to 256 UTF-16 code units, got 258/,
+  );
+  expect(newPartitionKeyInfo('', 0).problem).toMatch(/got 0/);
 });

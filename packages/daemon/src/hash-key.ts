@@ -34,25 +34,6 @@ export function newPartitionKeyInfo(text: string, byteLength: number): Partition
   return { text, byteLength, hashKey, hashHigh: hashKeyHigh(hashKey), problem, table: 0, index: 0 };
 }
 
-// For keys that do not come through the decoder.
-const CACHE_LIMIT = 1 << 17;
-const cache = new Map<string, PartitionKeyInfo>();
-
-export function partitionKeyInfo(partitionKey: string): PartitionKeyInfo {
-  let info = cache.get(partitionKey);
-  if (info === undefined) {
-    info = newPartitionKeyInfo(partitionKey, Buffer.byteLength(partitionKey));
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(partitionKey, info);
-  }
-  return info;
-}
-
-/** MD5 of the key's UTF-8 bytes, as Kinesis routes by it. */
-export function hashKeyOfPartitionKey(partitionKey: string): HashKey {
-  return partitionKeyInfo(partitionKey).hashKey;
-}
-
 /**
  * The first 28 bits of a hash key as a number: hash keys with different highs compare as their
  * highs do; only equal highs need the full text. 28 bits keep it a small integer, which V8

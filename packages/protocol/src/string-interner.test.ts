@@ -57,10 +57,18 @@ describe('StringInterner', () => {
     for (const k of long) expect(t.get(...at(k)).text).toBe(k);
     for (const k of long) expect(t.get(...at(k)).text).toBe(k);
     expect(t.size).toBe(60);
-    const tooLong = 'y'.repeat(300);
+    const tooLong = 'y'.repeat(300); // over this interner's 256
     const plain = t.get(...at(tooLong));
     expect(plain.text).toBe(tooLong);
     expect(t.get(...at(tooLong))).not.toBe(plain);
     expect(t.size).toBe(60);
+  });
+
+  it('keeps the longest partition key Kinesis accepts by default (768 UTF-8 bytes)', () => {
+    const t = new StringInterner();
+    const longest = '漢'.repeat(256);
+    expect(Buffer.byteLength(longest)).toBe(768);
+    expect(t.get(...at(longest))).toBe(t.get(...at(longest, 5)));
+    expect(t.size).toBe(1);
   });
 });

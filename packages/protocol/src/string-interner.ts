@@ -35,8 +35,11 @@ export class StringInterner<T extends Interned = Interned> {
   constructor(
     private readonly make: MakeEntry<T> = plainEntry as MakeEntry<T>,
     private readonly capacity = 1 << 17,
-    /** Longer strings are decoded plainly: they rarely repeat, and would crowd the arena. */
-    private readonly maxBytes = 256,
+    /**
+     * Longer strings are decoded plainly, without an entry kept. The default holds the longest
+     * partition key Kinesis accepts (256 UTF-16 units, at most 3 UTF-8 bytes each).
+     */
+    private readonly maxBytes = 768,
   ) {
     const slotCount = 2 ** Math.ceil(Math.log2(capacity * 2));
     this.slots = new Int32Array(slotCount * SLOT);
