@@ -18,9 +18,9 @@ const SLOT = 4; // hash, entry index + 1 (0: empty), arena offset, byte length
  * Strings that recur in the input (partition keys: device ids, user ids) decoded once and handed
  * out again, as the same entry, whenever their bytes come back. A lookup hashes and compares the
  * bytes where they lie, so a repeat allocates nothing, and the entry (made by `make`) carries the
- * reader's state for the string so that no second lookup is needed. Keys are drawn at random from large sets,
- * so the layout keeps a lookup to few cache lines: one slot holds hash, entry and where the bytes
- * are.
+ * reader's state for the string so that no second lookup is needed. Keys are often drawn at
+ * random from large sets, so the layout keeps a lookup to few cache lines: one slot holds the
+ * hash, the entry and where the bytes are.
  *
  * Bounded: once `capacity` strings are held it forgets them all and starts afresh, so ever-new
  * keys cost a little more than plain decoding and never grow memory.
