@@ -27,6 +27,13 @@ export function isIdentity(c: unknown): c is CredentialIdentity {
   return typeof c === 'object' && c !== null && 'accessKeyId' in c;
 }
 
+/** An identity with both keys as strings, or a provider function: what the options accept. */
+export function isCredentialsOption(value: unknown): value is CredentialsOption {
+  if (typeof value === 'function') return true;
+  if (!isIdentity(value)) return false;
+  return typeof value.accessKeyId === 'string' && typeof value.secretAccessKey === 'string';
+}
+
 export function toProvider(
   c: CredentialsOption | undefined,
 ): Promise<CredentialsProvider> | CredentialsProvider {

@@ -2,6 +2,8 @@
 // description, and where it goes (the daemon's Configuration, the wrapper, or nowhere). options.ts
 // validates and resolves with it; the README table and the .properties loader read it too.
 import type { Configuration } from '@kinesis-producer/protocol';
+import { isCredentialsOption } from './credentials.js';
+import { isHostName, urlOrigin } from './endpoint.js';
 import { acceptSchemaRegistry, SCHEMA_REGISTRY_ALLOWED } from './schema-registry/settings.js';
 
 export type OptionType = 'boolean' | 'integer' | 'string' | 'enum' | 'object' | 'list';
@@ -55,26 +57,12 @@ const ENDPOINT_ALLOWED = `a host name or IP address matching ${HOST_PATTERN_TEXT
 
 function endpoint(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  if (HOST_PATTERN.test(value)) return value;
-  if (!/^https?:\/\//i.test(value)) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return undefined;
-  }
-  if (!url.hostname || url.username || url.password || url.pathname !== '/') return undefined;
-  if (url.search || url.hash) return undefined;
-  return url.origin;
+  // A host is kept as given (empty: the default endpoint); a URL is reduced to its origin.
+  return value === '' || isHostName(value) ? value : urlOrigin(value);
 }
 
 function credentials(value: unknown): unknown {
-  if (typeof value === 'function') return value;
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  return typeof v.accessKeyId === 'string' && typeof v.secretAccessKey === 'string'
-    ? value
-    : undefined;
+  return isCredentialsOption(value) ? value : undefined;
 }
 const CREDENTIALS_ALLOWED =
   'an object with string accessKeyId and secretAccessKey (an AWS SDK v3 identity), or a function returning a Promise of one';

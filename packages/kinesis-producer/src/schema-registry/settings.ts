@@ -1,6 +1,7 @@
 // The `schemaRegistry` option: where the Glue Schema Registry is and how records are encoded for
 // it. One object, checked field by field so an error names the field (schemaRegistry.compression).
-import { type CredentialsOption, isIdentity } from '../credentials.js';
+import { type CredentialsOption, isCredentialsOption } from '../credentials.js';
+import { isHostName, urlOrigin } from '../endpoint.js';
 import { InvalidOptionError } from '../errors.js';
 
 /** Glue's schema compatibility modes, used when auto-registration creates a schema. */
@@ -59,7 +60,6 @@ const COMPATIBILITIES: readonly SchemaCompatibility[] = [
 ];
 // Glue's pattern and length for registry and schema names.
 export const GLUE_NAME = /^[a-zA-Z0-9\-_$#.]{1,255}$/;
-const HOST = /^[A-Za-z0-9.-]+$/;
 const REGION = /^[a-z0-9-]+$/;
 
 export function defaultSchemaRegistrySettings(): SchemaRegistrySettings {
@@ -119,7 +119,7 @@ export function acceptSchemaRegistry(value: unknown): SchemaRegistrySettings | u
         s.region = field;
         break;
       case 'credentials':
-        if (!isCredentials(field)) {
+        if (!isCredentialsOption(field)) {
           throw bad(
             key,
             'an object with string accessKeyId and secretAccessKey, or a function returning a Promise of one',
@@ -141,20 +141,5 @@ export function acceptSchemaRegistry(value: unknown): SchemaRegistrySettings | u
 function endpointOrigin(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
   // A host alone is HTTPS on 443, as the endpoint options of the KPL take it.
-  if (HOST.test(value)) return `https://${value}`;
-  if (!/^https?:\/\//i.test(value)) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return undefined;
-  }
-  if (!url.hostname || url.username || url.password || url.search || url.hash) return undefined;
-  return url.pathname === '/' ? url.origin : undefined;
-}
-
-function isCredentials(value: unknown): value is CredentialsOption {
-  if (typeof value === 'function') return true;
-  if (!isIdentity(value)) return false;
-  return typeof value.accessKeyId === 'string' && typeof value.secretAccessKey === 'string';
+  return isHostName(value) ? `https://${value}` : urlOrigin(value);
 }
