@@ -49,7 +49,9 @@ export class Producer {
   }
 
   put(id: number, r: DecodedPutRecord<PartitionKeyInfo>): void {
-    const invalid = this.check(r);
+    const ehk =
+      r.explicitHashKey !== undefined ? parseExplicitHashKey(r.explicitHashKey) : undefined;
+    const invalid = this.check(r, ehk);
     if (invalid) {
       // The wrapper validates first; a record that still gets here fails alone, loudly.
       this.sink.result(id, {
@@ -67,8 +69,6 @@ export class Producer {
       log.warn(`record ${id} rejected: ${invalid}`);
       return;
     }
-    const ehk =
-      r.explicitHashKey !== undefined ? parseExplicitHashKey(r.explicitHashKey)! : undefined;
     // The decoder's entry for the key carries its hash key and its slot in the aggregate's table.
     const key = r.partitionKeyEntry;
     const hashKey = ehk === undefined ? key.hashKey : hashKeyFromDecimal(ehk);
@@ -105,11 +105,15 @@ export class Producer {
     await this.client.close();
   }
 
-  private check(r: DecodedPutRecord<PartitionKeyInfo>): string | undefined {
+  /** `ehk` is the record's explicit hash key as parsed: undefined when absent or not valid. */
+  private check(
+    r: DecodedPutRecord<PartitionKeyInfo>,
+    ehk: bigint | undefined,
+  ): string | undefined {
     if (!r.streamName) return 'stream name is empty';
     const keyProblem = r.partitionKeyEntry.problem;
     if (keyProblem !== undefined) return keyProblem;
-    if (r.explicitHashKey !== undefined && parseExplicitHashKey(r.explicitHashKey) === undefined) {
+    if (r.explicitHashKey !== undefined && ehk === undefined) {
       return 'explicit hash key must be a decimal integer from 0 to 2^128-1';
     }
     return undefined;
