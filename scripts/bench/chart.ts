@@ -2,7 +2,7 @@
 // its own scale (records/s differ a hundredfold between 100 B and 10 KiB), one bar per client.
 import type { ClientKind } from './clients.js';
 import { type Machine, machineLine, sizeName } from './report.js';
-import type { ThroughputRow } from './scenarios.js';
+import type { ThroughputRow } from './scenarios/throughput.js';
 
 const COLORS: Record<ClientKind, string> = {
   producer: '#1f77b4',

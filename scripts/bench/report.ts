@@ -3,18 +3,16 @@
 
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import type { ClientKind } from './clients.js';
-import type { DaemonAloneResult } from './daemon-alone.js';
+import type { BenchConfig } from './config.js';
 import { profileTable } from './profile-summary.js';
-import type {
-  BenchConfig,
-  EventLoopRow,
-  LatencyRow,
-  ProfileResult,
-  StartupResult,
-  ThroughputRow,
-  UtilisationRow,
-  WrapperAloneRow,
-} from './scenarios.js';
+import type { DaemonAloneResult } from './scenarios/daemon-alone.js';
+import type { EventLoopRow } from './scenarios/event-loop.js';
+import type { LatencyRow } from './scenarios/latency.js';
+import type { ProfileResult } from './scenarios/profile.js';
+import type { StartupResult } from './scenarios/startup.js';
+import type { ThroughputRow } from './scenarios/throughput.js';
+import type { UtilisationRow } from './scenarios/utilisation.js';
+import type { WrapperAloneRow } from './scenarios/wrapper-alone.js';
 import { KEY_LENGTH, KEY_POOL } from './workload.js';
 
 export interface Machine {

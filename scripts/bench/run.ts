@@ -7,22 +7,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { throughputSvg } from './chart.js';
-import { daemonAlone } from './daemon-alone.js';
+import { benchConfig } from './config.js';
+import { type Endpoint, log, startEndpoint, streamFor } from './harness.js';
 import { ROOT } from './proc.js';
 import { type BenchResults, machine, markdown } from './report.js';
-import {
-  benchConfig,
-  type Endpoint,
-  eventLoop,
-  latency,
-  profile,
-  startEndpoint,
-  startup,
-  streamFor,
-  throughput,
-  utilisation,
-  wrapperAlone,
-} from './scenarios.js';
+import { daemonAlone } from './scenarios/daemon-alone.js';
+import { eventLoop } from './scenarios/event-loop.js';
+import { latency } from './scenarios/latency.js';
+import { profile } from './scenarios/profile.js';
+import { startup } from './scenarios/startup.js';
+import { throughput } from './scenarios/throughput.js';
+import { utilisation } from './scenarios/utilisation.js';
+import { wrapperAlone } from './scenarios/wrapper-alone.js';
 
 const DEFAULT = [
   'throughput',
@@ -58,7 +54,6 @@ if (onlyClients) cfg.clients = onlyClients as typeof cfg.clients;
 if (onlySizes) cfg.sizes = onlySizes.map(Number);
 const results: BenchResults = { machine: machine(), config: cfg };
 const started = performance.now();
-const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
 let instant: Endpoint | undefined;
 

@@ -5,18 +5,18 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { DAEMON_NODE_FLAGS } from '../../packages/kinesis-producer/dist/daemon-channel.js';
-import { resolveOptions } from '../../packages/kinesis-producer/dist/options.js';
+import { DAEMON_NODE_FLAGS } from '../../../packages/kinesis-producer/dist/daemon-channel.js';
+import { resolveOptions } from '../../../packages/kinesis-producer/dist/options.js';
 import {
   decodeMessage,
   FrameDecoder,
   MessageSchema,
   putRecordSize,
   writePutRecord,
-} from '../../packages/protocol/src/index.js';
-import { CREDENTIALS, REGION } from './clients.js';
-import { cpuMicrosOf, peakRssKiBOf, ROOT } from './proc.js';
-import { Workload } from './workload.js';
+} from '../../../packages/protocol/src/index.js';
+import { CREDENTIALS, REGION } from '../clients.js';
+import { cpuMicrosOf, peakRssKiBOf, ROOT } from '../proc.js';
+import { Workload } from '../workload.js';
 
 export interface DaemonAloneResult {
   recordSize: number;
