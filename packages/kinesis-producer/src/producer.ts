@@ -16,7 +16,6 @@ import {
   type KinesisProducerError,
   ProducerClosedError,
   ProducerDestroyedError,
-  UserRecordFailedError,
   UserRecordTimeoutError,
   ValidationError,
   withRecord,
@@ -39,9 +38,10 @@ import { PendingRecord } from './pending-record.js';
 import { loadPropertiesFile } from './properties.js';
 import { withRegion } from './region.js';
 import { existingSchemaRecords, schemaRecordsOf } from './schema-registry/schema-records.js';
+import { settleResult, settleResults } from './settle-results.js';
 import { streamMetadataMessage } from './stream-metadata.js';
 import { Supervisor } from './supervisor.js';
-import type { Attempt, UserRecord, UserRecordResult } from './types.js';
+import type { UserRecord, UserRecordResult } from './types.js';
 import {
   checkedData,
   checkedExplicitHashKey,
@@ -371,34 +371,12 @@ export class KinesisProducer {
   }
 
   private onResult(id: number, r: PutRecordResultFields): void {
-    const p = this.journal.take(id);
-    if (!p) return;
+    settleResult(this.journal, id, r);
     if (this.journal.size === 0) this.updateBusy();
-    // The decoded fields already have the public shape: no copy per record.
-    const result: UserRecordResult = r;
-    if (r.successful) p.resolve(result);
-    else p.reject(new UserRecordFailedError(result, p.record));
   }
 
   private onResults(b: PutRecordResultsFields): void {
-    const { sourceIds, delays, shardId, sequenceNumber, duration } = b;
-    // Records that arrived in the same millisecond have equal results: they share one frozen
-    // result, so a batch of thousands costs few objects (each kept until the user drops it).
-    let result: UserRecordResult | undefined;
-    let lastDelay = -1;
-    for (let i = 0; i < sourceIds.length; i++) {
-      const p = this.journal.take(sourceIds[i]!);
-      if (!p) continue;
-      const delay = delays[i]!;
-      if (delay !== lastDelay || result === undefined) {
-        const attempts: readonly Attempt[] = Object.freeze([
-          Object.freeze({ delay, duration, successful: true }),
-        ]);
-        result = Object.freeze({ successful: true, shardId, sequenceNumber, attempts });
-        lastDelay = delay;
-      }
-      p.resolve(result);
-    }
+    settleResults(this.journal, b);
     if (this.journal.size === 0) this.updateBusy();
   }
 
