@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { DaemonExitedError } from '../../packages/kinesis-producer/src/index.js';
+import { isolateAwsEnv } from '../support/aws-env.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { TEST_CREDENTIALS } from '../support/kinesis-client.js';
 import { producerFor } from '../support/producer.js';
@@ -13,31 +14,19 @@ import { deaggregateAll } from '../support/read-back.js';
 import { sendRecords } from '../support/send-records.js';
 import { verifyDelivery } from '../support/verify.js';
 
-const KEYS = [
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_PROFILE',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_EC2_METADATA_DISABLED',
-];
-let saved: [string, string | undefined][] = [];
+let restoreEnv: () => void = () => {};
 let dir: string;
 let fake: FakeKinesis | undefined;
 
 beforeEach(() => {
-  saved = KEYS.map((k) => [k, process.env[k]]);
-  for (const k of KEYS) delete process.env[k];
+  restoreEnv = isolateAwsEnv();
   dir = mkdtempSync(join(tmpdir(), 'kp-region-'));
   process.env.AWS_CONFIG_FILE = join(dir, 'config');
   process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
 });
 afterEach(async () => {
-  for (const [k, v] of saved) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv();
   rmSync(dir, { recursive: true, force: true });
   await fake?.stop();
   fake = undefined;

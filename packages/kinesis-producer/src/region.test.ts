@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationSchema } from '@kinesis-producer/protocol';
+import { isolateAwsEnv } from '../../../test/support/aws-env.js';
 import { resolveRegion, sdkRegionChain, withRegion } from './region.js';
 
 const never = () => Promise.reject(new Error('the chain must not be asked'));
@@ -38,26 +39,13 @@ describe('resolveRegion', () => {
 });
 
 describe("the SDK's region chain", () => {
-  const KEYS = [
-    'AWS_REGION',
-    'AWS_DEFAULT_REGION',
-    'AWS_PROFILE',
-    'AWS_CONFIG_FILE',
-    'AWS_SHARED_CREDENTIALS_FILE',
-    'AWS_EC2_METADATA_DISABLED',
-  ];
-
   async function withEnv<T>(env: Record<string, string>, f: () => Promise<T>): Promise<T> {
-    const saved = KEYS.map((k) => [k, process.env[k]] as const);
-    for (const k of KEYS) delete process.env[k];
+    const restore = isolateAwsEnv();
     Object.assign(process.env, env);
     try {
       return await f();
     } finally {
-      for (const [k, v] of saved) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
+      restore();
     }
   }
 
