@@ -8,6 +8,7 @@ import {
   type KinesisProducer,
   ProducerDestroyedError,
 } from '../../packages/kinesis-producer/src/index.js';
+import { isolateAwsEnv } from '../support/aws-env.js';
 import { configFrame, frame, messageFrame, runDaemon } from '../support/daemon-process.js';
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
 import { expectDelivered, producerFor } from '../support/producer.js';
@@ -125,11 +126,8 @@ test('destroy() stops at once and rejects what is outstanding', async () => {
 test('a daemon that cannot start fails the producer with its own message, without restarts', async () => {
   // No region anywhere: not in the environment, not in a config file, no instance metadata.
   // The SDK's region chain reads them asynchronously, so they stay unset until the daemon answered.
-  const keys = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE'];
-  const saved = keys.map((k) => [k, process.env[k]] as const);
-  for (const k of keys) delete process.env[k];
+  const restoreEnv = isolateAwsEnv();
   process.env.AWS_CONFIG_FILE = '/nonexistent/kinesis-producer-test/config';
-  const savedImds = process.env.AWS_EC2_METADATA_DISABLED;
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
   const q = producerFor(emu.endpoint, { region: undefined });
   let final: DaemonExitedError;
@@ -141,10 +139,7 @@ test('a daemon that cannot start fails the producer with its own message, withou
     // The record was accepted before the daemon read its configuration, or refused after.
     final = err ?? (await q.addUserRecord('d', 'pk', 'x').catch((e) => e));
   } finally {
-    for (const [k, v] of [...saved, ['AWS_EC2_METADATA_DISABLED', savedImds] as const]) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv();
   }
   expect(final).toBeInstanceOf(DaemonExitedError);
   expect(final.exitCode).toBe(1);
