@@ -9,6 +9,7 @@ import {
   ProducerDestroyedError,
 } from '../../packages/kinesis-producer/src/index.js';
 import { isolateAwsEnv } from '../support/aws-env.js';
+import { isAlive } from '../support/child-server.js';
 import { configFrame, frame, messageFrame, runDaemon } from '../support/daemon-process.js';
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
 import { expectDelivered, producerFor } from '../support/producer.js';
@@ -24,15 +25,6 @@ interface Internals {
 const channelOf = (p: KinesisProducer) => (p as unknown as Internals).channel;
 const pidOf = (p: KinesisProducer) => channelOf(p).pid;
 const restartsOf = (p: KinesisProducer) => (p as unknown as Internals).supervisor.restartsSoFar;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Records that stay buffered in the daemon: nothing is due for a minute. */
 const HOLD = { recordMaxBufferedTime: 60_000, recordTtl: 120_000 };
@@ -199,7 +191,7 @@ test('a hung daemon (SIGSTOP) is killed by the health check and its records go t
     expect(run.failed.map((f) => f.err.message)).toEqual([]);
     expect(pidOf(p)).not.toBe(first);
     expect(warnings.some((w) => w.includes(`killing daemon ${first}`))).toBe(true);
-    await waitFor('the stopped daemon to be gone', () => !alive(first));
+    await waitFor('the stopped daemon to be gone', () => !isAlive(first));
   } finally {
     await p.close();
   }

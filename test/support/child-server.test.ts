@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { spawnNodeServer } from './child-server.js';
+import { isAlive, spawnNodeServer } from './child-server.js';
 import { waitFor } from './wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'child-server-test-'));
@@ -14,15 +14,6 @@ function script(name: string, body: string): string {
   const path = join(dir, name);
   writeFileSync(path, body);
   return path;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('spawnNodeServer', () => {
@@ -44,7 +35,7 @@ describe('spawnNodeServer', () => {
     await waitFor('the child to start', () => child.outputTail().includes('up'));
     await child.stop();
     expect(child.exitReason).toBe('signal SIGTERM');
-    expect(alive(child.pid!)).toBe(false);
+    expect(isAlive(child.pid!)).toBe(false);
   });
 
   test('a child exits when its parent is killed without stopping it', async () => {
@@ -62,8 +53,8 @@ describe('spawnNodeServer', () => {
       out += c.toString();
     });
     const pid = Number(await waitFor('the grandchild pid', () => /^\d+\n/.exec(out)?.[0]));
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     p.kill('SIGKILL');
-    await waitFor('the orphaned child to exit', () => !alive(pid), { timeoutMs: 10_000 });
+    await waitFor('the orphaned child to exit', () => !isAlive(pid), { timeoutMs: 10_000 });
   });
 });

@@ -76,3 +76,13 @@ export function spawnNodeServer(
     },
   };
 }
+
+/** Whether a process of that pid exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
