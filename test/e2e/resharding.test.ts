@@ -2,7 +2,11 @@
 // on a shard that cannot hold a member's key lose that member), every record is there exactly
 // once, and each result names the copy that counts.
 import { performance } from 'node:perf_hooks';
-import { MergeShardsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamSummaryCommand,
+  MergeShardsCommand,
+  SplitShardCommand,
+} from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { UserRecordResult } from '../../packages/kinesis-producer/src/index.js';
 import {
@@ -19,12 +23,14 @@ import {
   readAllRecords,
   type ShardInfo,
 } from '../support/read-back.js';
+import { type Random, seeded } from '../support/seeded.js';
 import { type SentRecord, verifyDelivery } from '../support/verify.js';
 import { waitFor } from '../support/wait.js';
 
 const COUNT = 60_000;
 const BATCH = 300;
 const EVERY_MS = 30;
+const WAVES = 5;
 
 async function openShards(emu: Emulator, stream: string): Promise<ShardInfo[]> {
   return (await listAllShards(emu.client, stream)).filter((s) => !s.closed);
@@ -33,7 +39,11 @@ async function openShards(emu: Emulator, stream: string): Promise<ShardInfo[]> {
 async function whenSettled(emu: Emulator, stream: string, open: number) {
   await waitFor(
     `${stream} to have ${open} open shards`,
-    async () => (await openShards(emu, stream)).length === open,
+    async () => {
+      if ((await openShards(emu, stream)).length !== open) return false;
+      const d = await emu.client.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+      return d.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
+    },
     {
       timeoutMs: 30_000,
       intervalMs: 50,
@@ -159,4 +169,78 @@ describe.each([
         `${resent.length} resent after landing on the wrong shard\n${pauses.join('\n')}`,
     );
   });
+});
+
+/** Keys of 1 to 255 characters (some multi-byte), 10 % with explicit hash keys, 0 to 512 B. */
+function mixedRecord(rand: Random, i: number): SentRecord {
+  const len = 1 + Math.floor(rand() * 255);
+  let key = `${i}:`;
+  while (key.length < len) key += String.fromCharCode(0x61 + Math.floor(rand() * 26));
+  key = key.slice(0, len);
+  if (len === 1) key = String.fromCharCode(0x61 + (i % 26));
+  const ehk =
+    rand() < 0.1
+      ? (BigInt(Math.floor(rand() * 2 ** 52)) * 2n ** 76n + BigInt(i)).toString()
+      : undefined;
+  return { partitionKey: key, explicitHashKey: ehk, data: payload(i, Math.floor(rand() * 513)) };
+}
+
+describe.each([
+  ['kinesalite', startKinesalite, [1, 2, 3, 5, 6, 7], 10_000],
+  ['kinesis-local', startKinesisLocal, [4], 3_000],
+] as const)('resharding between waves on %s', (_name, start, seeds, perWave) => {
+  let emu: Emulator;
+  beforeAll(async () => {
+    emu = await start();
+  });
+  afterAll(async () => {
+    await emu?.stop();
+  });
+
+  test.each(seeds.map((s) => [s]))(
+    `${WAVES} waves of ${perWave} mixed records, two splits and a merge between them (seed %d)`,
+    async (seed) => {
+      const stream = `w${seed}`;
+      await createStream(emu, stream, 2);
+      const rand = seeded(seed);
+      const producer = producerFor(emu.endpoint, { recordTtl: 300_000, requestTimeout: 60_000 });
+      const sent: SentRecord[] = [];
+      const reshards = [split, split, merge, split];
+      try {
+        for (let w = 0; w < WAVES; w++) {
+          const wave: Promise<unknown>[] = [];
+          for (let i = 0; i < perWave; i++) {
+            const rec = mixedRecord(rand, sent.length);
+            sent.push(rec);
+            wave.push(
+              producer
+                .addUserRecord(stream, rec.partitionKey, rec.data, rec.explicitHashKey)
+                .then((r) => {
+                  rec.result = r;
+                }),
+            );
+          }
+          // The reshard starts while this wave is still being aggregated and sent.
+          if (w < WAVES - 1) await reshards[w]!(emu, stream);
+          await Promise.all(wave);
+        }
+      } finally {
+        await producer.close();
+      }
+      expect(sent).toHaveLength(WAVES * perWave);
+      const shards = await listAllShards(emu.client, stream);
+      const found = deaggregateAll(await readAllRecords(emu.client, stream));
+      const { kept, dropped } = kclView(found, shards);
+      const resent = sent.filter((s) =>
+        (s.result as UserRecordResult | undefined)?.attempts.some(
+          (a) => a.errorCode === 'WrongShard',
+        ),
+      ).length;
+      console.info(
+        `seed ${seed}: ${found.length} copies stored, ${dropped.length} dropped by a KCL reader, ${resent} resent after landing on the wrong shard`,
+      );
+      expect(verifyDelivery(sent, kept, shards).duplicates).toBe(0);
+    },
+    300_000,
+  );
 });
