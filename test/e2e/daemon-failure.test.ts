@@ -9,7 +9,6 @@ import {
   ProducerDestroyedError,
 } from '../../packages/kinesis-producer/src/index.js';
 import { isolateAwsEnv } from '../support/aws-env.js';
-import { isAlive } from '../support/child-server.js';
 import { configFrame, frame, messageFrame, runDaemon } from '../support/daemon-process.js';
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
 import { expectDelivered, producerFor } from '../support/producer.js';
@@ -172,29 +171,6 @@ test('a daemon that dies at once every time is restarted with backoff, then the 
   expect(restartsOf(p)).toBe(3);
   expect(warnings.filter((w) => /restarting it in \d+ ms/.test(w))).toHaveLength(3);
   await p.destroy();
-});
-
-test('a hung daemon (SIGSTOP) is killed by the health check and its records go to a new one', async () => {
-  const warnings: string[] = [];
-  const p = producerFor(emu.endpoint, {
-    recordMaxBufferedTime: 100,
-    enableDaemonHealthCheck: true,
-    daemonHealthCheckTimeoutMs: 5000,
-    logger: { warn: (m) => warnings.push(m) },
-  });
-  try {
-    await expect(p.addUserRecord('d', 'before', 'x')).resolves.toMatchObject({ successful: true });
-    const first = pidOf(p);
-    process.kill(first, 'SIGSTOP');
-    const run = sendRecords(p, 'd', 300, { from: 1_000_000 });
-    await run.done;
-    expect(run.failed.map((f) => f.err.message)).toEqual([]);
-    expect(pidOf(p)).not.toBe(first);
-    expect(warnings.some((w) => w.includes(`killing daemon ${first}`))).toBe(true);
-    await waitFor('the stopped daemon to be gone', () => !isAlive(first));
-  } finally {
-    await p.close();
-  }
 });
 
 describe('a corrupt wire', () => {
