@@ -164,13 +164,48 @@ test('a daemon that dies at once every time is restarted with backoff, then the 
     expect(err).toBeInstanceOf(DaemonExitedError);
     expect(err.exitCode).toBe(70);
     expect(err.message).toMatch(
-      /not restarted: it failed 4 times in a row \(daemonMaxRestarts = 3\)/,
+      /not restarted: it was already restarted 3 times within 3600000 ms \(daemonMaxRestarts = 3, daemonRestartWindowMs = 3600000\)/,
     );
     expect(err.message).toMatch(/crashing on purpose/);
   }
   expect(restartsOf(p)).toBe(3);
   expect(warnings.filter((w) => /restarting it in \d+ ms/.test(w))).toHaveLength(3);
   await p.destroy();
+});
+
+test('a daemon that keeps crashing after running a while is restarted only as often as the window allows', async () => {
+  await createStream(emu, 'w', 1);
+  const warnings: string[] = [];
+  const p = producerFor(emu.endpoint, {
+    ...HOLD,
+    // Each run lives 6 s: long enough to pass for a working daemon, were restarts counted in a row.
+    nativeExecutable: support('short-lived-daemon.cjs'),
+    daemonMaxRestarts: 1,
+    daemonRestartWindowMs: 60_000,
+    daemonRestartBackoffBase: 10,
+    logger: { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+  });
+  // Held in the daemon for a minute: each run dies with them, and they go to the next one.
+  const settled = await Promise.allSettled(
+    Array.from({ length: 50 }, (_, i) => p.addUserRecord('w', `pk-${i}`, `data-${i}`)),
+  );
+  for (const s of settled) {
+    const err = (s as PromiseRejectedResult).reason;
+    expect(err).toBeInstanceOf(DaemonExitedError);
+    expect(err.exitCode).toBe(70);
+    expect(err.message).toMatch(/crashing on purpose after 6000 ms/);
+    expect(err.message).toMatch(
+      /not restarted: it was already restarted 1 times within 60000 ms \(daemonMaxRestarts = 1, daemonRestartWindowMs = 60000\)/,
+    );
+  }
+  expect(restartsOf(p)).toBe(1);
+  expect(
+    warnings.filter((w) => /restarting it in \d+ ms \(restart 1 within 60000 ms\)/.test(w)),
+  ).toHaveLength(1);
+  await expect(p.addUserRecord('w', 'later', 'x')).rejects.toBeInstanceOf(DaemonExitedError);
+  await p.destroy();
+  // Neither run lived to send what it held: the stream has nothing, so nothing arrived twice.
+  await expectDelivered(emu, 'w', []);
 });
 
 describe('a corrupt wire', () => {

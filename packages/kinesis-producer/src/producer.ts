@@ -97,6 +97,7 @@ export class KinesisProducer {
         executable: settings.nativeExecutable,
         restart: {
           maxRestarts: settings.daemonMaxRestarts,
+          windowMs: settings.daemonRestartWindowMs,
           base: settings.daemonRestartBackoffBase,
           max: settings.daemonRestartBackoffMax,
         },

@@ -55,8 +55,6 @@ export class Supervisor {
   private readonly sticky = new Map<string, Message>();
   /** getMetrics requests without an answer, by id: a new daemon answers them instead. */
   private readonly metricsRequests = new Map<bigint, Message>();
-  private startedAt = 0;
-  private hung = false;
   private busy = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private restartCount = 0;
@@ -166,8 +164,6 @@ export class Supervisor {
       this.options.executable,
     );
     channel.setBusy(this.busy);
-    this.startedAt = performance.now();
-    this.hung = false;
     this.health?.heard();
     return channel;
   }
@@ -180,7 +176,6 @@ export class Supervisor {
 
   private onHung(silentMs: number): void {
     if (this.state !== 'running') return;
-    this.hung = true;
     const why = `it did not answer for ${Math.round(silentMs)} ms (daemonHealthCheckTimeoutMs)`;
     this.logger.warn?.(`kinesis-producer: killing daemon ${this.current.pid}: ${why}`);
     this.current.kill('SIGKILL', `killed by the health check: ${why}`);
@@ -194,17 +189,16 @@ export class Supervisor {
       return;
     }
     if (this.state !== 'running') return;
-    const uptime = performance.now() - this.startedAt;
-    const delay = restartable(info) ? this.restarts.next(uptime, this.hung) : undefined;
+    const delay = restartable(info) ? this.restarts.next() : undefined;
     if (delay === undefined) {
-      const { maxRestarts } = this.options.restart;
+      const { maxRestarts, windowMs } = this.options.restart;
       const final =
         restartable(info) && maxRestarts > 0
           ? new DaemonExitedError(
               err.exitCode,
               err.signal,
               err.stderrTail,
-              `${err.reason ? `${err.reason}; ` : ''}not restarted: it failed ${maxRestarts + 1} times in a row (daemonMaxRestarts = ${maxRestarts})`,
+              `${err.reason ? `${err.reason}; ` : ''}not restarted: it was already restarted ${maxRestarts} times within ${windowMs} ms (daemonMaxRestarts = ${maxRestarts}, daemonRestartWindowMs = ${windowMs})`,
             )
           : err;
       this.logger.error?.(`kinesis-producer: ${final.message}`);
@@ -215,7 +209,7 @@ export class Supervisor {
     }
     this.state = 'restarting';
     this.logger.warn?.(
-      `kinesis-producer: ${err.message}; restarting it in ${Math.round(delay)} ms (restart ${this.restarts.count} in a row)`,
+      `kinesis-producer: ${err.message}; restarting it in ${Math.round(delay)} ms (restart ${this.restarts.count} within ${this.options.restart.windowMs} ms)`,
     );
     this.handlers.crashed(err, delay);
     this.restartTimer = setTimeout(() => this.restart(), delay);
