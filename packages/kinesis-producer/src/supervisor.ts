@@ -31,6 +31,11 @@ export interface SupervisorHandlers {
   restarted(): void;
   /** A daemon ended unexpectedly and a new one starts in `delayMs`. */
   crashed(error: DaemonExitedError, delayMs: number): void;
+  /**
+   * Any unexpected end, told before `crashed` or `stopped`: whether the health check killed it,
+   * and the delay before the next start (undefined: none will start).
+   */
+  ended(error: DaemonExitedError, hung: boolean, restartInMs: number | undefined): void;
   /** No daemon will run again: stopped on request, or failed for good. Called once. */
   stopped(error: DaemonExitedError, requested: boolean): void;
 }
@@ -56,6 +61,8 @@ export class Supervisor {
   /** getMetrics requests without an answer, by id: a new daemon answers them instead. */
   private readonly metricsRequests = new Map<bigint, Message>();
   private busy = false;
+  /** The running daemon is being killed by the health check. */
+  private hung = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private restartCount = 0;
   private lastError: DaemonExitedError | undefined;
@@ -96,6 +103,11 @@ export class Supervisor {
   /** How many times a daemon was started again since the producer began. */
   get restartsSoFar(): number {
     return this.restartCount;
+  }
+
+  /** Restarts within the restart window (daemonRestartWindowMs), as of the last daemon end. */
+  get restartsInWindow(): number {
+    return this.restarts.count;
   }
 
   /** True while a daemon runs or is about to be started again. */
@@ -164,6 +176,7 @@ export class Supervisor {
       this.options.executable,
     );
     channel.setBusy(this.busy);
+    this.hung = false;
     this.health?.heard();
     return channel;
   }
@@ -176,6 +189,7 @@ export class Supervisor {
 
   private onHung(silentMs: number): void {
     if (this.state !== 'running') return;
+    this.hung = true;
     const why = `it did not answer for ${Math.round(silentMs)} ms (daemonHealthCheckTimeoutMs)`;
     this.logger.warn?.(`kinesis-producer: killing daemon ${this.current.pid}: ${why}`);
     this.current.kill('SIGKILL', `killed by the health check: ${why}`);
@@ -204,6 +218,7 @@ export class Supervisor {
       this.logger.error?.(`kinesis-producer: ${final.message}`);
       this.state = 'stopping';
       this.health?.stop();
+      this.handlers.ended(final, this.hung, undefined);
       this.finish(final, false);
       return;
     }
@@ -211,6 +226,7 @@ export class Supervisor {
     this.logger.warn?.(
       `kinesis-producer: ${err.message}; restarting it in ${Math.round(delay)} ms (restart ${this.restarts.count} within ${this.options.restart.windowMs} ms)`,
     );
+    this.handlers.ended(err, this.hung, delay);
     this.handlers.crashed(err, delay);
     this.restartTimer = setTimeout(() => this.restart(), delay);
     if (!this.busy) this.restartTimer.unref();
