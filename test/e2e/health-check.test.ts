@@ -2,7 +2,10 @@
 // event loop leaves the daemon's answers unread in the pipe, and must not pass for a hang. A
 // daemon that really stops answering is still killed and its records go to a new one.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { KinesisProducer } from '../../packages/kinesis-producer/src/index.js';
+import type {
+  DaemonExitEvent,
+  KinesisProducer,
+} from '../../packages/kinesis-producer/src/index.js';
 import { isAlive } from '../support/child-server.js';
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
 import { expectDelivered, producerFor } from '../support/producer.js';
@@ -57,14 +60,16 @@ async function startedProducer(stream: string) {
     daemonHealthCheckTimeoutMs: TIMEOUT_MS,
     logger: { warn: (m) => warnings.push(m) },
   });
+  const exits: DaemonExitEvent[] = [];
+  p.on('daemonExit', (e) => exits.push(e));
   await expect(p.addUserRecord(stream, FIRST.partitionKey, FIRST.data)).resolves.toMatchObject({
     successful: true,
   });
-  return { p, warnings };
+  return { p, warnings, exits };
 }
 
 test('a stall of the application longer than the timeout restarts nothing and duplicates nothing', async () => {
-  const { p, warnings } = await startedProducer('stall');
+  const { p, warnings, exits } = await startedProducer('stall');
   try {
     const run = sendRecords(p, 'stall', 2000);
     await waitFor('records read by the daemon', () => channelOf(p).pendingBytes === 0);
@@ -75,6 +80,7 @@ test('a stall of the application longer than the timeout restarts nothing and du
     await p.close();
     expect(restartsOf(p)).toBe(0);
     expect(warnings.filter((w) => w.includes('killing daemon'))).toEqual([]);
+    expect(exits).toEqual([]);
     // Exactly once: no record was sent again by a second daemon.
     expect((await expectDelivered(emu, 'stall', [FIRST, ...run.sent])).duplicates).toBe(0);
   } finally {
@@ -83,7 +89,7 @@ test('a stall of the application longer than the timeout restarts nothing and du
 });
 
 test('a daemon that stops answering (SIGSTOP) is killed and its records go to a new one', async () => {
-  const { p, warnings } = await startedProducer('stopped');
+  const { p, warnings, exits } = await startedProducer('stopped');
   try {
     const first = channelOf(p).pid;
     process.kill(first, 'SIGSTOP');
@@ -93,6 +99,8 @@ test('a daemon that stops answering (SIGSTOP) is killed and its records go to a 
     expect(channelOf(p).pid).not.toBe(first);
     expect(restartsOf(p)).toBe(1);
     expect(warnings.some((w) => w.includes(`killing daemon ${first}`))).toBe(true);
+    expect(exits.map((e) => [e.reason, e.error.signal])).toEqual([['hung', 'SIGKILL']]);
+    expect(exits[0]!.error.reason).toMatch(/^killed by the health check: it did not answer for/);
     await waitFor('the stopped daemon to be gone', () => !isAlive(first));
     await p.close();
     // The stopped daemon never sent what it was given after the stop: nothing arrives twice.

@@ -16,14 +16,14 @@ export {
   UserRecordTimeoutError,
   ValidationError,
 } from './errors.js';
-export {
-  type CredentialsErrorEvent,
-  type DaemonExitEvent,
-  type DaemonRestartEvent,
-  type KinesisProducerEvents,
-  type RecordsResubmittedEvent,
-  type ThrottlingEndedEvent,
-  type ThrottlingEvent,
+export type {
+  CredentialsErrorEvent,
+  DaemonExitEvent,
+  DaemonRestartEvent,
+  KinesisProducerEvents,
+  RecordsResubmittedEvent,
+  ThrottlingEndedEvent,
+  ThrottlingEvent,
 } from './lifecycle-events.js';
 export type { Metric, MetricsObserverOptions, MetricsSnapshot } from './metrics.js';
 export type { KinesisProducerOptions, Logger } from './options.js';
