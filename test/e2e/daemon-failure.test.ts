@@ -216,6 +216,8 @@ describe('a corrupt wire', () => {
       daemonMaxRestarts: 1,
       daemonRestartBackoffBase: 10,
     });
+    const reasons: string[] = [];
+    p.on('daemonExit', (e) => reasons.push(e.reason));
     const settled = await Promise.allSettled(addMany(p, 500));
     for (const s of settled) {
       expect(s.status).toBe('rejected');
@@ -224,6 +226,8 @@ describe('a corrupt wire', () => {
       expect(err.exitCode).toBe(3);
       expect(err.message).toMatch(/PROTOCOL: frame of 4294967295 bytes exceeds the limit/);
     }
+    // The daemon ended by itself, refusing what it read.
+    expect(reasons).toEqual(['exited', 'exited']);
     await p.destroy();
   });
 
@@ -233,11 +237,15 @@ describe('a corrupt wire', () => {
       daemonMaxRestarts: 1,
       daemonRestartBackoffBase: 10,
     });
+    const reasons: string[] = [];
+    p.on('daemonExit', (e) => reasons.push(e.reason));
     const settled = await Promise.allSettled(addMany(p, 50));
     for (const s of settled) {
       expect(s.status).toBe('rejected');
       expect((s as PromiseRejectedResult).reason.message).toMatch(/frame that does not decode/);
     }
+    // Both runs were killed by the producer for what they sent, not found dead.
+    expect(reasons).toEqual(['corrupt', 'corrupt']);
     await p.destroy();
   });
 });

@@ -12,8 +12,11 @@ import type { Logger } from './options.js';
 export interface DaemonExitEvent {
   /** How it ended: the exit code or signal, the daemon's last lines, and why, if known. */
   error: DaemonExitedError;
-  /** 'hung': killed by the health check; 'exited': it ended by itself or was killed by another. */
-  reason: 'hung' | 'exited';
+  /**
+   * 'hung': killed by the health check; 'corrupt': killed for sending a frame that does not
+   * decode; 'exited': it ended by itself (a crash, an exit code) or was killed by another.
+   */
+  reason: 'hung' | 'corrupt' | 'exited';
   /** Delay before a new daemon starts; undefined when none will (the producer has failed). */
   restartInMs: number | undefined;
   /** Restarts within daemonRestartWindowMs, this one included. */

@@ -125,10 +125,10 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
         message: (m) => this.metrics.onMessage(m),
         restarted: () => this.resubmit(),
         crashed: (err) => this.onCrash(err),
-        ended: (error, hung, restartInMs) =>
+        ended: (error, reason, restartInMs) =>
           this.events.publish('daemonExit', {
             error,
-            reason: hung ? 'hung' : 'exited',
+            reason,
             restartInMs,
             restartsInWindow: this.supervisor.restartsInWindow,
           }),

@@ -32,13 +32,16 @@ export interface SupervisorHandlers {
   /** A daemon ended unexpectedly and a new one starts in `delayMs`. */
   crashed(error: DaemonExitedError, delayMs: number): void;
   /**
-   * Any unexpected end, told before `crashed` or `stopped`: whether the health check killed it,
-   * and the delay before the next start (undefined: none will start).
+   * Any unexpected end, told before `crashed` or `stopped`: why (killed by the health check, or
+   * for sending a frame that does not decode, or it ended by itself), and the delay before the
+   * next start (undefined: none will start).
    */
-  ended(error: DaemonExitedError, hung: boolean, restartInMs: number | undefined): void;
+  ended(error: DaemonExitedError, why: EndReason, restartInMs: number | undefined): void;
   /** No daemon will run again: stopped on request, or failed for good. Called once. */
   stopped(error: DaemonExitedError, requested: boolean): void;
 }
+
+export type EndReason = 'hung' | 'corrupt' | 'exited';
 
 export interface SupervisorOptions {
   configuration: Configuration | Promise<Configuration>;
@@ -218,7 +221,7 @@ export class Supervisor {
       this.logger.error?.(`kinesis-producer: ${final.message}`);
       this.state = 'stopping';
       this.health?.stop();
-      this.handlers.ended(final, this.hung, undefined);
+      this.handlers.ended(final, this.endReason(channel), undefined);
       this.finish(final, false);
       return;
     }
@@ -226,10 +229,15 @@ export class Supervisor {
     this.logger.warn?.(
       `kinesis-producer: ${err.message}; restarting it in ${Math.round(delay)} ms (restart ${this.restarts.count} within ${this.options.restart.windowMs} ms)`,
     );
-    this.handlers.ended(err, this.hung, delay);
+    this.handlers.ended(err, this.endReason(channel), delay);
     this.handlers.crashed(err, delay);
     this.restartTimer = setTimeout(() => this.restart(), delay);
     if (!this.busy) this.restartTimer.unref();
+  }
+
+  private endReason(channel: DaemonChannel): EndReason {
+    if (this.hung) return 'hung';
+    return channel.sentCorruptFrame ? 'corrupt' : 'exited';
   }
 
   private restart(): void {
