@@ -44,7 +44,7 @@ import { existingSchemaRecords, schemaRecordsOf } from './schema-registry/schema
 import { settleResult, settleResults } from './settle-results.js';
 import { streamMetadataMessage } from './stream-metadata.js';
 import { Supervisor } from './supervisor.js';
-import { THROTTLE_WATCH, ThrottleWatch } from './throttle-watch.js';
+import { type ThrottleWatch, watchThrottling } from './throttle-watch.js';
 import type { UserRecord, UserRecordResult } from './types.js';
 import {
   checkedData,
@@ -146,22 +146,9 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
         this.events.publish('credentialsError', { error, forMetrics, failingForMs }),
     );
     this.credentials.start();
-    this.throttleWatch = new ThrottleWatch(
-      (window) => this.metrics.request('ErrorsByCode', window),
-      {
-        throttling: (streamName, throttledRecords, throttledForMs) =>
-          this.events.publish('throttling', {
-            streamName,
-            throttledRecords,
-            windowSeconds: THROTTLE_WATCH.windowSeconds,
-            throttledForMs,
-          }),
-        ended: (streamName, throttledForMs) =>
-          this.events.publish('throttlingEnded', { streamName, throttledForMs }),
-      },
-      () => this.events.wanted('throttling') || this.events.wanted('throttlingEnded'),
+    this.throttleWatch = watchThrottling(this.events, (window) =>
+      this.metrics.request('ErrorsByCode', window),
     );
-    this.throttleWatch.start();
   }
 
   /**

@@ -4,6 +4,7 @@
 // has been throttled for SUSTAINED_MS with no quiet window in between, and reported again as
 // ended at the first window without throttling. A short burst, which the daemon's adaptive
 // rate limit absorbs by itself, is not reported.
+import type { LifecycleEvents } from './lifecycle-events.js';
 import type { Metric } from './metrics.js';
 
 /** The codes Kinesis answers a record with when the stream (or its key) is over its limits. */
@@ -98,4 +99,28 @@ export class ThrottleWatch {
       this.polling = false;
     }
   }
+}
+
+/** A started watch that tells `events` (throttling, throttlingEnded) while anyone listens. */
+export function watchThrottling(
+  events: LifecycleEvents,
+  poll: (windowSeconds: number) => Promise<Metric[]>,
+): ThrottleWatch {
+  const watch = new ThrottleWatch(
+    poll,
+    {
+      throttling: (streamName, throttledRecords, throttledForMs) =>
+        events.publish('throttling', {
+          streamName,
+          throttledRecords,
+          windowSeconds: THROTTLE_WATCH.windowSeconds,
+          throttledForMs,
+        }),
+      ended: (streamName, throttledForMs) =>
+        events.publish('throttlingEnded', { streamName, throttledForMs }),
+    },
+    () => events.wanted('throttling') || events.wanted('throttlingEnded'),
+  );
+  watch.start();
+  return watch;
 }
