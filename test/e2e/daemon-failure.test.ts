@@ -9,7 +9,6 @@ import {
   ProducerDestroyedError,
 } from '../../packages/kinesis-producer/src/index.js';
 import { isolateAwsEnv } from '../support/aws-env.js';
-import { isAlive } from '../support/child-server.js';
 import { configFrame, frame, messageFrame, runDaemon } from '../support/daemon-process.js';
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
 import { expectDelivered, producerFor } from '../support/producer.js';
@@ -165,7 +164,7 @@ test('a daemon that dies at once every time is restarted with backoff, then the 
     expect(err).toBeInstanceOf(DaemonExitedError);
     expect(err.exitCode).toBe(70);
     expect(err.message).toMatch(
-      /not restarted: it failed 4 times in a row \(daemonMaxRestarts = 3\)/,
+      /not restarted: it was already restarted 3 times within 3600000 ms \(daemonMaxRestarts = 3, daemonRestartWindowMs = 3600000\)/,
     );
     expect(err.message).toMatch(/crashing on purpose/);
   }
@@ -174,27 +173,39 @@ test('a daemon that dies at once every time is restarted with backoff, then the 
   await p.destroy();
 });
 
-test('a hung daemon (SIGSTOP) is killed by the health check and its records go to a new one', async () => {
+test('a daemon that keeps crashing after running a while is restarted only as often as the window allows', async () => {
+  await createStream(emu, 'w', 1);
   const warnings: string[] = [];
   const p = producerFor(emu.endpoint, {
-    recordMaxBufferedTime: 100,
-    enableDaemonHealthCheck: true,
-    daemonHealthCheckTimeoutMs: 5000,
-    logger: { warn: (m) => warnings.push(m) },
+    ...HOLD,
+    // Each run lives 6 s: long enough to pass for a working daemon, were restarts counted in a row.
+    nativeExecutable: support('short-lived-daemon.cjs'),
+    daemonMaxRestarts: 1,
+    daemonRestartWindowMs: 60_000,
+    daemonRestartBackoffBase: 10,
+    logger: { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
   });
-  try {
-    await expect(p.addUserRecord('d', 'before', 'x')).resolves.toMatchObject({ successful: true });
-    const first = pidOf(p);
-    process.kill(first, 'SIGSTOP');
-    const run = sendRecords(p, 'd', 300, { from: 1_000_000 });
-    await run.done;
-    expect(run.failed.map((f) => f.err.message)).toEqual([]);
-    expect(pidOf(p)).not.toBe(first);
-    expect(warnings.some((w) => w.includes(`killing daemon ${first}`))).toBe(true);
-    await waitFor('the stopped daemon to be gone', () => !isAlive(first));
-  } finally {
-    await p.close();
+  // Held in the daemon for a minute: each run dies with them, and they go to the next one.
+  const settled = await Promise.allSettled(
+    Array.from({ length: 50 }, (_, i) => p.addUserRecord('w', `pk-${i}`, `data-${i}`)),
+  );
+  for (const s of settled) {
+    const err = (s as PromiseRejectedResult).reason;
+    expect(err).toBeInstanceOf(DaemonExitedError);
+    expect(err.exitCode).toBe(70);
+    expect(err.message).toMatch(/crashing on purpose after 6000 ms/);
+    expect(err.message).toMatch(
+      /not restarted: it was already restarted 1 times within 60000 ms \(daemonMaxRestarts = 1, daemonRestartWindowMs = 60000\)/,
+    );
   }
+  expect(restartsOf(p)).toBe(1);
+  expect(
+    warnings.filter((w) => /restarting it in \d+ ms \(restart 1 within 60000 ms\)/.test(w)),
+  ).toHaveLength(1);
+  await expect(p.addUserRecord('w', 'later', 'x')).rejects.toBeInstanceOf(DaemonExitedError);
+  await p.destroy();
+  // Neither run lived to send what it held: the stream has nothing, so nothing arrived twice.
+  await expectDelivered(emu, 'w', []);
 });
 
 describe('a corrupt wire', () => {
@@ -205,6 +216,8 @@ describe('a corrupt wire', () => {
       daemonMaxRestarts: 1,
       daemonRestartBackoffBase: 10,
     });
+    const reasons: string[] = [];
+    p.on('daemonExit', (e) => reasons.push(e.reason));
     const settled = await Promise.allSettled(addMany(p, 500));
     for (const s of settled) {
       expect(s.status).toBe('rejected');
@@ -213,6 +226,8 @@ describe('a corrupt wire', () => {
       expect(err.exitCode).toBe(3);
       expect(err.message).toMatch(/PROTOCOL: frame of 4294967295 bytes exceeds the limit/);
     }
+    // The daemon ended by itself, refusing what it read.
+    expect(reasons).toEqual(['exited', 'exited']);
     await p.destroy();
   });
 
@@ -222,11 +237,15 @@ describe('a corrupt wire', () => {
       daemonMaxRestarts: 1,
       daemonRestartBackoffBase: 10,
     });
+    const reasons: string[] = [];
+    p.on('daemonExit', (e) => reasons.push(e.reason));
     const settled = await Promise.allSettled(addMany(p, 50));
     for (const s of settled) {
       expect(s.status).toBe('rejected');
       expect((s as PromiseRejectedResult).reason.message).toMatch(/frame that does not decode/);
     }
+    // Both runs were killed by the producer for what they sent, not found dead.
+    expect(reasons).toEqual(['corrupt', 'corrupt']);
     await p.destroy();
   });
 });

@@ -72,6 +72,12 @@ export class CredentialsPusher {
     private readonly refreshMs: number,
     private readonly send: (m: Message) => void,
     private readonly logger: Logger,
+    /** Told of every failed attempt (the log line is rate-limited; this is not). */
+    private readonly onFailure: (
+      error: Error,
+      forMetrics: boolean,
+      failingForMs: number,
+    ) => void = () => {},
   ) {
     const source = (option: CredentialsOption | undefined, targets: boolean[]): Source => ({
       option,
@@ -148,6 +154,11 @@ export class CredentialsPusher {
   private failed(s: Source, err: unknown): void {
     const t = performance.now();
     s.failingSince ??= t;
+    this.onFailure(
+      err instanceof Error ? err : new Error(String(err)),
+      forMetricsOnly(s),
+      t - s.failingSince,
+    );
     if (s.lastWarning !== undefined && t - s.lastWarning < REPEAT_WARNING_MS) return;
     s.lastWarning = t;
     const since = t - s.failingSince;
@@ -159,6 +170,10 @@ export class CredentialsPusher {
   }
 }
 
+function forMetricsOnly(s: Source): boolean {
+  return s.targets.length === 1 && s.targets[0] === true;
+}
+
 function what(s: Source): string {
-  return s.targets.length === 1 && s.targets[0] ? 'the metrics credentials' : 'the credentials';
+  return forMetricsOnly(s) ? 'the metrics credentials' : 'the credentials';
 }

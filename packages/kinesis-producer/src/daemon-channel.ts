@@ -105,6 +105,11 @@ export class DaemonChannel {
     return !this.ended;
   }
 
+  /** The daemon sent a frame that does not decode (and was killed for it). */
+  get sentCorruptFrame(): boolean {
+    return this.protocolError !== undefined;
+  }
+
   /** True while frames wait for the configuration (the region is being looked up). */
   get waitingForConfiguration(): boolean {
     return this.held !== undefined;

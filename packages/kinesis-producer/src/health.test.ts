@@ -49,6 +49,52 @@ describe('HealthCheck', () => {
     expect(s.hung).toHaveLength(1);
   });
 
+  test('a look that comes late (our own loop was stalled) judges nothing and pings instead', () => {
+    const s = setup();
+    s.at(250);
+    // The application kept the thread busy for ten timeouts: the daemon's answers, if any,
+    // are still unread in the pipe.
+    s.at(10_250);
+    expect(s.hung).toEqual([]);
+    expect(s.pings).toHaveLength(2);
+    // It answers the fresh ping as soon as the loop reads again, and each ping after.
+    for (const t of [10_500, 10_750, 11_000, 11_250, 11_500]) {
+      s.h.heard();
+      s.at(t);
+    }
+    expect(s.hung).toEqual([]);
+  });
+
+  test('after a late look, a daemon that stays silent through a timeout of on-time looks is hung', () => {
+    const s = setup();
+    s.at(10_000);
+    for (const t of [10_250, 10_500, 10_750, 11_000]) s.at(t);
+    expect(s.hung).toEqual([]);
+    s.at(11_250);
+    expect(s.hung).toEqual([1250]);
+  });
+
+  test('looks delayed by less than two intervals still count the silence', () => {
+    const s = setup();
+    for (const t of [450, 900]) s.at(t);
+    expect(s.hung).toEqual([]);
+    s.at(1350);
+    expect(s.hung).toEqual([1350]);
+  });
+
+  test('repeated stalls never add up to a hang of a daemon that answers between them', () => {
+    const s = setup();
+    let t = 0;
+    for (let i = 0; i < 20; i++) {
+      t += 2000; // a stall of two timeouts
+      s.at(t);
+      s.h.heard(); // the pong, read right after
+      t += 250;
+      s.at(t);
+    }
+    expect(s.hung).toEqual([]);
+  });
+
   test('no judgement while paused (no daemon, or the region not known yet)', () => {
     const s = setup();
     s.pause(true);

@@ -2,6 +2,13 @@
 // a quarter of the timeout it gets a ping (a MetricsRequest, as the KPL sends, answered by a
 // MetricsResponse), and when it stays silent for the whole timeout it is declared hung. A dead
 // daemon needs none of this: its exit is seen at once.
+//
+// Silence is only counted while our own event loop was free to hear the daemon. After a stall
+// of the application (a long synchronous task), the timers that fell due run before the loop
+// reads the pipe, where the daemon's answers wait: measured naively, the daemon would look
+// silent for the whole stall. So a look that comes late judges nothing; it starts a fresh window
+// and pings, and the daemon is declared hung only when a whole timeout of on-time looks passed
+// without a word from it.
 import { create } from '@bufbuild/protobuf';
 import { type Message, MessageSchema } from '@kinesis-producer/protocol';
 
@@ -27,8 +34,13 @@ export interface HealthTarget {
   paused(): boolean;
 }
 
+/** A look this late (in intervals) means our loop was stalled, not that the daemon was quiet. */
+const LATE_INTERVALS = 2;
+
 export class HealthCheck {
-  private lastHeard: number;
+  /** Since when the daemon has been silent while we could hear it. */
+  private quietSince: number;
+  private lastLook: number;
   private nextPing = PING_BASE;
   private timer: NodeJS.Timeout | undefined;
   private readonly intervalMs: number;
@@ -40,11 +52,13 @@ export class HealthCheck {
   ) {
     // The KPL's schedule: four looks per timeout.
     this.intervalMs = Math.max(1, Math.floor(timeoutMs / 4));
-    this.lastHeard = now();
+    this.quietSince = now();
+    this.lastLook = this.quietSince;
   }
 
   start(): void {
     if (this.timer) return;
+    this.lastLook = this.now();
     this.timer = setInterval(() => this.tick(), this.intervalMs);
     // Watching the daemon is never a reason to keep the application running.
     this.timer.unref();
@@ -57,19 +71,28 @@ export class HealthCheck {
 
   /** Something arrived from the daemon (or a new one was just started). */
   heard(): void {
-    this.lastHeard = this.now();
+    this.quietSince = this.now();
   }
 
   /** One look; runs on the interval, exposed for tests. */
   tick(): void {
     const t = this.now();
+    const late = t - this.lastLook > LATE_INTERVALS * this.intervalMs;
+    this.lastLook = t;
     if (this.target.paused()) {
-      this.lastHeard = t;
+      this.quietSince = t;
       return;
     }
-    const silent = t - this.lastHeard;
+    if (late) {
+      // What the daemon said meanwhile may be unread in the pipe: a fresh window, and a ping
+      // whose answer must come while we are listening.
+      this.quietSince = t;
+      this.target.ping(pingMessage(this.nextPing++));
+      return;
+    }
+    const silent = t - this.quietSince;
     if (silent > this.timeoutMs) {
-      this.lastHeard = t;
+      this.quietSince = t;
       this.target.hung(silent);
     } else if (silent >= this.intervalMs) {
       this.target.ping(pingMessage(this.nextPing++));

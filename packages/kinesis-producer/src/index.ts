@@ -16,6 +16,15 @@ export {
   UserRecordTimeoutError,
   ValidationError,
 } from './errors.js';
+export type {
+  CredentialsErrorEvent,
+  DaemonExitEvent,
+  DaemonRestartEvent,
+  KinesisProducerEvents,
+  RecordsResubmittedEvent,
+  ThrottlingEndedEvent,
+  ThrottlingEvent,
+} from './lifecycle-events.js';
 export type { Metric, MetricsObserverOptions, MetricsSnapshot } from './metrics.js';
 export type { KinesisProducerOptions, Logger } from './options.js';
 export { KinesisProducer } from './producer.js';

@@ -66,6 +66,11 @@ export class MetricsClient {
     /** Told whether requests are waiting, so the daemon's pipes keep the process alive. */
     private readonly setBusy: (busy: boolean) => void,
     private readonly logger: Logger,
+    /** The wrapper's own metrics (a daemon's figures start afresh with it; these do not). */
+    private readonly own: (
+      name: string | undefined,
+      windowSeconds: number | undefined,
+    ) => Metric[] = () => [],
   ) {}
 
   /** Whether requests are waiting for an answer. */
@@ -81,12 +86,15 @@ export class MetricsClient {
       return Promise.reject(err);
     }
     const id = this.nextId++;
+    const window = windowSeconds !== undefined && windowSeconds > 0 ? windowSeconds : undefined;
     const promise = new Promise<Metric[]>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, {
+        resolve: (daemon) => resolve([...daemon, ...this.own(name || undefined, window)]),
+        reject,
+      });
     });
     if (this.pending.size === 1) this.setBusy(true);
-    const seconds =
-      windowSeconds !== undefined && windowSeconds > 0 ? BigInt(windowSeconds) : undefined;
+    const seconds = window !== undefined ? BigInt(window) : undefined;
     this.send(
       create(MessageSchema, {
         id,
@@ -185,6 +193,24 @@ export class MetricsClient {
       signal?.addEventListener('abort', done, { once: true });
     });
   }
+}
+
+/**
+ * A count kept by the wrapper, shaped as the daemon's counts are: one sample of 1 per event.
+ * `duration` is the window asked for, or the seconds since counting began.
+ */
+export function countMetric(name: string, count: number, duration: number): Metric {
+  const one = count > 0 ? 1 : 0;
+  return {
+    name,
+    dimensions: {},
+    sum: count,
+    mean: one,
+    sampleCount: count,
+    min: one,
+    max: one,
+    duration,
+  };
 }
 
 function toMetric(m: MetricMessage): Metric {

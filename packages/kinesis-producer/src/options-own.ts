@@ -107,7 +107,19 @@ export const OWN_OPTIONS = [
     min: 0n,
     max: 1000n,
     description:
-      'Daemon restarts in a row (none of them staying up 5 s) before the producer fails for good; 0 means never restart.',
+      'Daemon restarts allowed within daemonRestartWindowMs; one more end within the window fails the producer for good. 0 means never restart.',
+    goesTo: 'wrapper',
+  },
+  {
+    name: 'daemonRestartWindowMs',
+    property: 'DaemonRestartWindowMs',
+    kpl: false,
+    type: 'integer',
+    default: 3600000,
+    min: 1000n,
+    max: 604800000n,
+    description:
+      'The sliding window in ms over which daemon restarts are counted against daemonMaxRestarts (default one hour, at most a week).',
     goesTo: 'wrapper',
   },
   {

@@ -35,6 +35,7 @@ describe('the Configuration and the settings', () => {
       maxOutstandingBytes: 268435456,
       resubmitOnDaemonExit: true,
       daemonMaxRestarts: 10,
+      daemonRestartWindowMs: 3600000,
       daemonRestartBackoffBase: 100,
       daemonRestartBackoffMax: 10000,
       userRecordTimeoutInMillis: 0,

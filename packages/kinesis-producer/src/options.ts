@@ -151,8 +151,10 @@ export interface KinesisProducerOptions {
   maxOutstandingBytes?: number;
   /** After a daemon crash, send its unanswered records to the new daemon (false: fail them, as the KPL). */
   resubmitOnDaemonExit?: boolean;
-  /** Restarts in a row, without a daemon that stayed up, before the producer gives up; 0 = never restart. */
+  /** Restarts allowed within daemonRestartWindowMs before the producer gives up; 0 = never restart. */
   daemonMaxRestarts?: number;
+  /** The sliding window in ms over which restarts are counted (default one hour). */
+  daemonRestartWindowMs?: number;
   /** First delay in ms before restarting a daemon that died. */
   daemonRestartBackoffBase?: number;
   /** Largest delay in ms before restarting a daemon that died. */
@@ -175,6 +177,7 @@ export interface WrapperSettings {
   maxOutstandingBytes: number;
   resubmitOnDaemonExit: boolean;
   daemonMaxRestarts: number;
+  daemonRestartWindowMs: number;
   daemonRestartBackoffBase: number;
   daemonRestartBackoffMax: number;
   userRecordTimeoutInMillis: number;

@@ -1,6 +1,7 @@
 // KinesisProducer: the API users hold. It validates, keeps every record in a journal until its
 // result arrives, and hands records to a daemon that a supervisor keeps running. When a daemon
 // dies, the records it had not answered go to the next one (or fail, if so configured).
+import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { create } from '@bufbuild/protobuf';
 import {
@@ -20,6 +21,7 @@ import {
   ValidationError,
   withRecord,
 } from './errors.js';
+import { type KinesisProducerEvents, LifecycleEvents } from './lifecycle-events.js';
 import { leveled, quietLogger } from './logging.js';
 import {
   type Metric,
@@ -34,6 +36,7 @@ import {
   type WrapperSettings,
 } from './options.js';
 import { type Entry, Outstanding } from './outstanding.js';
+import { OwnMetrics } from './own-metrics.js';
 import { PendingRecord } from './pending-record.js';
 import { loadPropertiesFile } from './properties.js';
 import { withRegion } from './region.js';
@@ -41,6 +44,7 @@ import { existingSchemaRecords, schemaRecordsOf } from './schema-registry/schema
 import { settleResult, settleResults } from './settle-results.js';
 import { streamMetadataMessage } from './stream-metadata.js';
 import { Supervisor } from './supervisor.js';
+import { type ThrottleWatch, watchThrottling } from './throttle-watch.js';
 import type { UserRecord, UserRecordResult } from './types.js';
 import {
   checkedData,
@@ -52,13 +56,20 @@ import { ProducerWritable, type ProducerWritableOptions } from './writable.js';
 
 const FLUSH_SYNC_REPEAT_MS = 100;
 
-export class KinesisProducer {
+/**
+ * Also an EventEmitter of lifecycle events (docs/events.md): daemonExit, daemonRestart,
+ * recordsResubmitted, credentialsError, throttling, throttlingEnded.
+ */
+export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   private readonly settings: WrapperSettings;
   private readonly supervisor: Supervisor;
   private readonly credentials: CredentialsPusher;
   private readonly journal: Outstanding;
   private readonly logger: Logger;
   private readonly metrics: MetricsClient;
+  private readonly events: LifecycleEvents;
+  private readonly ownMetrics = new OwnMetrics();
+  private readonly throttleWatch: ThrottleWatch;
   private nextId = 1;
   private failure: KinesisProducerError | undefined;
   private destroyed = false;
@@ -69,11 +80,13 @@ export class KinesisProducer {
   private resubmitted = 0;
 
   constructor(options: KinesisProducerOptions = {}) {
+    super();
     const { configuration, settings } = resolveOptions(options);
     // This wrapper reads batched results; a daemon that does not know them answers one by one.
     configuration.batchedResults = true;
     this.settings = settings;
     this.logger = leveled(settings.logger ?? quietLogger, settings.logLevel);
+    this.events = new LifecycleEvents(this, this.logger);
     this.journal = new Outstanding(
       {
         maxRecords: settings.maxOutstandingRecords,
@@ -86,6 +99,7 @@ export class KinesisProducer {
       (m) => this.supervisor.send(m),
       () => this.updateBusy(),
       this.logger,
+      (name, window) => this.ownMetrics.metrics(name, window),
     );
     this.exited = new Promise((r) => {
       this.markExited = r;
@@ -97,6 +111,7 @@ export class KinesisProducer {
         executable: settings.nativeExecutable,
         restart: {
           maxRestarts: settings.daemonMaxRestarts,
+          windowMs: settings.daemonRestartWindowMs,
           base: settings.daemonRestartBackoffBase,
           max: settings.daemonRestartBackoffMax,
         },
@@ -110,6 +125,13 @@ export class KinesisProducer {
         message: (m) => this.metrics.onMessage(m),
         restarted: () => this.resubmit(),
         crashed: (err) => this.onCrash(err),
+        ended: (error, reason, restartInMs) =>
+          this.events.publish('daemonExit', {
+            error,
+            reason,
+            restartInMs,
+            restartsInWindow: this.supervisor.restartsInWindow,
+          }),
         stopped: (err, requested) => this.onStopped(err, requested),
       },
       this.logger,
@@ -120,8 +142,13 @@ export class KinesisProducer {
       settings.credentialsRefreshDelay,
       (m) => this.supervisor.send(m),
       this.logger,
+      (error, forMetrics, failingForMs) =>
+        this.events.publish('credentialsError', { error, forMetrics, failingForMs }),
     );
     this.credentials.start();
+    this.throttleWatch = watchThrottling(this.events, (window) =>
+      this.metrics.request('ErrorsByCode', window),
+    );
   }
 
   /**
@@ -387,6 +414,12 @@ export class KinesisProducer {
 
   /** A new daemon is up: everything without a result goes to it, in the order it was added. */
   private resubmit(): void {
+    this.ownMetrics.restarted();
+    this.events.publish('daemonRestart', {
+      pid: this.supervisor.pid,
+      restarts: this.supervisor.restartsSoFar,
+      restartsInWindow: this.supervisor.restartsInWindow,
+    });
     const n = this.journal.size;
     for (const [id, e] of this.journal) this.supervisor.putRecord(id, e);
     this.resubmitted += n;
@@ -394,6 +427,7 @@ export class KinesisProducer {
       this.logger.info?.(
         `kinesis-producer: sent ${n} records without a result to the new daemon again; some may arrive twice`,
       );
+      this.events.publish('recordsResubmitted', { count: n });
     }
   }
 
@@ -406,6 +440,7 @@ export class KinesisProducer {
 
   private onStopped(err: DaemonExitedError, requested: boolean): void {
     this.credentials.stop();
+    this.throttleWatch.stop();
     const cause: KinesisProducerError = this.destroyed
       ? new ProducerDestroyedError()
       : requested

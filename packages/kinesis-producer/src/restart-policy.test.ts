@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { RestartCounter, restartable, restartDelay, STABLE_RUN_MS } from './restart-policy.js';
+import { RestartCounter, restartable, restartDelay } from './restart-policy.js';
 
 const exit = (over: Partial<Parameters<typeof restartable>[0]>) => ({
   code: null,
@@ -28,7 +28,7 @@ describe('restartable', () => {
 });
 
 describe('restartDelay', () => {
-  const p = { maxRestarts: 10, base: 100, max: 1000 };
+  const p = { maxRestarts: 10, windowMs: 60_000, base: 100, max: 1000 };
   test('doubles from base up to max, jittered between half and all of it', () => {
     expect([1, 2, 3, 4, 5, 30].map((n) => restartDelay(p, n, () => 1))).toEqual([
       100, 200, 400, 800, 1000, 1000,
@@ -38,29 +38,48 @@ describe('restartDelay', () => {
 });
 
 describe('RestartCounter', () => {
-  const policy = { maxRestarts: 3, base: 100, max: 1000 };
+  const MINUTE = 60_000;
+  const policy = { maxRestarts: 3, windowMs: 10 * MINUTE, base: 100, max: 1000 };
+  function counter(over: Partial<typeof policy> = {}) {
+    let now = 0;
+    const c = new RestartCounter({ ...policy, ...over }, () => now);
+    const at = (t: number) => {
+      now = t;
+      return c.next(() => 1);
+    };
+    return { c, at };
+  }
 
   test('daemons that die soon after starting count up to the limit, then it gives up', () => {
-    const c = new RestartCounter(policy);
-    const delays = [1, 2, 3, 4].map(() => c.next(10, false, () => 1));
-    expect(delays).toEqual([100, 200, 400, undefined]);
+    const { c, at } = counter();
+    expect([10, 20, 30, 40].map(at)).toEqual([100, 200, 400, undefined]);
+    expect(c.count).toBe(3);
   });
 
-  test('a daemon that stayed up starts the count over', () => {
-    const c = new RestartCounter(policy);
-    c.next(10, false);
-    c.next(10, false);
-    expect(c.next(STABLE_RUN_MS, false, () => 1)).toBe(100);
-    expect(c.count).toBe(1);
+  test('a daemon that crashes every few minutes, however long each run, is given up on', () => {
+    // Each run stays up three minutes: within ten minutes, the fourth end is one too many.
+    const { at } = counter();
+    expect([3, 6, 9].map((m) => at(m * MINUTE))).toEqual([100, 200, 400]);
+    expect(at(12 * MINUTE)).toBeUndefined();
   });
 
-  test('a daemon killed for hanging counts however long it ran', () => {
-    const c = new RestartCounter(policy);
-    for (let i = 0; i < 3; i++) expect(c.next(60_000, true)).toBeDefined();
-    expect(c.next(60_000, true)).toBeUndefined();
+  test('restarts older than the window no longer count', () => {
+    const { c, at } = counter();
+    for (const m of [0, 1, 2]) at(m * MINUTE);
+    // The first restart left the window exactly ten minutes after it: room for one more.
+    expect(at(10 * MINUTE)).toBe(400);
+    expect(c.count).toBe(3);
+    expect(at(10 * MINUTE + 1)).toBeUndefined();
+  });
+
+  test('a daemon killed now and then, less often than the budget allows, is always restarted', () => {
+    const { c, at } = counter();
+    for (let i = 1; i <= 100; i++) expect(at(i * 4 * MINUTE)).toBeDefined();
+    // At most three restarts ever sit in the window, so the backoff stays short.
+    expect(c.count).toBeLessThanOrEqual(3);
   });
 
   test('with maxRestarts 0 the first end is final', () => {
-    expect(new RestartCounter({ ...policy, maxRestarts: 0 }).next(60_000, false)).toBeUndefined();
+    expect(counter({ maxRestarts: 0 }).at(60 * MINUTE)).toBeUndefined();
   });
 });

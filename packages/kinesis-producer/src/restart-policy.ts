@@ -11,9 +11,6 @@ export interface ExitInfo {
   spawnFailed: boolean;
 }
 
-/** A run that lasted this long was a working daemon: the count of restarts in a row starts over. */
-export const STABLE_RUN_MS = 5000;
-
 /**
  * Whether starting the same daemon again can help. A configuration it refuses (the daemon exits 1
  * with a CONFIG fatal error, e.g. no region) or a binary that cannot run fails the same way every
@@ -26,8 +23,10 @@ export function restartable(exit: ExitInfo): boolean {
 }
 
 export interface RestartPolicy {
-  /** Restarts in a row before giving up; 0 = never restart. */
+  /** Restarts within `windowMs` before giving up; 0 = never restart. */
   maxRestarts: number;
+  /** The sliding window, ms, over which restarts are counted. */
+  windowMs: number;
   /** First delay, ms. */
   base: number;
   /** Largest delay, ms. */
@@ -44,24 +43,35 @@ export function restartDelay(p: RestartPolicy, n: number, random = Math.random):
 }
 
 /**
- * Counts restarts in a row. A run counts as good when it stayed up STABLE_RUN_MS and was not
- * killed for hanging: after it, the count starts over. So a daemon that dies at once (a poison
- * input, a crash at start) or hangs every time trips the limit, while one killed now and then
- * after working for a while is restarted every time.
+ * Counts restarts over a sliding window of time. Counting only restarts in a row, with a run
+ * that stayed up a while starting the count over, lets a daemon that crashes every few minutes
+ * be restarted forever: the producer looks alive while it loses its daemon's buffered state
+ * again and again. Counted over a window, a daemon that dies at once (a poison input, a crash at
+ * start), hangs every time, or keeps dying every few minutes exhausts the budget, while one
+ * killed now and then (an OOM killer, a rare bug) is always restarted.
  */
 export class RestartCounter {
-  private inARow = 0;
+  /** When each restart still inside the window was decided, oldest first. */
+  private readonly times: number[] = [];
 
-  constructor(private readonly policy: RestartPolicy) {}
+  constructor(
+    private readonly policy: RestartPolicy,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
+  /** Restarts within the window, as of the last decision. */
   get count(): number {
-    return this.inARow;
+    return this.times.length;
   }
 
   /** Records the end of a run; the delay before the next start, or undefined to give up. */
-  next(uptimeMs: number, hung: boolean, random = Math.random): number | undefined {
-    this.inARow = uptimeMs >= STABLE_RUN_MS && !hung ? 1 : this.inARow + 1;
-    if (this.inARow > this.policy.maxRestarts) return undefined;
-    return restartDelay(this.policy, this.inARow, random);
+  next(random = Math.random): number | undefined {
+    const t = this.now();
+    while (this.times.length > 0 && t - this.times[0]! >= this.policy.windowMs) this.times.shift();
+    if (this.times.length >= this.policy.maxRestarts) return undefined;
+    this.times.push(t);
+    // The backoff grows with the restarts in the window: a daemon dying at once waits longer
+    // each time, one that ran for most of the window restarts quickly.
+    return restartDelay(this.policy, this.times.length, random);
   }
 }

@@ -31,9 +31,17 @@ export interface SupervisorHandlers {
   restarted(): void;
   /** A daemon ended unexpectedly and a new one starts in `delayMs`. */
   crashed(error: DaemonExitedError, delayMs: number): void;
+  /**
+   * Any unexpected end, told before `crashed` or `stopped`: why (killed by the health check, or
+   * for sending a frame that does not decode, or it ended by itself), and the delay before the
+   * next start (undefined: none will start).
+   */
+  ended(error: DaemonExitedError, why: EndReason, restartInMs: number | undefined): void;
   /** No daemon will run again: stopped on request, or failed for good. Called once. */
   stopped(error: DaemonExitedError, requested: boolean): void;
 }
+
+export type EndReason = 'hung' | 'corrupt' | 'exited';
 
 export interface SupervisorOptions {
   configuration: Configuration | Promise<Configuration>;
@@ -55,9 +63,9 @@ export class Supervisor {
   private readonly sticky = new Map<string, Message>();
   /** getMetrics requests without an answer, by id: a new daemon answers them instead. */
   private readonly metricsRequests = new Map<bigint, Message>();
-  private startedAt = 0;
-  private hung = false;
   private busy = false;
+  /** The running daemon is being killed by the health check. */
+  private hung = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private restartCount = 0;
   private lastError: DaemonExitedError | undefined;
@@ -98,6 +106,11 @@ export class Supervisor {
   /** How many times a daemon was started again since the producer began. */
   get restartsSoFar(): number {
     return this.restartCount;
+  }
+
+  /** Restarts within the restart window (daemonRestartWindowMs), as of the last daemon end. */
+  get restartsInWindow(): number {
+    return this.restarts.count;
   }
 
   /** True while a daemon runs or is about to be started again. */
@@ -166,7 +179,6 @@ export class Supervisor {
       this.options.executable,
     );
     channel.setBusy(this.busy);
-    this.startedAt = performance.now();
     this.hung = false;
     this.health?.heard();
     return channel;
@@ -194,32 +206,38 @@ export class Supervisor {
       return;
     }
     if (this.state !== 'running') return;
-    const uptime = performance.now() - this.startedAt;
-    const delay = restartable(info) ? this.restarts.next(uptime, this.hung) : undefined;
+    const delay = restartable(info) ? this.restarts.next() : undefined;
     if (delay === undefined) {
-      const { maxRestarts } = this.options.restart;
+      const { maxRestarts, windowMs } = this.options.restart;
       const final =
         restartable(info) && maxRestarts > 0
           ? new DaemonExitedError(
               err.exitCode,
               err.signal,
               err.stderrTail,
-              `${err.reason ? `${err.reason}; ` : ''}not restarted: it failed ${maxRestarts + 1} times in a row (daemonMaxRestarts = ${maxRestarts})`,
+              `${err.reason ? `${err.reason}; ` : ''}not restarted: it was already restarted ${maxRestarts} times within ${windowMs} ms (daemonMaxRestarts = ${maxRestarts}, daemonRestartWindowMs = ${windowMs})`,
             )
           : err;
       this.logger.error?.(`kinesis-producer: ${final.message}`);
       this.state = 'stopping';
       this.health?.stop();
+      this.handlers.ended(final, this.endReason(channel), undefined);
       this.finish(final, false);
       return;
     }
     this.state = 'restarting';
     this.logger.warn?.(
-      `kinesis-producer: ${err.message}; restarting it in ${Math.round(delay)} ms (restart ${this.restarts.count} in a row)`,
+      `kinesis-producer: ${err.message}; restarting it in ${Math.round(delay)} ms (restart ${this.restarts.count} within ${this.options.restart.windowMs} ms)`,
     );
+    this.handlers.ended(err, this.endReason(channel), delay);
     this.handlers.crashed(err, delay);
     this.restartTimer = setTimeout(() => this.restart(), delay);
     if (!this.busy) this.restartTimer.unref();
+  }
+
+  private endReason(channel: DaemonChannel): EndReason {
+    if (this.hung) return 'hung';
+    return channel.sentCorruptFrame ? 'corrupt' : 'exited';
   }
 
   private restart(): void {
