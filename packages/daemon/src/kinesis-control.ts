@@ -36,7 +36,8 @@ export function listShardsWith(client: KinesisClient): ListShards {
             StreamName: req.stream,
             StreamId: req.streamId,
             MaxResults: 1000,
-            ShardFilter: { Type: 'AT_LATEST' },
+            // Without a filter the service lists closed shards too (those still in retention).
+            ShardFilter: req.everyShard ? undefined : { Type: 'AT_LATEST' },
           };
     const out = await client.send(new ListShardsCommand(input));
     return {
@@ -44,6 +45,9 @@ export function listShardsWith(client: KinesisClient): ListShards {
         shardId: s.ShardId!,
         startingHashKey: s.HashKeyRange!.StartingHashKey!,
         endingHashKey: s.HashKeyRange!.EndingHashKey!,
+        closed: s.SequenceNumberRange?.EndingSequenceNumber !== undefined,
+        parentShardId: s.ParentShardId,
+        adjacentParentShardId: s.AdjacentParentShardId,
       })),
       nextToken: out.NextToken,
     };

@@ -12,7 +12,7 @@ import {
   type ErrorClass,
   refusesAnEntry,
 } from './retry-policy.js';
-import { type ShardMap, shardNumber } from './shard-map.js';
+import { type HashRange, type ShardMap, shardNumber } from './shard-map.js';
 import type { UserRecord } from './user-record.js';
 
 export interface RetrierOptions {
@@ -28,6 +28,7 @@ export const Codes = {
   expiredAfterRetries: 'ExpiredAfterRetries',
   expiredInLimiter: 'ExpiredWaitingForRateLimit',
   wrongShard: 'WrongShard',
+  rangeUnknown: 'ShardRangeUnknown',
   countMismatch: 'RecordCountMismatch',
 } as const;
 
@@ -129,47 +130,72 @@ export class Retrier {
     this.waiting.close();
   }
 
-  private entry(
-    kr: KinesisRecord,
-    r: EntryResult,
-    start: number,
-    end: number,
-    final = false,
-  ): void {
+  private entry(kr: KinesisRecord, r: EntryResult, start: number, end: number): void {
     if (r.errorCode !== undefined) {
       const cls = classify(r.errorCode);
       if (cls === 'throttled') this.shardFeedback(kr.predictedShard, true);
       for (const ur of kr.items) this.failed(ur, r.errorCode, r.errorMessage, start, end, cls);
       return;
     }
-    if (!final) this.shardFeedback(kr.predictedShard, false);
+    this.shardFeedback(kr.predictedShard, false);
     const actual = shardNumber(r.shardId);
     const range = this.shards.hashRange(actual);
-    // Kinesis routes the entry by its hash key, the first record's: records sharing that key are
-    // where they belong by definition (single records, partition-key aggregates).
-    const routing = kr.items[0]!.hashKey;
-    // The shard numbers first: comparing hash keys reads each record's key text.
-    const misrouted = kr.items.some(
-      (ur) => ur.predictedShard >= 0 && ur.predictedShard !== actual && ur.hashKey !== routing,
-    );
-    if (misrouted && range === undefined && !final) {
-      // The aggregate landed on a shard the map does not know (a child of a split or merge).
-      // Which of its records a consumer keeps depends on that shard's range: learn it first,
-      // rather than resend records that are already where they belong.
+    if (range === undefined && this.misrouted(kr, actual)) {
+      // The aggregate landed on a shard the map does not know (a child of a split or merge, or
+      // one closed since). Which of its records a consumer keeps depends on that shard's range:
+      // learn it first, rather than resend records that are already where they belong.
       this.shards.invalidate(start, kr.predictedShard);
-      this.shards.afterRefresh(start, () => this.entry(kr, r, start, end, true));
+      this.shards.whenRangeKnown(actual, kr.expiration, (known) =>
+        this.landed(kr, r, start, end, actual, known),
+      );
       return;
     }
+    this.landed(kr, r, start, end, actual, range);
+  }
+
+  /** Kinesis routes an entry by its first record's hash key: others may belong elsewhere. */
+  private misrouted(kr: KinesisRecord, actual: number): boolean {
+    const routing = kr.items[0]!.hashKey;
+    // The shard numbers first: comparing hash keys reads each record's key text.
+    return kr.items.some(
+      (ur) => ur.predictedShard >= 0 && ur.predictedShard !== actual && ur.hashKey !== routing,
+    );
+  }
+
+  /**
+   * Settles the records of an entry stored on shard `actual`. A record is sent again only when
+   * that shard's own range cannot hold its hash key (a KCL consumer drops it there); records
+   * routed by their own hash key are where Kinesis put them by definition.
+   */
+  private landed(
+    kr: KinesisRecord,
+    r: { shardId: string; sequenceNumber: string },
+    start: number,
+    end: number,
+    actual: number,
+    range: HashRange | undefined,
+  ): void {
+    const routing = kr.items[0]!.hashKey;
     let first = true;
     // One attempt object for every record of the entry: it also carries their shared result.
     const ok = { start, end, success: true, shardId: r.shardId, sequenceNumber: r.sequenceNumber };
     for (const ur of kr.items) {
       const predicted = ur.predictedShard;
       if (predicted >= 0 && predicted !== actual && ur.hashKey !== routing) {
-        const inRange = range !== undefined && ur.hashKey >= range.start && ur.hashKey <= range.end;
-        if (!inRange) {
-          // Kinesis stored the aggregate on a shard that cannot hold this record's key, so a
-          // KCL consumer would drop it there: send it again, routed on a fresh map.
+        if (range === undefined) {
+          // Stored, but no listing named the shard before the record's TTL: whether a consumer
+          // keeps it cannot be told, and it is too late to send it again.
+          ur.addAttempt({
+            start,
+            end: now(),
+            success: false,
+            errorCode: Codes.rangeUnknown,
+            errorMessage: `Record was stored on ${r.shardId}, whose hash-key range could not be listed before the record's TTL; a KCL consumer may drop it there`,
+          });
+          this.finish(ur);
+          continue;
+        }
+        if (ur.hashKey < range.start || ur.hashKey > range.end) {
           if (first) this.shards.invalidate(start, predicted);
           first = false;
           ur.addAttempt({

@@ -70,6 +70,8 @@ describe('ShardMap over ListShards against the fake Kinesis', () => {
   });
 });
 
+const MAX = 2n ** 128n - 1n;
+
 describe('ShardMap failures', () => {
   test('while the map is unknown nothing is predicted; retries back off by 1.5x with jitter', async () => {
     const times: number[] = [];
@@ -96,29 +98,42 @@ describe('ShardMap failures', () => {
     map.close();
   }, 20_000);
 
-  test('afterRefresh runs once the map is newer than the evidence', async () => {
-    let calls = 0;
-    const list: ListShards = async () => {
-      calls++;
-      return {
-        shards: [
-          {
-            shardId: shardIdText(calls),
-            startingHashKey: '0',
-            endingHashKey: String(2n ** 128n - 1n),
-          },
-        ],
-      };
+  test('a range the map does not know is learnt from a listing of every shard, closed ones too', async () => {
+    const requests: Parameters<ListShards>[0][] = [];
+    const list: ListShards = async (req) => {
+      requests.push(req);
+      const open = { shardId: shardIdText(2), startingHashKey: '0', endingHashKey: String(MAX) };
+      const closedOne = { ...open, shardId: shardIdText(1), closed: true };
+      return { shards: 'everyShard' in req && req.everyShard ? [closedOne, open] : [open] };
     };
     const map = new ShardMap('s', list, () => undefined);
     await until(() => map.ready);
-    let ran = false;
-    map.afterRefresh(performance.now(), () => {
-      ran = true;
+    let range: unknown;
+    map.whenRangeKnown(1, Number.POSITIVE_INFINITY, (r) => {
+      range = r;
     });
-    await until(() => ran);
-    expect(calls).toBe(2);
+    await until(() => range !== undefined);
+    expect(range).toMatchObject({ start: hashKeyFromDecimal(0), end: hashKeyFromDecimal(MAX) });
+    expect(requests.map((r) => 'everyShard' in r && r.everyShard)).toEqual([false, true]);
+    // The closed shard is known, never predicted.
     expect(map.shardFor(hashKeyFromDecimal(1))).toBe(2);
+    map.close();
+  });
+
+  test('a range no listing names is given up at its deadline', async () => {
+    const list: ListShards = async () => ({
+      shards: [{ shardId: shardIdText(0), startingHashKey: '0', endingHashKey: String(MAX) }],
+    });
+    const map = new ShardMap('s', list, () => undefined);
+    await until(() => map.ready);
+    let answered = false;
+    let range: unknown = 'unset';
+    map.whenRangeKnown(9, performance.now() + 50, (r) => {
+      answered = true;
+      range = r;
+    });
+    await until(() => answered);
+    expect(range).toBeUndefined();
     map.close();
   });
 

@@ -1,5 +1,5 @@
-// Which open shard owns a hash key, learnt from ListShards. While the map is not ready the
-// pipeline sends records unaggregated and lets Kinesis route them.
+// Which open shard owns a hash key, learnt from ListShards, and the hash-key range of every shard
+// a record may land on, closed ones included. While the map is not ready nothing is predicted.
 import { now } from './clock.js';
 import { type HashKey, hashKeyFromDecimal, hashKeyHigh } from './hash-key.js';
 import { log } from './log.js';
@@ -8,6 +8,10 @@ export interface ShardDescription {
   shardId: string;
   startingHashKey: string;
   endingHashKey: string;
+  /** The listing gave the shard an ending sequence number: it takes no more records. */
+  closed?: boolean;
+  parentShardId?: string;
+  adjacentParentShardId?: string;
 }
 
 export interface ShardPage {
@@ -15,17 +19,29 @@ export interface ShardPage {
   nextToken?: string;
 }
 
-/** One ListShards call: the first page by stream, later pages by token only (the API's rule). */
+/**
+ * One ListShards call: the first page by stream, later pages by token only (the API's rule).
+ * The map asks for open shards only; `everyShard` asks for closed ones too, to learn the range of
+ * a shard a record landed on that has closed since.
+ */
 export type ListShards = (
-  request: { stream: string; streamId?: string } | { nextToken: string },
+  request: { stream: string; streamId?: string; everyShard?: boolean } | { nextToken: string },
 ) => Promise<ShardPage>;
+
+export interface HashRange {
+  start: HashKey;
+  end: HashKey;
+}
 
 type State = 'invalid' | 'updating' | 'ready';
 
 const FIRST_BACKOFF = 1000;
 const MAX_BACKOFF = 30000;
-/** How long the ranges of shards that closed stay known, to recognise landings on children. */
-const CLOSED_RANGE_TTL = 60000;
+/**
+ * How long the ranges of shards no longer open stay known: landings on them are judged by their
+ * own range, so this outlives any request that may still report one.
+ */
+const CLOSED_RANGE_TTL = 10 * 60_000;
 
 export function shardNumber(shardId: string): number {
   return Number.parseInt(shardId.slice(shardId.indexOf('-') + 1), 10);
@@ -35,6 +51,12 @@ export function shardIdText(n: number): string {
   return `shardId-${String(n).padStart(12, '0')}`;
 }
 
+interface RangeWaiter {
+  shard: number;
+  giveUpAt: number;
+  then: (range: HashRange | undefined) => void;
+}
+
 export class ShardMap {
   private state: State = 'invalid';
   private ends: HashKey[] = [];
@@ -42,14 +64,19 @@ export class ShardMap {
   private endHighs: number[] = [];
   private numbers: number[] = [];
   private open = new Set<number>();
-  private readonly ranges = new Map<number, { start: HashKey; end: HashKey; seen: number }>();
-  private updatedAt = Number.NEGATIVE_INFINITY;
+  private readonly ranges = new Map<number, HashRange & { seen: number }>();
+  /** When the listing behind the current map was asked for (not when it arrived). */
+  private listedAt = Number.NEGATIVE_INFINITY;
   private backoff = FIRST_BACKOFF;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private everReady = false;
   private readonly settledListeners: (() => void)[] = [];
-  private refreshListeners: (() => void)[] = [];
+  /** Landings on shards whose range is not known yet, waiting for a listing of every shard. */
+  private rangeWaiters: RangeWaiter[] = [];
+  private lookingUp = false;
+  private lookupBackoff = FIRST_BACKOFF;
+  private lookupTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly stream: string,
@@ -98,37 +125,46 @@ export class ShardMap {
     return this.numbers[lo]!;
   }
 
-  hashRange(shard: number): { start: HashKey; end: HashKey } | undefined {
+  hashRange(shard: number): HashRange | undefined {
     return this.ranges.get(shard);
   }
 
   /**
    * A record landed somewhere other than predicted. Refresh, unless the evidence predates the
-   * last refresh or names a shard already known to be closed: both mean the map is current.
+   * listing behind the map or names a shard already known to be closed: both mean the map is
+   * current.
    */
   invalidate(seenAt: number, predicted: number): void {
-    if (this.state !== 'ready' || seenAt <= this.updatedAt) return;
+    if (this.state !== 'ready' || seenAt <= this.listedAt) return;
     if (predicted >= 0 && !this.open.has(predicted)) return;
     log.info(`stream ${this.stream}: shard map out of date, refreshing`);
     this.update();
   }
 
   /**
-   * Runs `then` once the map reflects the shards as of `seenAt` or later: at once if it already
-   * does, else after the refresh under way (or the next one), whether it succeeds or fails.
+   * Calls `then` with the hash-key range of `shard`: at once when known, else once a listing of
+   * every shard (closed ones too) names it. Such listings are retried with backoff; if none has
+   * named the shard by `giveUpAt`, `then` gets undefined.
    */
-  afterRefresh(seenAt: number, then: () => void): void {
-    if (this.state === 'ready' && this.updatedAt > seenAt) {
-      queueMicrotask(then);
+  whenRangeKnown(
+    shard: number,
+    giveUpAt: number,
+    then: (range: HashRange | undefined) => void,
+  ): void {
+    const known = this.ranges.get(shard);
+    if (known !== undefined || this.closed) {
+      queueMicrotask(() => then(known));
       return;
     }
-    this.refreshListeners.push(then);
-    if (this.state === 'ready') this.update();
+    this.rangeWaiters.push({ shard, giveUpAt, then });
+    this.lookUp();
   }
 
   close(): void {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.lookupTimer) clearTimeout(this.lookupTimer);
+    this.settleRangeWaiters(Number.POSITIVE_INFINITY);
   }
 
   private update(): void {
@@ -136,54 +172,127 @@ export class ShardMap {
     this.state = 'updating';
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    void this.fetchAll();
+    void this.refresh();
   }
 
-  private async fetchAll(): Promise<void> {
-    const shards: ShardDescription[] = [];
+  private async refresh(): Promise<void> {
+    const at = now();
+    let shards: ShardDescription[];
     try {
-      let page = await this.list({ stream: this.stream, streamId: this.streamId() });
-      shards.push(...page.shards);
-      while (page.nextToken) {
-        page = await this.list({ nextToken: page.nextToken });
-        shards.push(...page.shards);
-      }
+      shards = await this.fetchAll(false);
     } catch (err) {
       this.fail(err);
       return;
     }
     if (this.closed) return;
-    this.install(shards);
+    this.install(shards, at);
+    this.backoff = FIRST_BACKOFF;
+    this.state = 'ready';
+    this.settleFirstLoad();
+    log.debug(`stream ${this.stream}: shard map ready with ${this.open.size} open shards`);
   }
 
-  private install(shards: ShardDescription[]): void {
-    const at = now();
-    const entries = shards.map((s) => ({
-      n: shardNumber(s.shardId),
-      start: hashKeyFromDecimal(s.startingHashKey),
-      end: hashKeyFromDecimal(s.endingHashKey),
-    }));
+  private async fetchAll(everyShard: boolean): Promise<ShardDescription[]> {
+    const shards: ShardDescription[] = [];
+    let page = await this.list({ stream: this.stream, streamId: this.streamId(), everyShard });
+    shards.push(...page.shards);
+    while (page.nextToken) {
+      page = await this.list({ nextToken: page.nextToken });
+      shards.push(...page.shards);
+    }
+    return shards;
+  }
+
+  /**
+   * Takes in a listing asked for at `at`. Every listed shard's range is kept; only open shards
+   * are predicted. A shard counts as closed when the listing says so or when it is the parent of
+   * a listed shard: some services list closed shards whatever the filter asks.
+   */
+  private install(shards: ShardDescription[], at: number): void {
+    const parents = new Set<string>();
+    for (const s of shards) {
+      if (s.parentShardId) parents.add(s.parentShardId);
+      if (s.adjacentParentShardId) parents.add(s.adjacentParentShardId);
+    }
+    const seen = now();
+    const entries: { n: number; start: HashKey; end: HashKey }[] = [];
+    for (const s of shards) {
+      const e = {
+        n: shardNumber(s.shardId),
+        start: hashKeyFromDecimal(s.startingHashKey),
+        end: hashKeyFromDecimal(s.endingHashKey),
+      };
+      this.ranges.set(e.n, { start: e.start, end: e.end, seen });
+      if (!s.closed && !parents.has(s.shardId)) entries.push(e);
+    }
+    this.settleRangeWaiters(seen);
+    // A listing older than the map's (a lookup and a refresh crossed) teaches ranges only.
+    if (at <= this.listedAt) return;
     entries.sort((a, b) => (a.end < b.end ? -1 : a.end > b.end ? 1 : a.n - b.n));
     this.ends = entries.map((e) => e.end);
     this.endHighs = this.ends.map(hashKeyHigh);
     this.numbers = entries.map((e) => e.n);
     this.open = new Set(this.numbers);
-    for (const e of entries) this.ranges.set(e.n, { start: e.start, end: e.end, seen: at });
     for (const [n, r] of this.ranges) {
-      if (!this.open.has(n) && at - r.seen > CLOSED_RANGE_TTL) this.ranges.delete(n);
+      if (!this.open.has(n) && seen - r.seen > CLOSED_RANGE_TTL) this.ranges.delete(n);
     }
-    this.backoff = FIRST_BACKOFF;
-    this.updatedAt = at;
-    this.state = 'ready';
-    this.settleFirstLoad();
-    this.notifyRefreshed();
-    log.debug(`stream ${this.stream}: shard map ready with ${entries.length} open shards`);
+    this.listedAt = at;
   }
 
-  private notifyRefreshed(): void {
-    const l = this.refreshListeners;
-    this.refreshListeners = [];
-    for (const f of l) f();
+  /** Answers every waiter whose shard is now known, and gives up on those past `t`. */
+  private settleRangeWaiters(t: number): void {
+    if (this.rangeWaiters.length === 0) return;
+    const still: RangeWaiter[] = [];
+    for (const w of this.rangeWaiters) {
+      const range = this.ranges.get(w.shard);
+      if (range !== undefined || t >= w.giveUpAt) w.then(range);
+      else still.push(w);
+    }
+    this.rangeWaiters = still;
+  }
+
+  /** A listing of every shard, for landings on shards the map has not seen; one at a time. */
+  private lookUp(): void {
+    if (this.lookingUp || this.lookupTimer !== undefined || this.closed) return;
+    this.lookingUp = true;
+    const at = now();
+    this.fetchAll(true).then(
+      (shards) => {
+        this.lookingUp = false;
+        if (this.closed) return;
+        this.lookupBackoff = FIRST_BACKOFF;
+        this.install(shards, at);
+        if (this.state === 'invalid' && this.listedAt === at) {
+          // The map's own refresh is failing; this listing serves it as well.
+          if (this.retryTimer) clearTimeout(this.retryTimer);
+          this.retryTimer = undefined;
+          this.state = 'ready';
+          this.settleFirstLoad();
+        }
+        this.retryLookUp(`no listing named shard ${this.rangeWaiters[0]?.shard}`);
+      },
+      (err) => {
+        this.lookingUp = false;
+        if (this.closed) return;
+        this.retryLookUp(`ListShards failed (${describe(err)})`);
+      },
+    );
+  }
+
+  private retryLookUp(why: string): void {
+    if (this.rangeWaiters.length === 0) return;
+    const delay = jittered(this.lookupBackoff);
+    this.lookupBackoff = Math.min(Math.floor((this.lookupBackoff * 3) / 2), MAX_BACKOFF);
+    // Waiters past their time are answered when the timer fires, even if it fires early for them.
+    const giveUp = Math.min(...this.rangeWaiters.map((w) => w.giveUpAt));
+    const wait = Math.max(0, Math.min(delay, giveUp - now()));
+    log.warn(`stream ${this.stream}: shard ranges: ${why}; trying again in ${wait} ms`);
+    this.lookupTimer = setTimeout(() => {
+      this.lookupTimer = undefined;
+      this.settleRangeWaiters(now());
+      if (this.rangeWaiters.length > 0) this.lookUp();
+    }, wait);
+    this.lookupTimer.unref();
   }
 
   private settleFirstLoad(): void {
@@ -196,13 +305,21 @@ export class ShardMap {
     if (this.closed) return;
     this.state = 'invalid';
     this.settleFirstLoad();
-    this.notifyRefreshed();
-    // Jittered, so producers that failed together do not retry together.
-    const delay = Math.round(this.backoff * (0.5 + Math.random() * 0.5));
+    const delay = jittered(this.backoff);
     this.backoff = Math.min(Math.floor((this.backoff * 3) / 2), MAX_BACKOFF);
-    const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    log.warn(`stream ${this.stream}: ListShards failed (${why}); retrying in ${delay} ms`);
+    log.warn(
+      `stream ${this.stream}: ListShards failed (${describe(err)}); retrying in ${delay} ms`,
+    );
     this.retryTimer = setTimeout(() => this.update(), delay);
     this.retryTimer.unref();
   }
+}
+
+/** Between half and all of `ms`, so producers that failed together do not retry together. */
+function jittered(ms: number): number {
+  return Math.round(ms * (0.5 + Math.random() * 0.5));
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

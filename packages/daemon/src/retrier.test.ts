@@ -1,0 +1,138 @@
+// The retrier's verdicts on where aggregates landed, against a shard map fed by a scripted
+// ListShards: a member is sent again only when the shard it landed on cannot hold its key.
+import { describe, expect, test } from '@jest/globals';
+import { now } from './clock.js';
+import { hashKeyFromDecimal } from './hash-key.js';
+import { KinesisRecord } from './kinesis-record.js';
+import { PutRecordsBatch } from './put-records-batch.js';
+import { Retrier } from './retrier.js';
+import { type ListShards, type ShardDescription, ShardMap, shardIdText } from './shard-map.js';
+import { UserRecord } from './user-record.js';
+
+const MAX = 2n ** 128n - 1n;
+const MID = MAX / 2n;
+
+function shard(n: number, start: bigint, end: bigint, closed = false): ShardDescription {
+  return {
+    shardId: shardIdText(n),
+    startingHashKey: start.toString(),
+    endingHashKey: end.toString(),
+    closed,
+  };
+}
+
+/** A ListShards whose answers the test releases one by one, each with the shards of its time. */
+function scriptedListShards() {
+  const calls: { request: Parameters<ListShards>[0]; answer: (s: ShardDescription[]) => void }[] =
+    [];
+  const list: ListShards = (request) =>
+    new Promise((resolve) => {
+      calls.push({ request, answer: (shards) => resolve({ shards }) });
+    });
+  return { list, calls };
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+  if (!cond()) throw new Error('condition not met');
+}
+
+function record(id: number, hash: bigint, predicted: number): UserRecord {
+  const ur = new UserRecord(
+    id,
+    's',
+    `k${id}`,
+    hash.toString(),
+    new Uint8Array(1),
+    hashKeyFromDecimal(hash),
+    now(),
+    100,
+    30_000,
+  );
+  ur.predictedShard = predicted;
+  return ur;
+}
+
+function harness(list: ListShards) {
+  const map = new ShardMap('s', list, () => undefined);
+  const reput: UserRecord[] = [];
+  const finished: UserRecord[] = [];
+  const retrier = new Retrier(
+    { failIfThrottled: false, recordMaxBufferedTime: 100 },
+    map,
+    (ur) => reput.push(ur),
+    (ur) => finished.push(ur),
+  );
+  return { map, retrier, reput, finished };
+}
+
+function landed(records: UserRecord[], on: number) {
+  const kr = new KinesisRecord();
+  for (const ur of records) kr.add(ur);
+  const batch = new PutRecordsBatch();
+  batch.add(kr);
+  const outcome = {
+    ok: true as const,
+    records: [{ shardId: shardIdText(on), sequenceNumber: '1' }],
+  };
+  return { batch, outcome };
+}
+
+describe('Retrier verdicts after a reshard', () => {
+  test('a landing on a shard that a refresh begun before it could not list is judged by that shard’s own range', async () => {
+    const { list, calls } = scriptedListShards();
+    const h = harness(list);
+    calls[0]!.answer([shard(0, 0n, MAX)]);
+    await until(() => h.map.ready);
+    // Shard 0 splits into 1 [0, MID] and 2 [MID+1, MAX]. A refresh is already under way, and
+    // its answer predates the split.
+    h.map.invalidate(now() + 1, 0);
+    await until(() => calls.length === 2);
+    const start = now() + 2;
+    const routing = record(1, MAX - 5n, 0);
+    const sameShard = record(2, MID + 10n, 0);
+    const otherShard = record(3, 7n, 0);
+    const { batch, outcome } = landed([routing, sameShard, otherShard], 2);
+    h.retrier.onOutcome(batch, outcome, start, start + 1);
+    calls[1]!.answer([shard(0, 0n, MAX)]);
+    // Whatever the map has to ask next, it learns the landing shard's range.
+    for (let i = 2; i < 6; i++) {
+      await until(() => calls.length > i || h.finished.length + h.reput.length === 3);
+      if (h.finished.length + h.reput.length === 3) break;
+      calls[i]!.answer([shard(0, 0n, MAX, true), shard(1, 0n, MID), shard(2, MID + 1n, MAX)]);
+    }
+    await until(() => h.finished.length + h.reput.length === 3);
+    expect(h.finished.map((u) => u.sourceId).sort()).toEqual([1, 2]);
+    expect(h.finished.every((u) => u.shardId === shardIdText(2))).toBe(true);
+    expect(h.reput.map((u) => u.sourceId)).toEqual([3]);
+    expect(otherShard.attempts.at(-1)?.errorCode).toBe('WrongShard');
+    h.retrier.close();
+    h.map.close();
+  });
+
+  test('closed shards in a listing (emulators ignore ShardFilter) are never predicted, but their ranges stay known', async () => {
+    const { list, calls } = scriptedListShards();
+    const h = harness(list);
+    calls[0]!.answer([shard(0, 0n, MAX, true), shard(1, 0n, MID), shard(2, MID + 1n, MAX)]);
+    await until(() => h.map.ready);
+    expect(h.map.shardCount).toBe(2);
+    expect(h.map.shardFor(hashKeyFromDecimal(MAX))).toBe(2);
+    expect(h.map.shardFor(hashKeyFromDecimal(0n))).toBe(1);
+    expect(h.map.hashRange(0)).toBeDefined();
+    h.map.close();
+  });
+
+  test('a parent listed without its end, beside its children, counts as closed', async () => {
+    const { list, calls } = scriptedListShards();
+    const h = harness(list);
+    calls[0]!.answer([
+      shard(0, 0n, MAX),
+      { ...shard(1, 0n, MID), parentShardId: shardIdText(0) },
+      { ...shard(2, MID + 1n, MAX), parentShardId: shardIdText(0) },
+    ]);
+    await until(() => h.map.ready);
+    expect(h.map.shardCount).toBe(2);
+    expect(h.map.shardFor(hashKeyFromDecimal(MAX))).toBe(2);
+    h.map.close();
+  });
+});
