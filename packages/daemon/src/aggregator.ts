@@ -32,8 +32,13 @@ export class Aggregator {
     if (this.byShard) shards.onFirstLoad(() => this.unpark());
   }
 
+  /** True while records are held for the first shard map (see put). */
+  get waitingForMap(): boolean {
+    return this.byShard && this.shards.firstLoad;
+  }
+
   put(ur: UserRecord): void {
-    if (this.byShard && this.shards.firstLoad) {
+    if (this.waitingForMap) {
       // A new stream's first ListShards takes a moment; records may wait for it as long as
       // their deadline allows, and then get aggregated instead of going out one by one.
       this.parked.push(ur);
