@@ -18,6 +18,7 @@ import { FakeKinesis } from '../support/fake-kinesis.js';
 import { expectDelivered, payload, producerFor } from '../support/producer.js';
 import { deaggregateAll } from '../support/read-back.js';
 import { type SentRecord, verifyDelivery } from '../support/verify.js';
+import { waitFor } from '../support/wait.js';
 
 const PUT_SCRIPT = fileURLToPath(new URL('../support/put-script.ts', import.meta.url));
 
@@ -151,6 +152,45 @@ describe('put() and putMany() against kinesalite', () => {
       await producer.close();
     }
     await expect(expectDelivered(emu, 'bad', sent)).resolves.toMatchObject({ duplicates: 0 });
+  });
+});
+
+describe('put() records and a daemon that dies', () => {
+  let fake: FakeKinesis | undefined;
+  afterEach(async () => {
+    await fake?.stop();
+    fake = undefined;
+  });
+
+  test('records without a result go to the new daemon and all arrive', async () => {
+    fake = await FakeKinesis.start({ streams: { s: 2 } });
+    // Held in the daemon until flushed, so the kill finds records it has taken and not sent.
+    const producer = producerFor(fake.endpoint, {
+      recordMaxBufferedTime: 60_000,
+      recordTtl: 120_000,
+    });
+    const channel = () =>
+      (producer as unknown as { channel: { pid: number; pendingBytes: number } }).channel;
+    const { sent, make } = ledger();
+    const failures: PutFailure[] = [];
+    producer.onPutFailure((f) => failures.push(f));
+    try {
+      for (let i = 0; i < 2000; i++) {
+        const rec = make(i);
+        producer.put('s', rec.partitionKey, rec.data);
+      }
+      await waitFor('records read by the daemon', () => channel().pendingBytes === 0);
+      const first = channel().pid;
+      process.kill(first, 'SIGKILL');
+      await waitFor('a new daemon', () => channel().pid !== first);
+      expect(producer.getOutstandingRecordsCount()).toBe(2000);
+      await producer.flushSync();
+    } finally {
+      await producer.close();
+    }
+    expect(failures).toEqual([]);
+    const found = deaggregateAll(fake.records('s'));
+    verifyDelivery(sent, found, fake.shards('s'), { allowDuplicates: true });
   });
 });
 
