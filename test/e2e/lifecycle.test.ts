@@ -13,6 +13,7 @@ import {
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { producerFor, tearDown } from '../support/producer.js';
 import { sendRecords } from '../support/send-records.js';
+import { waitFor } from '../support/wait.js';
 
 /** Records that stay buffered in the daemon until flushed. */
 const HOLD = { recordMaxBufferedTime: 60_000, recordTtl: 120_000 };
@@ -50,6 +51,9 @@ describe('userRecordTimeoutInMillis', () => {
       userRecord: { streamName: 's', partitionKey: 'slow', data: 'data' },
     });
     expect(p.getOutstandingRecordsCount()).toBe(0);
+    // A flush waits for the stream's first shard map: let it come first, so that the next
+    // record's 300 ms do not include the daemon's first ListShards.
+    await waitFor('the first ListShards', () => fake!.stats.byOperation.ListShards);
     // The daemon still has it: flushing delivers it, and its result finds no one waiting.
     const next = p.addUserRecord('s', 'next', 'data');
     const flushed = p.flushSync();

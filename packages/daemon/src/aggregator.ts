@@ -16,28 +16,50 @@ export interface AggregatorOptions {
 
 type Buffer = Batcher<UserRecord, KinesisRecord>;
 
+/**
+ * How long a new stream's first records wait for its shard map even when their own deadline is
+ * sooner. The map normally comes within tens of milliseconds of the first record, but a record
+ * sent without it goes out as a Kinesis record of its own: a new producer that takes thousands
+ * of records at once (a short job, a Lambda invocation) would otherwise spend one per record,
+ * against a shard quota of 1000 records a second. Bounded, so a ListShards that hangs delays
+ * the first records by this much at most; never past a record's TTL.
+ */
+export const FIRST_MAP_WAIT_MS = 1000;
+
 export class Aggregator {
   private readonly buffers = new Map<number | string, Buffer>();
   /** Records that arrived before the first shard map, waiting at most until their deadline. */
   private parked: UserRecord[] = [];
   private parkTimer: NodeJS.Timeout | undefined;
+  /** When the wait for the first map ends for every record, whatever its deadline; -1 before. */
+  private mapWaitEnds = -1;
   private readonly byShard: boolean;
 
   constructor(
     private readonly o: AggregatorOptions,
     private readonly shards: ShardMap,
     private readonly emit: (kr: KinesisRecord) => void,
+    private readonly clock: () => number = now,
   ) {
     this.byShard = o.enabled && o.mode === 'shard';
     if (this.byShard) shards.onFirstLoad(() => this.unpark());
   }
 
+  /** True while records are held for the first shard map (see put). */
+  get waitingForMap(): boolean {
+    return this.byShard && this.shards.firstLoad;
+  }
+
   put(ur: UserRecord): void {
-    if (this.byShard && this.shards.firstLoad) {
-      // A new stream's first ListShards takes a moment; records may wait for it as long as
-      // their deadline allows, and then get aggregated instead of going out one by one.
+    if (this.waitingForMap) {
+      // A new stream's first ListShards takes a moment; records wait for it (see
+      // FIRST_MAP_WAIT_MS), and then get aggregated instead of going out one by one.
+      if (this.mapWaitEnds < 0) this.mapWaitEnds = this.clock() + FIRST_MAP_WAIT_MS;
       this.parked.push(ur);
-      this.parkTimer ??= setTimeout(() => this.unparkDue(), Math.max(0, ur.deadline - now()));
+      this.parkTimer ??= setTimeout(
+        () => this.unparkDue(),
+        Math.max(0, this.releaseAt(ur) - this.clock()),
+      );
       return;
     }
     this.route(ur);
@@ -82,17 +104,29 @@ export class Aggregator {
     for (const ur of parked) this.route(ur);
   }
 
-  /** The map is still loading: only records whose deadline has come go out unaggregated. */
+  /**
+   * The latest a record waits for the first map. Records arrive in order and every term grows
+   * with the arrival time, so the parked records are in the order they are due.
+   */
+  private releaseAt(ur: UserRecord): number {
+    return Math.min(ur.expiration, Math.max(ur.deadline, this.mapWaitEnds));
+  }
+
+  /** The map is still loading: only records whose wait is over go out unaggregated. */
   private unparkDue(): void {
     this.parkTimer = undefined;
-    const t = now() + 1;
+    const t = this.clock() + 1;
     const parked = this.parked;
     let i = 0;
-    while (i < parked.length && parked[i]!.deadline <= t) this.route(parked[i++]!);
+    while (i < parked.length && this.releaseAt(parked[i]!) <= t) this.route(parked[i++]!);
     this.parked = parked.slice(i);
     const next = this.parked[0];
-    if (next)
-      this.parkTimer = setTimeout(() => this.unparkDue(), Math.max(0, next.deadline - now()));
+    if (next) {
+      this.parkTimer = setTimeout(
+        () => this.unparkDue(),
+        Math.max(0, this.releaseAt(next) - this.clock()),
+      );
+    }
   }
 
   private bufferFor(key: number | string): Buffer {

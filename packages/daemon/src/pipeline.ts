@@ -21,6 +21,8 @@ export class Pipeline {
   private readonly retrier: Retrier;
   private readonly gate: CredentialsGate;
   private outstandingCount = 0;
+  /** A flush came while the first shard map was loading: it happens once the map is there. */
+  private flushAfterMap = false;
   streamId: string | undefined;
 
   constructor(
@@ -91,8 +93,24 @@ export class Pipeline {
     this.aggregator.put(ur);
   }
 
-  /** Everything buffered leaves now, as far as the limits and the rate limiter allow. */
+  /**
+   * Everything buffered leaves now, as far as the limits and the rate limiter allow. Before the
+   * first shard map nothing has left the aggregator yet: flushing then would send every record
+   * alone (a short job that adds and flushes at once would spend a Kinesis record per user
+   * record), so the flush waits for the map, which records wait for anyway at most until their
+   * own deadline.
+   */
   flush(): void {
+    if (this.aggregator.waitingForMap) {
+      if (!this.flushAfterMap) {
+        this.flushAfterMap = true;
+        this.shards.onFirstLoad(() => {
+          this.flushAfterMap = false;
+          this.flush();
+        });
+      }
+      return;
+    }
     this.aggregator.flush();
     this.limiter.drain();
     this.collector.flush();

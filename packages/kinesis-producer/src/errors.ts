@@ -168,3 +168,20 @@ export class SchemaRegistryError extends KinesisProducerError {
     this.userRecord = options?.userRecord;
   }
 }
+
+/**
+ * Records taken by put() or putMany() failed while no onPutFailure listener was registered.
+ * flushSync() and close() reject with it, so such failures cannot pass unnoticed; `first` is the
+ * first of them, with its record and (for a failure Kinesis reported) its full result.
+ */
+export class UnhandledPutFailuresError extends KinesisProducerError {
+  constructor(
+    readonly count: number,
+    readonly first: KinesisProducerError & { userRecord: UserRecord },
+  ) {
+    super(
+      'ERR_UNHANDLED_PUT_FAILURES',
+      `${count} record(s) taken by put() failed with no onPutFailure listener; the first: ${first.message}`,
+    );
+  }
+}

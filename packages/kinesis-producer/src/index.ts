@@ -12,6 +12,7 @@ export {
   ProducerDestroyedError,
   ProtocolError,
   SchemaRegistryError,
+  UnhandledPutFailuresError,
   UserRecordFailedError,
   UserRecordTimeoutError,
   ValidationError,
@@ -34,11 +35,12 @@ export {
   type PropertiesOptions,
   parseProperties,
 } from './properties.js';
+export type { PutFailure, PutFailureListener, PutSuccessListener } from './put-outcomes.js';
 export type {
   SchemaCompatibility,
   SchemaRegistryOptions,
 } from './schema-registry/settings.js';
-export type { Attempt, Schema, UserRecord, UserRecordResult } from './types.js';
+export type { Attempt, PutEntry, Schema, UserRecord, UserRecordResult } from './types.js';
 export type {
   ProducerWritable,
   ProducerWritableOptions,

@@ -3,6 +3,7 @@
 // process, so one object holds what is sent, the promise's settle functions and the counts, and
 // the record as the caller gave it is only made when an error needs it.
 import type { Entry } from './outstanding.js';
+import { TakenRecord } from './taken-record.js';
 import type { UserRecord, UserRecordResult } from './types.js';
 
 // The executor is one function for every promise (no closure per record): it hands the resolve
@@ -14,20 +15,21 @@ function capture(resolve: (r: UserRecordResult | Promise<never>) => void): void 
   settle = resolve;
 }
 
-export class PendingRecord implements Entry {
+export class PendingRecord extends TakenRecord implements Entry {
   readonly resolve: (r: UserRecordResult | Promise<never>) => void;
   readonly promise: Promise<UserRecordResult>;
 
   constructor(
-    readonly streamName: string,
-    readonly partitionKey: string,
-    readonly data: Uint8Array,
-    readonly explicitHashKey: string | undefined,
-    readonly bytes: number,
-    readonly createdAt: number,
+    streamName: string,
+    partitionKey: string,
+    data: Uint8Array,
+    explicitHashKey: string | undefined,
+    bytes: number,
+    createdAt: number,
     /** Undefined when the record came as arguments that the fields above repeat exactly. */
     private given: UserRecord | undefined,
   ) {
+    super(streamName, partitionKey, data, explicitHashKey, bytes, createdAt);
     this.promise = new Promise(capture);
     this.resolve = settle;
   }
@@ -37,15 +39,7 @@ export class PendingRecord implements Entry {
   }
 
   get record(): UserRecord {
-    this.given ??=
-      this.explicitHashKey === undefined
-        ? { streamName: this.streamName, partitionKey: this.partitionKey, data: this.data }
-        : {
-            streamName: this.streamName,
-            partitionKey: this.partitionKey,
-            data: this.data,
-            explicitHashKey: this.explicitHashKey,
-          };
+    this.given ??= this.asUserRecord();
     return this.given;
   }
 }

@@ -39,13 +39,15 @@ import { type Entry, Outstanding } from './outstanding.js';
 import { OwnMetrics } from './own-metrics.js';
 import { PendingRecord } from './pending-record.js';
 import { loadPropertiesFile } from './properties.js';
+import { type PutFailureListener, PutOutcomes, type PutSuccessListener } from './put-outcomes.js';
+import { PutRecord } from './put-record.js';
 import { withRegion } from './region.js';
 import { existingSchemaRecords, schemaRecordsOf } from './schema-registry/schema-records.js';
 import { settleResult, settleResults } from './settle-results.js';
 import { streamMetadataMessage } from './stream-metadata.js';
 import { Supervisor } from './supervisor.js';
 import { type ThrottleWatch, watchThrottling } from './throttle-watch.js';
-import type { UserRecord, UserRecordResult } from './types.js';
+import type { PutEntry, UserRecord, UserRecordResult } from './types.js';
 import {
   checkedData,
   checkedExplicitHashKey,
@@ -55,6 +57,7 @@ import {
 import { ProducerWritable, type ProducerWritableOptions } from './writable.js';
 
 const FLUSH_SYNC_REPEAT_MS = 100;
+const ENTRY_SHAPE = '{ partitionKey, data, explicitHashKey? }';
 
 /**
  * Also an EventEmitter of lifecycle events (docs/events.md): daemonExit, daemonRestart,
@@ -70,6 +73,8 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   private readonly events: LifecycleEvents;
   private readonly ownMetrics = new OwnMetrics();
   private readonly throttleWatch: ThrottleWatch;
+  /** Where the results of put() and putMany() records go. */
+  private readonly outcomes = new PutOutcomes();
   private nextId = 1;
   private failure: KinesisProducerError | undefined;
   private destroyed = false;
@@ -207,7 +212,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     given: UserRecord | undefined,
   ): Promise<UserRecordResult> {
     try {
-      return this.put(streamName, partitionKey, data, explicitHashKey, given);
+      return this.take(streamName, partitionKey, data, explicitHashKey, given, false)!.promise;
     } catch (err) {
       const e =
         err instanceof ValidationError
@@ -220,29 +225,34 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   /** Takes the record or throws at once (validation, BufferFullError, a stopped producer). */
   private add(record: UserRecord): Promise<UserRecordResult> {
     const { streamName, partitionKey, data, explicitHashKey } = record;
-    return this.put(streamName, partitionKey, data, explicitHashKey, record);
+    return this.take(streamName, partitionKey, data, explicitHashKey, record, false)!.promise;
   }
 
-  private put(
+  private take(
     streamName: unknown,
     partitionKey: unknown,
     data: unknown,
     explicitHashKey: unknown,
     given: UserRecord | undefined,
-  ): Promise<UserRecordResult> {
+    /** Taken by put(): no promise; its result goes to the put listeners. */
+    quiet: boolean,
+  ): PendingRecord | undefined {
     if (this.failure || this.closing) {
-      const record = given ?? asRecord(streamName, partitionKey, data, explicitHashKey);
-      if (this.failure) throw withRecord(this.failure, record);
-      throw new ProducerClosedError(record);
+      this.refuseClosed(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
     }
     const stream = checkedStreamName(streamName);
     const key = checkedPartitionKey(partitionKey);
     const bytes = checkedData(data, this.settings.maxUserRecordSize);
     const ehk = checkedExplicitHashKey(explicitHashKey);
     const full = this.journal.full();
-    if (full) {
-      const record = given ?? asRecord(streamName, partitionKey, data, explicitHashKey);
-      throw new BufferFullError(this.journal.size, this.journal.bytes, full, record);
+    if (full) this.refuseFull(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
+    const size = bytes.byteLength + key.length;
+    // Whole ms: an integer is stored in the entry, a fraction would be one more heap object.
+    // Rounded up, so userRecordTimeoutInMillis never ends early.
+    const at = Math.ceil(performance.now());
+    if (quiet) {
+      this.admit(new PutRecord(stream, key, bytes, ehk, size, at, this.outcomes));
+      return undefined;
     }
     // Arguments that went through unchanged need no record object until an error asks for one.
     const exact = stream === streamName && bytes === data && ehk === explicitHashKey;
@@ -251,17 +261,111 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
       key,
       bytes,
       ehk,
-      bytes.byteLength + key.length,
-      // Whole ms: an integer is stored in the entry, a fraction would be one more heap object.
-      // Rounded up, so userRecordTimeoutInMillis never ends early.
-      Math.ceil(performance.now()),
+      size,
+      at,
       given ?? (exact ? undefined : asRecord(streamName, partitionKey, data, explicitHashKey)),
     );
+    this.admit(e);
+    return e;
+  }
+
+  /**
+   * Takes one record without a promise: for loops that add many records and only need to know
+   * about failures (docs/fire-and-forget.md). Throws at once as addUserRecord rejects (a
+   * ValidationError, BufferFullError, a stopped producer). A record that fails later goes to the
+   * onPutFailure listeners with its result; with none registered, flushSync() and close() reject.
+   * As with addUserRecord, do not modify `data` after handing it over.
+   */
+  put(
+    streamName: string,
+    partitionKey: string,
+    data: Uint8Array | string,
+    explicitHashKey?: string,
+  ): void {
+    this.take(streamName, partitionKey, data, explicitHashKey, undefined, true);
+  }
+
+  /**
+   * put() for many records of one stream. Returns how many were taken, from the first: all of
+   * them, or fewer when the producer became full (await waitForCapacity(), then put the rest).
+   * A record that is not valid throws a ValidationError naming it (`records[i].partitionKey`);
+   * the records before it were taken.
+   */
+  putMany(streamName: string, records: readonly PutEntry[]): number {
+    if (!Array.isArray(records)) {
+      throw new ValidationError('records', records, `an array of ${ENTRY_SHAPE} is required`);
+    }
+    if (this.failure || this.closing) {
+      const r = records[0];
+      this.refuseClosed(asRecord(streamName, r?.partitionKey, r?.data, r?.explicitHashKey));
+    }
+    const stream = checkedStreamName(streamName);
+    const max = this.settings.maxUserRecordSize;
+    // One clock reading for the batch: its records are taken within the same moment.
+    const now = Math.ceil(performance.now());
+    for (let i = 0; i < records.length; i++) {
+      if (this.journal.full()) return i;
+      const r = records[i];
+      if (typeof r !== 'object' || r === null) {
+        throw new ValidationError(`records[${i}]`, r, `an object ${ENTRY_SHAPE} is required`);
+      }
+      let key: string;
+      let bytes: Uint8Array;
+      let ehk: string | undefined;
+      try {
+        key = checkedPartitionKey(r.partitionKey);
+        bytes = checkedData(r.data, max);
+        ehk = checkedExplicitHashKey(r.explicitHashKey);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        throw new ValidationError(`records[${i}].${err.field}`, err.value, err.allowed);
+      }
+      this.admit(
+        new PutRecord(stream, key, bytes, ehk, bytes.byteLength + key.length, now, this.outcomes),
+      );
+    }
+    return records.length;
+  }
+
+  /**
+   * Calls `listener` with every record taken by put() or putMany() that fails: the error says
+   * why and carries `userRecord` and, when Kinesis answered, the full `result`. Returns a function
+   * that removes it.
+   */
+  onPutFailure(listener: PutFailureListener): () => void {
+    if (typeof listener !== 'function') {
+      throw new ValidationError('listener', listener, 'a function is required');
+    }
+    return this.outcomes.onFailure(listener);
+  }
+
+  /**
+   * Calls `listener` with each record taken by put() or putMany() that Kinesis took, and its
+   * result. Optional: without such a listener successes cost nothing more than their settling.
+   */
+  onPutSuccess(listener: PutSuccessListener): () => void {
+    if (typeof listener !== 'function') {
+      throw new ValidationError('listener', listener, 'a function is required');
+    }
+    return this.outcomes.onSuccess(listener);
+  }
+
+  private refuseClosed(record: UserRecord): never {
+    if (this.failure) throw withRecord(this.failure, record);
+    throw new ProducerClosedError(record);
+  }
+
+  private refuseFull(record: UserRecord): never {
+    const full = this.journal.full() ?? 'maxOutstandingRecords';
+    throw new BufferFullError(this.journal.size, this.journal.bytes, full, record);
+  }
+
+  /** Journals a record and sends it. */
+  private admit(e: PendingRecord | PutRecord): void {
     const id = this.nextId++;
     this.journal.add(id, e);
     if (this.journal.size === 1) this.updateBusy();
     this.supervisor.putRecord(id, e);
-    return e.promise;
   }
 
   /**
@@ -292,8 +396,18 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     );
   }
 
-  /** Resolves once every record added so far has its result (or the producer stopped). */
+  /**
+   * Resolves once every record added so far has its result (or the producer stopped). Rejects
+   * with UnhandledPutFailuresError when records taken by put() failed with no onPutFailure
+   * listener since the last flushSync().
+   */
   async flushSync(): Promise<void> {
+    await this.settled();
+    const unhandled = this.outcomes.takeUnhandled();
+    if (unhandled) throw unhandled;
+  }
+
+  private async settled(): Promise<void> {
     // Records waiting for their schema version are not in the journal yet.
     await existingSchemaRecords(this)?.idle();
     while (this.journal.size > 0 && !this.failure) {
@@ -360,6 +474,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   /**
    * Stops taking records (adds from now on reject with ProducerClosedError), waits until every
    * record has its result, then stops the daemon. Calling it again returns the same promise.
+   * Rejects, once stopped, with UnhandledPutFailuresError as flushSync() does.
    */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
@@ -386,11 +501,14 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   }
 
   private async shutDown(): Promise<void> {
-    await this.flushSync();
+    await this.settled();
     existingSchemaRecords(this)?.close();
     this.credentials.stop();
     this.supervisor.end();
     await this.exited;
+    // Stopped either way; the caller still learns of put() failures nobody heard.
+    const unhandled = this.outcomes.takeUnhandled();
+    if (unhandled) throw unhandled;
   }
 
   private updateBusy(): void {

@@ -1,5 +1,13 @@
 // The shapes users hand in and get back.
 
+/** One record of putMany(): the stream is given once for the batch. */
+export interface PutEntry {
+  partitionKey: string;
+  data: Uint8Array | string;
+  /** Decimal integer in [0, 2^128 - 1]; overrides the MD5 of the partition key for routing. */
+  explicitHashKey?: string;
+}
+
 export interface UserRecord {
   streamName: string;
   partitionKey: string;

@@ -73,19 +73,22 @@ describe('FrameWriter', () => {
 
     const writer = new FrameWriter(sink);
     const sent: Buffer[] = [];
+    let bytes = 0;
     for (let turn = 0; turn < 5; turn++) {
       for (let i = 0; i < 1000; i++) {
         const p = payload(1 + ((turn * 1000 + i) % 200), turn * 1000 + i);
         sent.push(p);
+        bytes += 4 + p.length;
         writer.message(p);
       }
       await new Promise((resolve) => setImmediate(resolve));
     }
     await until(() => writer.pendingBytes === 0, 'the sink to take everything');
     expect(hex(decodeAll(received))).toEqual(hex(sent));
-    // About 500 KB in 64 KiB chunks over 5 turns.
+    // About 500 KB: one write per 16 KiB queued and one for each turn's remainder; a write
+    // that spans two 64 KiB chunks is two corked write() calls.
     expect(writes).toBeGreaterThanOrEqual(5);
-    expect(writes).toBeLessThan(30);
+    expect(writes).toBeLessThanOrEqual(Math.ceil(bytes / 16384) + Math.ceil(bytes / 65536) + 5);
   });
 
   test('writes one frame per turn as soon as the turn ends', async () => {
@@ -98,6 +101,59 @@ describe('FrameWriter', () => {
     writer.message(payload(10, 2));
     await until(() => sink.writes === 2, 'the second write');
     expect(hex(decodeAll(sink.received))).toEqual(hex([payload(10, 1), payload(10, 2)]));
+  });
+
+  test('writes within a long synchronous loop once writeAtBytes are queued, not per frame', async () => {
+    const sink = new RecordingSink(1 << 24, false);
+    const writer = new FrameWriter(sink, { writeAtBytes: 8192 });
+    const sent: Buffer[] = [];
+    const writesAt: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const p = payload(96, i);
+      sent.push(p);
+      bytes += 100;
+      writer.message(p);
+      writesAt.push(sink.writes);
+    }
+    // Still inside the loop's turn: the sink already had one write per 8 KiB (two corked
+    // write() calls when it spans two 64 KiB chunks), none per frame.
+    const early = Math.floor(bytes / 8192);
+    const spans = Math.ceil(bytes / 65536);
+    expect(sink.writes).toBeGreaterThanOrEqual(early);
+    expect(sink.writes).toBeLessThanOrEqual(early + spans);
+    expect(writesAt[80]).toBe(0);
+    expect(writesAt[81]).toBe(1);
+    const inLoop = sink.writes;
+    await until(() => writer.pendingBytes === 0, 'the remainder');
+    expect(sink.writes).toBe(inLoop + 1);
+    expect(hex(decodeAll(sink.received))).toEqual(hex(sent));
+  });
+
+  test('within a synchronous loop, stops writing once the sink asks to wait for drain', async () => {
+    const sink = new RecordingSink(4096, true);
+    const writer = new FrameWriter(sink, { writeAtBytes: 8192 });
+    sink.writer = writer;
+    const sent: Buffer[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const p = payload(96, i);
+      sent.push(p);
+      writer.message(p);
+    }
+    // The first 8 KiB went at once and passed the sink's high-water mark: the rest waits here.
+    expect(sink.writes).toBe(1);
+    expect(writer.blocked).toBe(true);
+    expect(writer.pendingBytes).toBe(2000 * 100);
+    await until(() => !writer.blocked && writer.pendingBytes === 0, 'everything written');
+    expect(sink.writesWhileBlocked).toBe(0);
+    expect(hex(decodeAll(sink.received))).toEqual(hex(sent));
+  });
+
+  test('rejects a writeAtBytes that is not above 0', () => {
+    expect(() => new FrameWriter(new PassThrough(), { writeAtBytes: 0 })).toThrow(RangeError);
+    expect(() => new FrameWriter(new PassThrough(), { writeAtBytes: Number.NaN })).toThrow(
+      RangeError,
+    );
   });
 
   test('honours back-pressure: blocks, waits for drain, then resumes without loss', async () => {
