@@ -15,7 +15,7 @@ import {
 import { FakeStream } from './fake-stream.js';
 import { listenLocally, stopServer } from './http-server.js';
 import type { ShardInfo, StoredRecord } from './read-back.js';
-import { checkSigV4 } from './sigv4-check.js';
+import { checkSigningTime, checkSigV4, type SignatureRejection } from './sigv4-check.js';
 
 export type { FakeKinesisStats } from './fake-kinesis-ops.js';
 
@@ -36,11 +36,17 @@ export interface FakeKinesisOptions {
   maxRequestBytes?: number;
   /** Default true. False keeps only counts (for benchmarks): records() and GetRecords are empty. */
   store?: boolean;
+  /**
+   * The fake's clock minus the real one, ms (default 0): every response's Date says its time,
+   * and with verifySignatures a request signed more than 5 minutes away from it is refused as
+   * Kinesis refuses it (InvalidSignatureException, "Signature expired").
+   */
+  clockOffsetMs?: number;
 }
 
 /**
  * What the next PutRecords requests suffer.
- * - status: the whole request fails with that status and error type (nothing stored).
+ * - status: the whole request fails with that status, error type and message (nothing stored).
  * - reset: the connection is destroyed without an answer (nothing stored).
  * - stall: the request is processed (records stored) but the answer is held for `ms`, as when a
  *   response is slow or lost after the service committed: a client that times out and retries
@@ -52,7 +58,7 @@ export interface FakeKinesisOptions {
  *   names the next shard instead.
  */
 export type Fault =
-  | { kind: 'status'; status: 500 | 503; errorType?: string }
+  | { kind: 'status'; status: 400 | 500 | 503; errorType?: string; message?: string }
   | { kind: 'reset' }
   | { kind: 'stall'; ms: number }
   | { kind: 'partial'; fraction: number; errorCode?: string }
@@ -84,11 +90,14 @@ export class FakeKinesis {
   readonly stats: FakeKinesisStats;
   /** Sees every request that passed the signature check, with its parsed body. */
   onRequest?: (operation: string, req: IncomingMessage, input: Record<string, unknown>) => void;
+  /** Sees every request refused for its signature, before the refusal is sent. */
+  onSignatureRejected?: (operation: string, why: SignatureRejection) => void;
   private readonly state: FakeState;
   private readonly faults: QueuedFault[] = [];
   private readonly secrets: Map<string, string> | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private requestIds = 0;
+  private readonly clockOffsetMs: number;
 
   private constructor(
     private readonly server: Server,
@@ -123,6 +132,7 @@ export class FakeKinesis {
       stats: this.stats,
       nextSequenceNumber,
     };
+    this.clockOffsetMs = opts.clockOffsetMs ?? 0;
     this.secrets = opts.verifySignatures
       ? new Map(opts.verifySignatures.map((k) => [k.accessKeyId, k.secretAccessKey]))
       : undefined;
@@ -209,8 +219,12 @@ export class FakeKinesis {
       throw new KinesisError('UnknownOperationException', `Unknown operation ${target}`);
     }
     if (this.secrets) {
-      const rejected = checkSigV4(req, body, this.secrets, this.region);
-      if (rejected) throw new KinesisError(rejected.type, rejected.message, 400);
+      const rejected =
+        checkSigV4(req, body, this.secrets, this.region) ?? checkSigningTime(req, this.now());
+      if (rejected) {
+        this.onSignatureRejected?.(op, rejected);
+        throw new KinesisError(rejected.type, rejected.message, 400);
+      }
     }
     let input: Record<string, unknown>;
     try {
@@ -243,7 +257,12 @@ export class FakeKinesis {
       case 'status': {
         const type =
           fault.errorType ?? (fault.status === 503 ? 'ServiceUnavailable' : 'InternalFailure');
-        this.sendError(res, fault.status, type, `Injected ${fault.status} ${type}.`);
+        this.sendError(
+          res,
+          fault.status,
+          type,
+          fault.message ?? `Injected ${fault.status} ${type}.`,
+        );
         return;
       }
       case 'reset':
@@ -297,9 +316,15 @@ export class FakeKinesis {
     this.sendRaw(res, status, JSON.stringify({ __type: type, message }));
   }
 
+  /** The fake's own wall-clock time (see clockOffsetMs). */
+  private now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
   private sendRaw(res: ServerResponse, status: number, body: string): void {
     if (res.destroyed) return;
     res.writeHead(status, {
+      date: new Date(this.now()).toUTCString(),
       'content-type': JSON_TYPE,
       'content-length': Buffer.byteLength(body),
       'x-amzn-requestid': `fake-${++this.requestIds}`,

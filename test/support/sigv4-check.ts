@@ -127,3 +127,34 @@ function sha256(data: string | Buffer): string {
 function hmac(key: string | Buffer, data: string): Buffer {
   return createHmac('sha256', key).update(data).digest();
 }
+
+/** SigV4 accepts a request dated at most this far from the service's clock. */
+const SIGNING_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * Refuses a request whose X-Amz-Date is more than 5 minutes from `now` (the server's clock, ms),
+ * with the error and wording Kinesis uses.
+ */
+export function checkSigningTime(
+  req: { headers: IncomingHttpHeaders },
+  now: number,
+): SignatureRejection | undefined {
+  const amzDate = header(req.headers, 'x-amz-date') ?? '';
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
+  if (!m) return undefined;
+  const signed = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  const stamp = (t: number) => new Date(t).toISOString().replace(/[-:]|\.\d{3}/g, '');
+  if (signed < now - SIGNING_TOLERANCE_MS) {
+    return {
+      type: 'InvalidSignatureException',
+      message: `Signature expired: ${amzDate} is now earlier than ${stamp(now - SIGNING_TOLERANCE_MS)} (${stamp(now)} - 5 min.)`,
+    };
+  }
+  if (signed > now + SIGNING_TOLERANCE_MS) {
+    return {
+      type: 'InvalidSignatureException',
+      message: `Signature not yet current: ${amzDate} is still later than ${stamp(now + SIGNING_TOLERANCE_MS)} (${stamp(now)} + 5 min.)`,
+    };
+  }
+  return undefined;
+}

@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
 import { kinesisOrigin } from './endpoint.js';
+import { log } from './log.js';
 import { createSigner, type Signer } from './signer.js';
 
 export interface PutRecordsEntry {
@@ -20,7 +21,25 @@ export type EntryResult =
 
 export type PutRecordsOutcome =
   | { ok: true; records: EntryResult[] }
-  | { ok: false; code: string; message: string; status: number };
+  | {
+      ok: false;
+      code: string;
+      message: string;
+      status: number;
+      /** The service refused the signature's time, and the signer now uses the service's clock. */
+      clockCorrected?: boolean;
+    };
+
+/** Signature errors that may mean only that this host's clock is off. */
+const CLOCK_ERRORS = new Set([
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'RequestExpired',
+  'RequestTimeTooSkewed',
+  'RequestInTheFuture',
+]);
+/** SigV4 accepts a signature dated within 5 minutes of the service's time. */
+const SKEW_TOLERANCE_MS = 5 * 60_000;
 
 const TARGET = 'Kinesis_20131202.PutRecords';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -29,6 +48,11 @@ export class PutRecordsClient {
   private readonly dispatcher: Dispatcher;
   private readonly signer: Signer;
   private readonly url: URL;
+  /**
+   * The service's clock minus ours, learnt from the Date of a response that refused a signature's
+   * time: a host whose clock is off still signs with a time the service accepts.
+   */
+  private clockOffset = 0;
 
   constructor(
     private readonly c: DaemonConfig,
@@ -49,21 +73,25 @@ export class PutRecordsClient {
     const body = buildBody(stream, streamId, entries);
     let status = 0;
     try {
-      const signed = await this.signer.sign({
-        method: 'POST',
-        protocol: this.url.protocol,
-        hostname: this.url.hostname,
-        port: this.url.port ? Number(this.url.port) : undefined,
-        path: '/',
-        query: {},
-        headers: {
-          host: this.url.host,
-          'content-type': CONTENT_TYPE,
-          'x-amz-target': TARGET,
-          'content-length': String(body.length),
+      const signed = await this.signer.sign(
+        {
+          method: 'POST',
+          protocol: this.url.protocol,
+          hostname: this.url.hostname,
+          port: this.url.port ? Number(this.url.port) : undefined,
+          path: '/',
+          query: {},
+          headers: {
+            host: this.url.host,
+            'content-type': CONTENT_TYPE,
+            'x-amz-target': TARGET,
+            'content-length': String(body.length),
+          },
+          body,
         },
-        body,
-      });
+        // Wall-clock time on purpose: the signature's date is read by the service.
+        { signingDate: new Date(Date.now() + this.clockOffset) },
+      );
       signed.headers['user-agent'] = this.userAgent;
       const res = await this.dispatcher.request({
         origin: this.url.origin,
@@ -77,10 +105,29 @@ export class PutRecordsClient {
       status = res.statusCode;
       const text = await res.body.text();
       if (status === 200) return parseSuccess(text, entries.length);
-      return { ok: false, status, ...parseError(text, res.headers['x-amzn-errortype']) };
+      const error = parseError(text, res.headers['x-amzn-errortype']);
+      const clockCorrected =
+        CLOCK_ERRORS.has(error.code) && this.correctClock(res.headers.date, error.code);
+      return { ok: false, status, ...error, clockCorrected };
     } catch (err) {
       return { ok: false, status, ...transportError(err) };
     }
+  }
+
+  /**
+   * After a signature error: when the response's Date is further from our clock than SigV4
+   * tolerates, sign from now on with the service's time. True when the offset changed.
+   */
+  private correctClock(date: unknown, code: string): boolean {
+    const server = typeof date === 'string' ? Date.parse(date) : Number.NaN;
+    if (Number.isNaN(server)) return false;
+    const ours = Date.now() + this.clockOffset;
+    if (Math.abs(server - ours) < SKEW_TOLERANCE_MS) return false;
+    this.clockOffset = server - Date.now();
+    log.warn(
+      `Kinesis refused a signature (${code}); this host's clock is ${Math.round(this.clockOffset / 1000)} s off the service's, signing with the service's time from now on`,
+    );
+    return true;
   }
 
   close(): Promise<void> {

@@ -10,6 +10,8 @@ import {
   backoffDelay,
   classify,
   type ErrorClass,
+  FATAL_ATTEMPTS,
+  FATAL_RETRY_DELAY_MS,
   refusesAnEntry,
 } from './retry-policy.js';
 import { type HashRange, type ShardMap, shardNumber } from './shard-map.js';
@@ -53,8 +55,11 @@ export class Retrier {
 
   onOutcome(batch: PutRecordsBatch, outcome: PutRecordsOutcome, start: number, end: number): void {
     if (!outcome.ok) {
-      const cls = classify(outcome.code, outcome.status);
-      if (refusesAnEntry(outcome.code)) {
+      // The signer's clock was corrected from the service's: the next attempt will be accepted.
+      const cls = outcome.clockCorrected
+        ? 'transport'
+        : classify(outcome.code, outcome.status, outcome.message);
+      if (cls !== 'fatal' && refusesAnEntry(outcome.code, outcome.message)) {
         this.refused(batch, outcome.code, outcome.message, start, end);
         return;
       }
@@ -132,7 +137,7 @@ export class Retrier {
 
   private entry(kr: KinesisRecord, r: EntryResult, start: number, end: number): void {
     if (r.errorCode !== undefined) {
-      const cls = classify(r.errorCode);
+      const cls = classify(r.errorCode, 0, r.errorMessage);
       if (cls === 'throttled') this.shardFeedback(kr.predictedShard, true);
       for (const ur of kr.items) this.failed(ur, r.errorCode, r.errorMessage, start, end, cls);
       return;
@@ -235,7 +240,13 @@ export class Retrier {
       return;
     }
     const failures = countTrailingFailures(ur);
-    this.again(ur, this.o.backoff ? backoffDelay(this.o.backoff, failures) : 0);
+    const delay = this.o.backoff ? backoffDelay(this.o.backoff, failures) : 0;
+    if (cls === 'fatal') {
+      if (countTrailingFatal(ur) >= FATAL_ATTEMPTS) this.finish(ur);
+      else this.again(ur, Math.max(delay, FATAL_RETRY_DELAY_MS));
+      return;
+    }
+    this.again(ur, delay);
   }
 
   private again(ur: UserRecord, delay: number): void {
@@ -289,6 +300,17 @@ export class Retrier {
 function failedAttempts(ur: UserRecord): number {
   let n = 0;
   for (const a of ur.attempts) if (!a.success) n++;
+  return n;
+}
+
+/** Failed attempts at the end whose error no retry fixes by itself. */
+function countTrailingFatal(ur: UserRecord): number {
+  let n = 0;
+  for (let i = ur.attempts.length - 1; i >= 0; i--) {
+    const a = ur.attempts[i]!;
+    if (a.success || classify(a.errorCode ?? '', 0, a.errorMessage) !== 'fatal') break;
+    n++;
+  }
   return n;
 }
 

@@ -1,14 +1,37 @@
 import { expect, test } from '@jest/globals';
-import { backoffDelay, classify } from './retry-policy.js';
+import { backoffDelay, classify, credentialsRefused, refusesAnEntry } from './retry-policy.js';
 
 test('classifies Kinesis outcomes', () => {
   expect(classify('ProvisionedThroughputExceededException')).toBe('throttled');
   expect(classify('KMSThrottlingException')).toBe('throttled');
   expect(classify('InternalFailure')).toBe('server');
   expect(classify('Whatever', 503)).toBe('server');
-  expect(classify('ExpiredTokenException')).toBe('credentials');
   expect(classify('RequestTimeout')).toBe('transport');
-  expect(classify('ResourceNotFoundException', 400)).toBe('client');
+  expect(classify('SomethingNew', 400)).toBe('client');
+});
+
+test('errors no retry fixes by itself are fatal; a validation error is so only about the stream', () => {
+  for (const code of [
+    'ResourceNotFoundException',
+    'AccessDeniedException',
+    'ExpiredTokenException',
+    'UnrecognizedClientException',
+    'InvalidSignatureException',
+    'KMSDisabledException',
+    'KMSNotFoundException',
+    'KMSAccessDeniedException',
+  ]) {
+    expect(classify(code, 400)).toBe('fatal');
+  }
+  const aboutStream =
+    "1 validation error detected: Value 'a b' at 'streamName' failed to satisfy constraint";
+  expect(classify('ValidationException', 400, aboutStream)).toBe('fatal');
+  expect(refusesAnEntry('ValidationException', aboutStream)).toBe(false);
+  const aboutEntry = "Value at 'records.1.member.data' failed to satisfy constraint";
+  expect(classify('ValidationException', 400, aboutEntry)).toBe('client');
+  expect(refusesAnEntry('ValidationException', aboutEntry)).toBe(true);
+  expect(credentialsRefused('ExpiredTokenException')).toBe(true);
+  expect(credentialsRefused('ResourceNotFoundException')).toBe(false);
 });
 
 test('backoff doubles from the base, is capped, and keeps at least half its ceiling', () => {

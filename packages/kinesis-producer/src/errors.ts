@@ -40,13 +40,29 @@ export class UserRecordFailedError extends KinesisProducerError {
     readonly result: UserRecordResult,
     readonly userRecord: UserRecord,
   ) {
-    const last = result.attempts.at(-1);
-    const why = last ? `${last.errorCode ?? 'unknown'}: ${last.errorMessage ?? ''}` : 'no attempt';
     super(
       'ERR_USER_RECORD_FAILED',
-      `Record for stream ${userRecord.streamName} failed after ${result.attempts.length} attempt(s); last ${why}`,
+      `Record for stream ${userRecord.streamName} failed after ${result.attempts.length} attempt(s): ${failureCause(result.attempts)}`,
     );
   }
+}
+
+/**
+ * The attempt that decided a failure, in words. When the last attempt only says the record ran
+ * out of time, the service's own error before it is the cause worth reading, so it comes first.
+ */
+function failureCause(attempts: UserRecordResult['attempts']): string {
+  const last = attempts.at(-1);
+  if (!last) return 'no attempt';
+  const text = (a: typeof last) => `${a.errorCode ?? 'unknown'}: ${a.errorMessage ?? ''}`;
+  if (!last.errorCode?.startsWith('Expired')) return text(last);
+  for (let i = attempts.length - 2; i >= 0; i--) {
+    const a = attempts[i]!;
+    if (!a.successful && a.errorCode && !a.errorCode.startsWith('Expired')) {
+      return `${text(a)} (then ${text(last)})`;
+    }
+  }
+  return text(last);
 }
 
 /** The daemon process ended while records were outstanding, or before a call could reach it. */

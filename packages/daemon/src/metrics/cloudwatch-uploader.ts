@@ -4,7 +4,7 @@
 // request that keeps failing is dropped. Nothing here can throw into the daemon.
 import { now } from '../clock.js';
 import { log } from '../log.js';
-import { type BackoffPolicy, backoffDelay, classify } from '../retry-policy.js';
+import { type BackoffPolicy, backoffDelay, classify, credentialsRefused } from '../retry-policy.js';
 import type { PutMetricData } from './cloudwatch-client.js';
 import type { Granularity, MetricsLevel } from './metric-names.js';
 import type { MetricsRegistry } from './metrics-registry.js';
@@ -168,5 +168,7 @@ export class CloudWatchUploader {
 function retryable(code: string, status: number): boolean {
   if (status === 408 || status === 429) return true;
   if (/Throttl|LimitExceeded|Timeout/i.test(code)) return true;
-  return classify(code, status) !== 'client';
+  if (credentialsRefused(code)) return true;
+  const cls = classify(code, status);
+  return cls !== 'client' && cls !== 'fatal';
 }
