@@ -256,7 +256,8 @@ export function describeDestination(row: OptionRow): string {
  * its origin). Throws InvalidOptionError naming the option, the value and what is allowed.
  */
 export function validateOption(row: OptionRow, value: unknown): unknown {
-  const fail = () => new InvalidOptionError(row.name, value, describeAllowed(row));
+  const fail = () =>
+    new InvalidOptionError(row.name, value, describeAllowed(row), { secret: row.secret });
   switch (row.type) {
     case 'boolean':
       if (typeof value !== 'boolean') throw fail();
@@ -318,7 +319,8 @@ function unknownOption(name: string, value: unknown): InvalidOptionError {
   const allowed = near
     ? `not a known option; the nearest is ${near}`
     : "not a known option (see the README's table of options)";
-  return new InvalidOptionError(name, value, allowed);
+  // A misplaced option is often a secret (secretAccessKey, a password): its value is not repeated.
+  return new InvalidOptionError(name, value, allowed, { secret: true });
 }
 
 /**
