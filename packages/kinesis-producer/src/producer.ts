@@ -357,7 +357,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
 
   private refuseFull(record: UserRecord): never {
     const full = this.journal.full() ?? 'maxOutstandingRecords';
-    throw new BufferFullError(this.journal.size, this.journal.bytes, full, record);
+    throw new BufferFullError(this.journal.countedRecords, this.journal.countedBytes, full, record);
   }
 
   /** Journals a record and sends it. */
@@ -550,6 +550,8 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   }
 
   private onCrash(err: DaemonExitedError): void {
+    // Records that timed out in the wrapper counted while the daemon held them; it no longer does.
+    this.journal.forgetTimedOut();
     if (this.settings.resubmitOnDaemonExit) return;
     // The KPL's way: what the dead daemon held fails; the new daemon starts empty.
     for (const [, e] of this.journal.takeAll()) e.reject(withRecord(err, e.record));
