@@ -77,6 +77,24 @@ export class DaemonExitedError extends KinesisProducerError {
   }
 }
 
+/**
+ * Daemons kept crashing while they held this record, the last time with no other record: it is
+ * failed so that the others can go on (resubmitOnDaemonExit). `cause` is the last crash.
+ */
+export class PoisonRecordError extends KinesisProducerError {
+  constructor(
+    readonly crashes: number,
+    readonly userRecord: UserRecord,
+    cause: DaemonExitedError,
+  ) {
+    super(
+      'ERR_POISON_RECORD',
+      `Record for stream ${userRecord.streamName} failed: the daemon crashed ${crashes} times while it held this record, the last time with no other record; it is not sent again (last crash: ${cause.message})`,
+      { cause },
+    );
+  }
+}
+
 /** The wire between wrapper and daemon carried something that cannot be decoded. */
 export class ProtocolError extends KinesisProducerError {
   constructor(message: string, options?: { cause?: unknown }) {

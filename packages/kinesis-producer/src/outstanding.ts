@@ -138,6 +138,16 @@ export class Outstanding {
     return e;
   }
 
+  /** The entry waiting for a result under that id, if any; it stays. */
+  get(id: number): Entry | undefined {
+    const at = id - this.base;
+    return at >= this.head ? this.slots[at] : this.stragglers.get(id);
+  }
+
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+
   oldest(): Entry | undefined {
     return this.oldestEntry()?.[1];
   }
