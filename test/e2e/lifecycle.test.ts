@@ -104,7 +104,13 @@ describe('userRecordTimeoutInMillis', () => {
 });
 
 test('every way a record can fail carries the record', async () => {
-  const p = await start({ ...HOLD, failIfThrottled: true, maxOutstandingRecords: 2 });
+  // returnUserRecordOnFailure is the KPL's switch for this; here the record is always attached.
+  const p = await start({
+    ...HOLD,
+    failIfThrottled: true,
+    maxOutstandingRecords: 2,
+    returnUserRecordOnFailure: false,
+  });
   const invalid = await p.addUserRecord('s', '', 'no key').catch((e: unknown) => e);
   expect(invalid).toBeInstanceOf(ValidationError);
   expect(invalid).toMatchObject({ userRecord: { data: 'no key' } });

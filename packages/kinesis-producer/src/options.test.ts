@@ -5,6 +5,7 @@ import { describe, expect, test } from '@jest/globals';
 import { InvalidOptionError } from './errors.js';
 import {
   describeAllowed,
+  describeDestination,
   type KinesisProducerOptions,
   OPTION_TABLE,
   resolveOptions,
@@ -216,4 +217,16 @@ describe('unknown options', () => {
       InvalidOptionError,
     );
   });
+});
+
+test('returnUserRecordOnFailure says plainly that it does nothing: the record is always attached', () => {
+  expect(describeDestination(row('returnUserRecordOnFailure'))).toBe(
+    'ignored: every error of a failed record carries it as .userRecord, true or false',
+  );
+  for (const value of [true, false]) {
+    expect(
+      Object.keys(resolveOptions({ returnUserRecordOnFailure: value }).settings),
+    ).not.toContain('returnUserRecordOnFailure');
+  }
+  expectRejected('returnUserRecordOnFailure', 'yes');
 });

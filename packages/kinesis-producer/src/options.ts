@@ -125,7 +125,7 @@ export interface KinesisProducerOptions {
   userRecordTimeoutInMillis?: number;
   /** Accepted for compatibility; the oldest outstanding record is always tracked. */
   enableOldestFutureTracker?: boolean;
-  /** Attach the user record to the error of a failed record. */
+  /** Accepted for compatibility; no effect: the error of a failed record always carries `.userRecord`. */
   returnUserRecordOnFailure?: boolean;
   /** Restart the daemon when it stops answering pings. */
   enableDaemonHealthCheck?: boolean;
@@ -183,7 +183,6 @@ export interface WrapperSettings {
   userRecordTimeoutInMillis: number;
   enableDaemonHealthCheck: boolean;
   daemonHealthCheckTimeoutMs: number;
-  returnUserRecordOnFailure: boolean;
   /** Normalised: 'warn' becomes 'warning'. */
   logLevel: 'trace' | 'debug' | 'info' | 'warning' | 'error';
   /** Undefined when not given: the wrapper asks the SDK's region chain. */
