@@ -52,6 +52,11 @@ export class CrashIsolation {
     return this.active;
   }
 
+  /** Whether the current daemon was given the record: while isolating, only the group is. */
+  sent(id: number): boolean {
+    return !this.active || (this.group?.includes(id) ?? false);
+  }
+
   /** A daemon died with the journal's records outstanding (they will be sent again). */
   crashed(err: DaemonExitedError): void {
     this.generation++;

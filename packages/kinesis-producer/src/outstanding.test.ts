@@ -20,6 +20,15 @@ function entry(createdAt: number, bytes = 10, partitionKey = 'k'): Entry & { set
   return e;
 }
 
+/** Waits for the journal's own timer (real, though its clock is not) to do something. */
+async function until(done: () => boolean): Promise<void> {
+  const deadline = performance.now() + 5000;
+  while (!done()) {
+    if (performance.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 const limits = { maxRecords: 3, maxBytes: 100, timeoutMs: 0 };
 
 describe('Outstanding', () => {
@@ -197,10 +206,7 @@ describe('Outstanding as an array journal', () => {
     void room.then(() => {
       roomy = true;
     });
-    const deadline = performance.now() + 5000;
-    while (timedOut.length < 3 && performance.now() < deadline) {
-      await new Promise((r) => setImmediate(r));
-    }
+    await until(() => timedOut.length === 3);
     expect(timedOut).toEqual([1, 2, 3]);
     // Their promises are settled and they are not outstanding, but the daemon still holds them.
     expect([clocked.size, clocked.bytes]).toEqual([0, 0]);
@@ -218,5 +224,23 @@ describe('Outstanding as an array journal', () => {
     // The daemon that held the others ended: they stop counting.
     clocked.forgetTimedOut();
     expect([clocked.countedRecords, clocked.countedBytes, clocked.footprint]).toEqual([0, 0, 0]);
+  });
+
+  test('a timed-out record no daemon holds (waiting for a restart) frees its room at once', async () => {
+    let now = 0;
+    const timedOut: number[] = [];
+    const j = new Outstanding(
+      { maxRecords: 2, maxBytes: 1e6, timeoutMs: 10 },
+      (id) => timedOut.push(id),
+      () => now,
+      (id) => id === 1, // 1 went to the daemon; 2 waits for the next one
+    );
+    j.add(1, entry(0, 7));
+    j.add(2, entry(0, 7));
+    now = 100;
+    await until(() => timedOut.length === 2);
+    expect(timedOut).toEqual([1, 2]);
+    expect([j.countedRecords, j.countedBytes]).toEqual([1, 7]);
+    expect(j.full()).toBeUndefined();
   });
 });

@@ -57,6 +57,8 @@ export class Outstanding {
     private readonly limits: JournalLimits,
     private readonly onTimeout: (id: number, entry: Entry) => void,
     private readonly now: () => number = () => performance.now(),
+    /** Whether a daemon holds the record now, so that a timeout leaves it counting. */
+    private readonly heldByDaemon: (id: number) => boolean = () => true,
   ) {}
 
   /** Records without a result. */
@@ -241,9 +243,12 @@ export class Outstanding {
         this.arm(e.createdAt);
         return;
       }
-      // Counted as lingering before it leaves, so that its room is not handed out meanwhile.
-      this.lingering.set(id, e.bytes);
-      this.lingeringBytes += e.bytes;
+      // Counted as lingering before it leaves, so that its room is not handed out meanwhile. One
+      // no daemon holds (it waits for a restart, or for an isolation to end) is simply gone.
+      if (this.heldByDaemon(id)) {
+        this.lingering.set(id, e.bytes);
+        this.lingeringBytes += e.bytes;
+      }
       this.take(id);
       this.onTimeout(id, e);
     }

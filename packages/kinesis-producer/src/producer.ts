@@ -84,6 +84,8 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   private closing: Promise<void> | undefined;
   private readonly exited: Promise<void>;
   private markExited!: () => void;
+  /** False from a daemon's crash until the next one is up: records added meanwhile wait here. */
+  private daemonUp = true;
   /** Records sent again to a restarted daemon, over the producer's life. */
   private resubmitted = 0;
 
@@ -102,6 +104,8 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
         timeoutMs: settings.userRecordTimeoutInMillis,
       },
       (_id, e) => this.timedOut(e),
+      undefined,
+      (id) => this.daemonUp && this.isolation.sent(id),
     );
     this.isolation = new CrashIsolation(this.journal, {
       send: (id, e) => this.supervisor.putRecord(id, e),
@@ -562,6 +566,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
       restartsInWindow: this.supervisor.restartsInWindow,
     });
     const n = this.journal.size;
+    this.daemonUp = true;
     this.isolation.restarted();
     this.resubmitted += n;
     // While isolating, the isolation says what goes out, and when.
@@ -576,6 +581,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   private onCrash(err: DaemonExitedError): void {
     // Records that timed out in the wrapper counted while the daemon held them; it no longer does.
     this.journal.forgetTimedOut();
+    this.daemonUp = false;
     if (this.settings.resubmitOnDaemonExit) {
       this.isolation.crashed(err);
       return;
