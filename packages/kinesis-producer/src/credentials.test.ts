@@ -3,6 +3,7 @@ import type { Message } from '@kinesis-producer/protocol';
 import type { Clock } from './clock.js';
 import {
   type CredentialIdentity,
+  type CredentialsOption,
   CredentialsPusher,
   PROVIDER_TIMEOUT_MS,
   RETRY_MAX_MS,
@@ -37,6 +38,25 @@ class ManualClock implements Clock {
     }
     this.t = end;
   }
+}
+
+/** A pusher on the manual clock, pushing to and logging into `c`. */
+function clocked(
+  clock: ManualClock,
+  c: { send: (m: Message) => void; logger: { warn: (m: string) => void } },
+  credentials: CredentialsOption,
+  metricsCredentials: CredentialsOption | undefined,
+  refreshMs: number,
+): CredentialsPusher {
+  return new CredentialsPusher(
+    credentials,
+    metricsCredentials,
+    refreshMs,
+    c.send,
+    c.logger,
+    undefined,
+    clock,
+  );
 }
 
 /** Lets every promise already resolved run its callbacks (the providers here answer at once). */
@@ -146,7 +166,7 @@ describe('CredentialsPusher', () => {
         throw new Error(`metadata service unreachable (call ${calledAt.length})`);
       return MAIN;
     };
-    const p = new CredentialsPusher(provider, undefined, 300_000, c.send, c.logger, undefined, clock);
+    const p = clocked(clock, c, provider, undefined, 300_000);
     p.start();
     await clock.advance(10 * RETRY_MS);
     p.stop();
@@ -170,7 +190,7 @@ describe('CredentialsPusher', () => {
       // A metadata service that takes the connection and never answers.
       return hang ? new Promise(() => {}) : Promise.resolve(MAIN);
     };
-    const p = new CredentialsPusher(provider, undefined, 300_000, c.send, c.logger, undefined, clock);
+    const p = clocked(clock, c, provider, undefined, 300_000);
     p.start();
     await clock.advance(PROVIDER_TIMEOUT_MS - 1);
     expect(calledAt).toEqual([0]);
@@ -208,7 +228,7 @@ describe('CredentialsPusher', () => {
     const c = collector();
     const clock = new ManualClock();
     const hung = () => new Promise<CredentialIdentity>(() => {});
-    const p = new CredentialsPusher(hung, async () => METRICS, 1000, c.send, c.logger, undefined, clock);
+    const p = clocked(clock, c, hung, async () => METRICS, 1000);
     p.start();
     await clock.advance(3000);
     p.stop();
