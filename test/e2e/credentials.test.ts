@@ -134,3 +134,30 @@ test('a record whose TTL passes while no credentials exist fails with ExpiredWai
   expect(fake.records('s')).toHaveLength(0);
   expect(fake.stats.putRecordsCalls).toBe(0);
 });
+
+test('a provider that hangs is given up on and asked again; the records wait, then all arrive', async () => {
+  fake = await FakeKinesis.start({ streams: { s: 1 }, verifySignatures: [NEW] });
+  const warnings: string[] = [];
+  let calls = 0;
+  const producer = producerFor(fake.endpoint, {
+    // The first call never answers, as a metadata service that takes the connection and hangs.
+    credentials: () =>
+      ++calls === 1 ? new Promise<CredentialIdentity>(() => {}) : Promise.resolve(NEW),
+    recordMaxBufferedTime: 20,
+    logger: { warn: (m) => warnings.push(m) },
+  });
+  let run: Sent | undefined;
+  try {
+    run = sendRecords(producer, 's', 50);
+    await run.done;
+  } finally {
+    await producer.close();
+  }
+  expect(run.failed.map((f) => f.err.message)).toEqual([]);
+  expect(calls).toBeGreaterThanOrEqual(2);
+  // The wrapper says why once; the daemon says that its requests wait.
+  expect(warnings.filter((w) => w.includes('could not resolve'))).toEqual([
+    expect.stringMatching(/could not resolve the credentials: .*did not answer within 10000 ms/),
+  ]);
+  verifyDelivery(run.sent, deaggregateAll(fake.records('s')), fake.shards('s'));
+});

@@ -12,7 +12,9 @@ import {
 } from '../../packages/kinesis-producer/src/index.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { producerFor, tearDown } from '../support/producer.js';
+import { deaggregateAll } from '../support/read-back.js';
 import { sendRecords } from '../support/send-records.js';
+import { verifyDelivery } from '../support/verify.js';
 import { waitFor } from '../support/wait.js';
 
 /** Records that stay buffered in the daemon until flushed. */
@@ -40,14 +42,15 @@ describe('userRecordTimeoutInMillis', () => {
     const log = (m: string) => logged.push(m);
     const p = await start({
       ...HOLD,
-      userRecordTimeoutInMillis: 300,
+      // Long enough for a daemon still starting on a busy machine to answer the next record.
+      userRecordTimeoutInMillis: 3000,
       logger: { warn: log, error: log },
     });
     const err = await p.addUserRecord('s', 'slow', 'data').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserRecordTimeoutError);
     expect(err).toMatchObject({
       code: 'ERR_USER_RECORD_TIMEOUT',
-      timeoutMs: 300,
+      timeoutMs: 3000,
       userRecord: { streamName: 's', partitionKey: 'slow', data: 'data' },
     });
     expect(p.getOutstandingRecordsCount()).toBe(0);
@@ -63,6 +66,35 @@ describe('userRecordTimeoutInMillis', () => {
     expect(logged).toEqual([]);
   });
 
+  test('a record that timed out keeps its room until the daemon answers for it', async () => {
+    // The daemon holds every record (60 s buffering) until it is flushed.
+    // The held records time out for sure; the last one has ample time to get its result.
+    const p = await start({ ...HOLD, userRecordTimeoutInMillis: 2000, maxOutstandingRecords: 5 });
+    const sent = Array.from({ length: 5 }, (_, i) => ({
+      streamName: 's',
+      partitionKey: `k${i}`,
+      data: Buffer.from(`held ${i}`),
+    }));
+    const timedOut = await Promise.all(
+      sent.map((r) => p.addUserRecord(r).catch((e: unknown) => e)),
+    );
+    for (const e of timedOut) expect(e).toBeInstanceOf(UserRecordTimeoutError);
+    expect(p.getOutstandingRecordsCount()).toBe(0);
+    // Their promises are settled, but the daemon still holds them: no room for more.
+    const refused = await p.addUserRecord('s', 'more', 'x').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BufferFullError);
+    expect(refused).toMatchObject({ outstandingRecords: 5, limit: 'maxOutstandingRecords' });
+    // Once the daemon answers for them, the room comes back.
+    const room = p.waitForCapacity();
+    p.flush();
+    await room;
+    const last = { streamName: 's', partitionKey: 'after', data: Buffer.from('after the room') };
+    const done = p.addUserRecord(last);
+    await p.flushSync();
+    await expect(done).resolves.toMatchObject({ successful: true });
+    verifyDelivery([...sent, last], deaggregateAll(fake!.records('s')), fake!.shards('s'));
+  });
+
   test('records that get their result in time are not affected', async () => {
     const p = await start({ userRecordTimeoutInMillis: 60_000 });
     const run = sendRecords(p, 's', 500);
@@ -72,7 +104,13 @@ describe('userRecordTimeoutInMillis', () => {
 });
 
 test('every way a record can fail carries the record', async () => {
-  const p = await start({ ...HOLD, failIfThrottled: true, maxOutstandingRecords: 2 });
+  // returnUserRecordOnFailure is the KPL's switch for this; here the record is always attached.
+  const p = await start({
+    ...HOLD,
+    failIfThrottled: true,
+    maxOutstandingRecords: 2,
+    returnUserRecordOnFailure: false,
+  });
   const invalid = await p.addUserRecord('s', '', 'no key').catch((e: unknown) => e);
   expect(invalid).toBeInstanceOf(ValidationError);
   expect(invalid).toMatchObject({ userRecord: { data: 'no key' } });

@@ -3,7 +3,13 @@
 // parent's environment holds them), and never in a log line, at any level.
 import { readFileSync } from 'node:fs';
 import { afterEach, expect, test } from '@jest/globals';
-import type { CredentialIdentity } from '../../packages/kinesis-producer/src/index.js';
+import {
+  type CredentialIdentity,
+  InvalidOptionError,
+  KinesisProducer,
+  type KinesisProducerOptions,
+} from '../../packages/kinesis-producer/src/index.js';
+import { optionsFromProperties } from '../../packages/kinesis-producer/src/properties.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { producerFor } from '../support/producer.js';
 import { deaggregateAll } from '../support/read-back.js';
@@ -113,5 +119,47 @@ test('no secret on the daemon command line, in its environment, or in any log li
     for (const s of secrets) {
       if (text.includes(s)) throw new Error(`a secret (${s.slice(0, 6)}…) appears in ${where}`);
     }
+  }
+});
+
+test('an option error never repeats a secret option or an unknown option, in its message or fields', () => {
+  const refused = (options: Record<string, unknown>): InvalidOptionError => {
+    try {
+      new KinesisProducer(options as KinesisProducerOptions);
+    } catch (err) {
+      if (err instanceof InvalidOptionError) return err;
+      throw err;
+    }
+    throw new Error('the options were accepted');
+  };
+  const cases: [Record<string, unknown>, string, RegExp][] = [
+    // A key pair pasted as a string where an identity or a provider belongs.
+    [{ credentials: `AKIDSECRETSTEST:${SECRET_KEY}` }, 'credentials', /a string of 39 characters/],
+    [{ metricsCredentials: SECRET_KEY }, 'metricsCredentials', /a string of 23 characters/],
+    // A secret under a name that is not an option.
+    [{ secretAccessKey: SECRET_KEY }, 'secretAccessKey', /a string of 23 characters/],
+    [{ sessionToken: SESSION_TOKEN }, 'sessionToken', /a string of 26 characters/],
+    [{ proxyPassword: 42 }, 'proxyPassword', /a number/],
+    [{ schemaRegistry: { credentials: SECRET_KEY } }, 'schemaRegistry.credentials', /a string/],
+    [
+      { schemaRegistry: { secretAccessKey: SECRET_KEY } },
+      'schemaRegistry.secretAccessKey',
+      /a string/,
+    ],
+  ];
+  for (const [options, option, got] of cases) {
+    const err = refused(options);
+    expect(err.option).toBe(option);
+    expect(err.message).toMatch(got);
+    const everything = `${err.message} ${err.stack} ${JSON.stringify(err)} ${String(err.value)}`;
+    for (const s of [SECRET_KEY, SESSION_TOKEN]) expect(everything).not.toContain(s);
+  }
+  // The properties file's error for a value it cannot take says the key, not the value.
+  try {
+    optionsFromProperties(`ProxyPassword = ${PROXY_PASSWORD}\nRecordTtl = ${PROXY_PASSWORD}\n`);
+    throw new Error('accepted');
+  } catch (err) {
+    expect(err).toBeInstanceOf(InvalidOptionError);
+    expect((err as Error).message).toContain('RecordTtl');
   }
 });

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { TEST_CREDENTIALS } from '../support/kinesis-client.js';
 import { deaggregateAll } from '../support/read-back.js';
+import { TestProxy } from '../support/test-proxy.js';
 import { waitFor } from '../support/wait.js';
 
 const BIN = fileURLToPath(
@@ -51,6 +52,15 @@ function run(args: string[], input = '', env: Record<string, string> = {}): Prom
     child.stdin.end(input);
   });
 }
+
+/** The flags of a --json session against a Kinesis endpoint. */
+const sessionAt = (endpoint: string) => [
+  '--json',
+  '--region',
+  'us-east-1',
+  '--kinesis-endpoint',
+  endpoint,
+];
 
 const jsonLines = (...objects: unknown[]) =>
   objects.map((o) => (typeof o === 'string' ? o : JSON.stringify(o))).join('\n');
@@ -110,6 +120,7 @@ describe('the bin', () => {
     [['--json', '--record-ttl', 'soon'], /--record-ttl takes an integer, got soon/],
     [['--json', '--recrd-ttl', '5'], /unknown flag --recrd-ttl; did you mean --record-ttl\?/],
     [['--json', '--credentials', 'x'], /credentials never come from the command line/],
+    [['--json', '--proxy-password', 'x'], /--proxy-password is not taken on the command line/],
     [['--json', '--max-outstanding-records', '5'], /a setting of the KinesisProducer object/],
     [['--json', '--rate-limit', '0'], /--rate-limit 0: an integer from 1 to/],
   ])('%j is refused with exit code 2 and a sentence that says why', async (args, why) => {
@@ -132,15 +143,7 @@ describe('--json', () => {
       { op: 'metrics', name: 'UserRecordsPut', id: 'm' },
     );
     const r = await run(
-      [
-        '--json',
-        '--region',
-        'us-east-1',
-        '--kinesis-endpoint',
-        fake.endpoint,
-        '--record-max-buffered-time',
-        '50',
-      ],
+      [...sessionAt(fake.endpoint), '--record-max-buffered-time', '50'],
       input,
       credentialsEnv,
     );
@@ -171,6 +174,39 @@ describe('--json', () => {
       ['a', Buffer.from('hello').toString('hex')],
       ['b', '000102'],
     ]);
+  });
+
+  test('the proxy password comes from --proxy-password-file, and the proxy is used', async () => {
+    fake = await FakeKinesis.start({ streams: { s: 1 }, verifySignatures: [TEST_CREDENTIALS] });
+    const proxy = await TestProxy.start({ user: 'u', password: 'pRoXy-PaSs-5e6f' });
+    try {
+      const file = join(dir, 'proxy-password');
+      writeFileSync(file, 'pRoXy-PaSs-5e6f\n', { mode: 0o600 });
+      const r = await run(
+        [
+          ...sessionAt(fake.endpoint),
+          '--proxy-host',
+          '127.0.0.1',
+          '--proxy-port',
+          String(proxy.port),
+          '--proxy-user-name',
+          'u',
+          '--proxy-password-file',
+          file,
+        ],
+        jsonLines({ op: 'put', stream: 's', partitionKey: 'k', data: 'through the proxy' }),
+        credentialsEnv,
+      );
+      expect(r.code).toBe(0);
+      expect(r.lines[0]).toMatchObject({ op: 'put', successful: true });
+      expect(proxy.forwarded.some((f) => f.startsWith('Kinesis_20131202.PutRecords'))).toBe(true);
+      expect(deaggregateAll(fake.records('s')).map((x) => x.data.toString())).toEqual([
+        'through the proxy',
+      ]);
+      expect(r.stderr).not.toContain('pRoXy-PaSs-5e6f');
+    } finally {
+      await proxy.stop();
+    }
   });
 
   test('input that ends with only a metrics request waiting still ends the session', async () => {

@@ -4,6 +4,8 @@
 // ever reaches a log line.
 import { create } from '@bufbuild/protobuf';
 import { type Message, MessageSchema } from '@kinesis-producer/protocol';
+import { type Clock, systemClock } from './clock.js';
+import { KinesisProducerError } from './errors.js';
 import type { Logger } from './options.js';
 
 export interface CredentialIdentity {
@@ -18,8 +20,15 @@ export type CredentialsOption = CredentialIdentity | CredentialsProvider;
 
 /** Push this long before an identity's expiration, so requests never sign with a dead key. */
 const EXPIRY_MARGIN_MS = 60_000;
-/** A failing provider is asked again this soon; records wait in the daemon meanwhile. */
+/** A failing provider is asked again this soon, then twice as late each time, up to RETRY_MAX_MS. */
 export const RETRY_MS = 1_000;
+export const RETRY_MAX_MS = 30_000;
+/**
+ * A provider call that has not answered by then counts as failed, and the next one is made: one
+ * hung call (a metadata service that accepts the connection and never answers) must not stop
+ * every later refresh. Its answer, should it come after all, is ignored.
+ */
+export const PROVIDER_TIMEOUT_MS = 10_000;
 /** While a provider keeps failing, say so at most this often. */
 const REPEAT_WARNING_MS = 60_000;
 
@@ -52,14 +61,22 @@ interface Source {
   provider: Promise<CredentialsProvider> | CredentialsProvider;
   /** The signers it feeds: Kinesis (false), CloudWatch (true), or both. */
   targets: boolean[];
+  /** Counts calls, so that the answer of a call given up on is recognised and ignored. */
+  call: number;
+  /** Failures in a row: the backoff before the next call doubles with each. */
+  failures: number;
+  timer?: unknown;
   /** When the current run of failures started to be reported; undefined while it works. */
   failingSince?: number;
   lastWarning?: number;
 }
 
+/**
+ * Each source (the Kinesis credentials, the metrics ones) is refreshed on its own schedule, so a
+ * provider that hangs or throws delays only its own signer.
+ */
 export class CredentialsPusher {
   private readonly sources: Source[];
-  private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   /**
@@ -78,11 +95,14 @@ export class CredentialsPusher {
       forMetrics: boolean,
       failingForMs: number,
     ) => void = () => {},
+    private readonly clock: Clock = systemClock,
   ) {
     const source = (option: CredentialsOption | undefined, targets: boolean[]): Source => ({
       option,
       provider: toProvider(option),
       targets,
+      call: 0,
+      failures: 0,
     });
     this.sources = metricsCredentials
       ? [source(credentials, [false]), source(metricsCredentials, [true])]
@@ -93,13 +113,16 @@ export class CredentialsPusher {
   start(): void {
     for (const s of this.sources) {
       if (isIdentity(s.option)) for (const t of s.targets) this.push(s.option, t);
+      void this.refresh(s);
     }
-    void this.tick();
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    for (const s of this.sources) {
+      if (s.timer !== undefined) this.clock.clearTimeout(s.timer);
+      s.timer = undefined;
+    }
   }
 
   private push(id: CredentialIdentity, forMetrics: boolean): void {
@@ -121,38 +144,59 @@ export class CredentialsPusher {
     );
   }
 
-  private async tick(): Promise<void> {
-    let next = this.refreshMs;
-    for (const s of this.sources) {
-      try {
-        const id = await (await s.provider)();
-        if (this.stopped) return;
-        if (!id?.accessKeyId || !id.secretAccessKey) {
-          throw new Error('the provider returned no accessKeyId or secretAccessKey');
-        }
-        for (const t of s.targets) this.push(id, t);
-        if (s.failingSince !== undefined) {
-          this.logger.info?.(`kinesis-producer: ${what(s)} resolved again`);
-          s.failingSince = undefined;
-          s.lastWarning = undefined;
-        }
-        if (id.expiration) {
-          const left = id.expiration.getTime() - Date.now() - EXPIRY_MARGIN_MS;
-          next = Math.max(RETRY_MS, Math.min(next, left));
-        }
-      } catch (err) {
-        if (this.stopped) return;
-        this.failed(s, err);
-        next = Math.min(next, RETRY_MS);
+  private async refresh(s: Source): Promise<void> {
+    s.timer = undefined;
+    const call = ++s.call;
+    let next: number;
+    try {
+      const id = await this.ask(s);
+      if (this.stopped || call !== s.call) return;
+      if (!id?.accessKeyId || !id.secretAccessKey) {
+        throw new Error('the provider returned no accessKeyId or secretAccessKey');
       }
+      for (const t of s.targets) this.push(id, t);
+      if (s.failingSince !== undefined) {
+        this.logger.info?.(`kinesis-producer: ${what(s)} resolved again`);
+        s.failingSince = undefined;
+        s.lastWarning = undefined;
+      }
+      s.failures = 0;
+      next = this.refreshMs;
+      if (id.expiration) {
+        const left = id.expiration.getTime() - Date.now() - EXPIRY_MARGIN_MS;
+        next = Math.max(RETRY_MS, Math.min(next, left));
+      }
+    } catch (err) {
+      if (this.stopped || call !== s.call) return;
+      s.failures++;
+      next = Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** Math.min(s.failures - 1, 16));
+      this.failed(s, err, next);
     }
-    if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick(), next);
-    this.timer.unref();
+    s.timer = this.clock.setTimeout(() => void this.refresh(s), next);
   }
 
-  private failed(s: Source, err: unknown): void {
-    const t = performance.now();
+  /** One call of the provider, failed if it does not answer within PROVIDER_TIMEOUT_MS. */
+  private ask(s: Source): Promise<CredentialIdentity> {
+    return new Promise((resolve, reject) => {
+      const timer = this.clock.setTimeout(
+        () =>
+          reject(
+            new KinesisProducerError(
+              'ERR_CREDENTIALS_TIMEOUT',
+              `the provider did not answer within ${PROVIDER_TIMEOUT_MS} ms`,
+            ),
+          ),
+        PROVIDER_TIMEOUT_MS,
+      );
+      Promise.resolve(s.provider)
+        .then((provider) => provider())
+        .then(resolve, reject)
+        .finally(() => this.clock.clearTimeout(timer));
+    });
+  }
+
+  private failed(s: Source, err: unknown, retryMs: number): void {
+    const t = this.clock.now();
     s.failingSince ??= t;
     this.onFailure(
       err instanceof Error ? err : new Error(String(err)),
@@ -162,10 +206,11 @@ export class CredentialsPusher {
     if (s.lastWarning !== undefined && t - s.lastWarning < REPEAT_WARNING_MS) return;
     s.lastWarning = t;
     const since = t - s.failingSince;
+    // Only the error's name and message: a provider's error object may hold the request it made.
     const name =
       (err as Error)?.name && (err as Error).name !== 'Error' ? `${(err as Error).name}: ` : '';
     this.logger.warn?.(
-      `kinesis-producer: could not resolve ${what(s)}${since > 0 ? ` (failing for ${Math.round(since / 1000)} s)` : ''}: ${name}${(err as Error)?.message ?? String(err)}; retrying every ${RETRY_MS} ms, records wait until then or until their TTL`,
+      `kinesis-producer: could not resolve ${what(s)}${since > 0 ? ` (failing for ${Math.round(since / 1000)} s)` : ''}: ${name}${(err as Error)?.message ?? String(err)}; asking again in ${retryMs} ms (backing off to every ${RETRY_MAX_MS} ms), records wait until then or until their TTL`,
     );
   }
 }

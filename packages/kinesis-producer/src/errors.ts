@@ -23,14 +23,23 @@ export class ValidationError extends KinesisProducerError {
   }
 }
 
-/** A configuration option was wrong: which option, what it got, what is allowed. */
+/**
+ * A configuration option was wrong: which option, what it got, what is allowed. The value of a
+ * secret option (a password, credentials) or of an unknown one (often a secret put in the wrong
+ * place) is neither kept nor repeated: the message gives only its type and length, and `value` is
+ * undefined, so logging the error cannot leak it.
+ */
 export class InvalidOptionError extends KinesisProducerError {
+  readonly value: unknown;
   constructor(
     readonly option: string,
-    readonly value: unknown,
+    value: unknown,
     readonly allowed: string,
+    opts: { secret?: boolean } = {},
   ) {
-    super('ERR_INVALID_OPTION', `Invalid option ${option}: got ${describe(value)}; ${allowed}.`);
+    const got = opts.secret ? describeShape(value) : describe(value);
+    super('ERR_INVALID_OPTION', `Invalid option ${option}: got ${got}; ${allowed}.`);
+    this.value = opts.secret ? undefined : value;
   }
 }
 
@@ -80,6 +89,24 @@ export class DaemonExitedError extends KinesisProducerError {
     super(
       'ERR_DAEMON_EXITED',
       `The kinesis-producer daemon ${how}${reason ? ` (${reason})` : ''}${tail}`,
+    );
+  }
+}
+
+/**
+ * Daemons kept crashing while they held this record, the last time with no other record: it is
+ * failed so that the others can go on (resubmitOnDaemonExit). `cause` is the last crash.
+ */
+export class PoisonRecordError extends KinesisProducerError {
+  constructor(
+    readonly crashes: number,
+    readonly userRecord: UserRecord,
+    cause: DaemonExitedError,
+  ) {
+    super(
+      'ERR_POISON_RECORD',
+      `Record for stream ${userRecord.streamName} failed: the daemon crashed ${crashes} times while it held this record, the last time with no other record; it is not sent again (last crash: ${cause.message})`,
+      { cause },
     );
   }
 }
@@ -137,6 +164,15 @@ export function withRecord<E extends KinesisProducerError>(
   const e = Object.create(err) as E & { userRecord: UserRecord };
   Object.defineProperty(e, 'userRecord', { value: record, enumerable: true });
   return e;
+}
+
+/** What a value is without what it says: for values that may be secrets. */
+function describeShape(value: unknown): string {
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
+  if (value instanceof Uint8Array) return `${value.byteLength} bytes`;
+  if (value === undefined || value === null) return String(value);
+  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;
+  return `a ${typeof value}`;
 }
 
 function describe(value: unknown): string {

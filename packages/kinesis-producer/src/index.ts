@@ -8,6 +8,7 @@ export {
   DaemonExitedError,
   InvalidOptionError,
   KinesisProducerError,
+  PoisonRecordError,
   ProducerClosedError,
   ProducerDestroyedError,
   ProtocolError,

@@ -37,6 +37,8 @@ export interface OptionRow {
   readonly field?: ConfigField;
   /** For an endpoint: the field that takes it when it is a URL rather than a host. */
   readonly urlField?: ConfigField;
+  /** Its value is never repeated in an error or a log line (passwords, credentials). */
+  readonly secret?: boolean;
   /** Why an 'ignored' option does nothing. */
   readonly ignoredBecause?: string;
   /** A check beyond the type's: the normalised value, or undefined when not allowed. */

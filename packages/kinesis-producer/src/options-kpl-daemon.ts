@@ -347,6 +347,7 @@ export const KPL_DAEMON_OPTIONS = [
     type: 'string',
     default: '',
     description: 'Proxy password.',
+    secret: true,
     goesTo: 'daemon',
     field: 'proxyPassword',
   },

@@ -19,6 +19,7 @@ export const KPL_WRAPPER_OPTIONS = [
     defaultText: "the SDK's default chain",
     allowed: CREDENTIALS_ALLOWED,
     accept: credentials,
+    secret: true,
     description: 'Credentials for Kinesis, and for CloudWatch unless metricsCredentials is set.',
     goesTo: 'wrapper',
   },
@@ -31,6 +32,7 @@ export const KPL_WRAPPER_OPTIONS = [
     defaultText: 'credentials',
     allowed: CREDENTIALS_ALLOWED,
     accept: credentials,
+    secret: true,
     description: 'Credentials for the CloudWatch uploads.',
     goesTo: 'wrapper',
   },
@@ -126,8 +128,10 @@ export const KPL_WRAPPER_OPTIONS = [
     kpl: true,
     type: 'boolean',
     default: false,
-    description: 'Attach the user record to the error of a failed record.',
-    goesTo: 'wrapper',
+    description:
+      'In the KPL, attach the user record to the exception of a failed record; here it is always attached, as .userRecord.',
+    goesTo: 'ignored',
+    ignoredBecause: 'every error of a failed record carries it as .userRecord, true or false',
   },
   {
     name: 'enableDaemonHealthCheck',

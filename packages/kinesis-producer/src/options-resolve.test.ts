@@ -41,7 +41,6 @@ describe('the Configuration and the settings', () => {
       userRecordTimeoutInMillis: 0,
       enableDaemonHealthCheck: true,
       daemonHealthCheckTimeoutMs: 30000,
-      returnUserRecordOnFailure: false,
       logLevel: 'info',
       region: undefined,
       nativeExecutable: undefined,

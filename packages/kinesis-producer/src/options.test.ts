@@ -5,6 +5,7 @@ import { describe, expect, test } from '@jest/globals';
 import { InvalidOptionError } from './errors.js';
 import {
   describeAllowed,
+  describeDestination,
   type KinesisProducerOptions,
   OPTION_TABLE,
   resolveOptions,
@@ -203,7 +204,7 @@ describe('unknown options', () => {
       'not a known option; the nearest is maxConnections',
     );
     const far = rejection({ banana: 1 });
-    expect([far.option, far.value]).toEqual(['banana', 1]);
+    expect([far.option, far.value]).toEqual(['banana', undefined]);
     expect(far.allowed).toBe("not a known option (see the README's table of options)");
   });
 
@@ -216,4 +217,16 @@ describe('unknown options', () => {
       InvalidOptionError,
     );
   });
+});
+
+test('returnUserRecordOnFailure says plainly that it does nothing: the record is always attached', () => {
+  expect(describeDestination(row('returnUserRecordOnFailure'))).toBe(
+    'ignored: every error of a failed record carries it as .userRecord, true or false',
+  );
+  for (const value of [true, false]) {
+    expect(
+      Object.keys(resolveOptions({ returnUserRecordOnFailure: value }).settings),
+    ).not.toContain('returnUserRecordOnFailure');
+  }
+  expectRejected('returnUserRecordOnFailure', 'yes');
 });

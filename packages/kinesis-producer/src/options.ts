@@ -125,7 +125,7 @@ export interface KinesisProducerOptions {
   userRecordTimeoutInMillis?: number;
   /** Accepted for compatibility; the oldest outstanding record is always tracked. */
   enableOldestFutureTracker?: boolean;
-  /** Attach the user record to the error of a failed record. */
+  /** Accepted for compatibility; no effect: the error of a failed record always carries `.userRecord`. */
   returnUserRecordOnFailure?: boolean;
   /** Restart the daemon when it stops answering pings. */
   enableDaemonHealthCheck?: boolean;
@@ -183,7 +183,6 @@ export interface WrapperSettings {
   userRecordTimeoutInMillis: number;
   enableDaemonHealthCheck: boolean;
   daemonHealthCheckTimeoutMs: number;
-  returnUserRecordOnFailure: boolean;
   /** Normalised: 'warn' becomes 'warning'. */
   logLevel: 'trace' | 'debug' | 'info' | 'warning' | 'error';
   /** Undefined when not given: the wrapper asks the SDK's region chain. */
@@ -256,7 +255,8 @@ export function describeDestination(row: OptionRow): string {
  * its origin). Throws InvalidOptionError naming the option, the value and what is allowed.
  */
 export function validateOption(row: OptionRow, value: unknown): unknown {
-  const fail = () => new InvalidOptionError(row.name, value, describeAllowed(row));
+  const fail = () =>
+    new InvalidOptionError(row.name, value, describeAllowed(row), { secret: row.secret });
   switch (row.type) {
     case 'boolean':
       if (typeof value !== 'boolean') throw fail();
@@ -318,7 +318,8 @@ function unknownOption(name: string, value: unknown): InvalidOptionError {
   const allowed = near
     ? `not a known option; the nearest is ${near}`
     : "not a known option (see the README's table of options)";
-  return new InvalidOptionError(name, value, allowed);
+  // A misplaced option is often a secret (secretAccessKey, a password): its value is not repeated.
+  return new InvalidOptionError(name, value, allowed, { secret: true });
 }
 
 /**

@@ -20,6 +20,15 @@ function entry(createdAt: number, bytes = 10, partitionKey = 'k'): Entry & { set
   return e;
 }
 
+/** Waits for the journal's own timer (real, though its clock is not) to do something. */
+async function until(done: () => boolean): Promise<void> {
+  const deadline = performance.now() + 5000;
+  while (!done()) {
+    if (performance.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 const limits = { maxRecords: 3, maxBytes: 100, timeoutMs: 0 };
 
 describe('Outstanding', () => {
@@ -157,5 +166,81 @@ describe('Outstanding as an array journal', () => {
     expect(timedOut).toHaveLength(3000);
     expect(timedOut[2999]).toBe(3000);
     expect(j.size).toBe(0);
+  });
+
+  test('one stuck record while a million after it settle: the footprint follows what is outstanding', () => {
+    const j = new Outstanding({ maxRecords: 1e9, maxBytes: 1e12, timeoutMs: 0 }, () => {});
+    j.add(1, entry(1, 5, 'stuck'));
+    let most = 0;
+    let missing = 0;
+    // A window of 100 records in flight behind the stuck one, settling as new ones come.
+    for (let id = 2; id <= 1_000_001; id++) {
+      j.add(id, entry(id, 5));
+      if (id > 101 && !j.take(id - 100)) missing++;
+      most = Math.max(most, j.footprint);
+    }
+    expect(missing).toBe(0);
+    expect(j.size).toBe(101);
+    expect(most).toBeLessThan(5000);
+    expect(j.oldest()?.partitionKey).toBe('stuck');
+    const ids = [...j].map(([id]) => id);
+    expect(ids[0]).toBe(1);
+    expect(ids.slice(1)).toEqual(Array.from({ length: 100 }, (_, i) => 999_902 + i));
+    expect(j.take(1)?.partitionKey).toBe('stuck');
+    for (const id of ids.slice(1)) expect(j.take(id)).toBeDefined();
+    expect([j.size, j.bytes, j.footprint]).toEqual([0, 0, 0]);
+  });
+
+  test('a timed-out record keeps counting against the limits until the daemon answers or ends', async () => {
+    let now = 0;
+    const timedOut: number[] = [];
+    const clocked = new Outstanding(
+      { maxRecords: 3, maxBytes: 1e6, timeoutMs: 10 },
+      (id) => timedOut.push(id),
+      () => now,
+    );
+    for (const id of [1, 2, 3]) clocked.add(id, entry(0, 7));
+    now = 100;
+    const room = clocked.waitForCapacity();
+    let roomy = false;
+    void room.then(() => {
+      roomy = true;
+    });
+    await until(() => timedOut.length === 3);
+    expect(timedOut).toEqual([1, 2, 3]);
+    // Their promises are settled and they are not outstanding, but the daemon still holds them.
+    expect([clocked.size, clocked.bytes]).toEqual([0, 0]);
+    expect([clocked.countedRecords, clocked.countedBytes]).toEqual([3, 21]);
+    expect(clocked.full()).toBe('maxOutstandingRecords');
+    expect(roomy).toBe(false);
+    // The daemon's late answer for one of them frees its room.
+    expect(clocked.take(2)).toBeUndefined();
+    await room;
+    expect([clocked.countedRecords, clocked.countedBytes]).toEqual([2, 14]);
+    expect(clocked.full()).toBeUndefined();
+    // A second answer for the same record changes nothing.
+    clocked.take(2);
+    expect(clocked.countedRecords).toBe(2);
+    // The daemon that held the others ended: they stop counting.
+    clocked.forgetTimedOut();
+    expect([clocked.countedRecords, clocked.countedBytes, clocked.footprint]).toEqual([0, 0, 0]);
+  });
+
+  test('a timed-out record no daemon holds (waiting for a restart) frees its room at once', async () => {
+    let now = 0;
+    const timedOut: number[] = [];
+    const j = new Outstanding(
+      { maxRecords: 2, maxBytes: 1e6, timeoutMs: 10 },
+      (id) => timedOut.push(id),
+      () => now,
+      (id) => id === 1, // 1 went to the daemon; 2 waits for the next one
+    );
+    j.add(1, entry(0, 7));
+    j.add(2, entry(0, 7));
+    now = 100;
+    await until(() => timedOut.length === 2);
+    expect(timedOut).toEqual([1, 2]);
+    expect([j.countedRecords, j.countedBytes]).toEqual([1, 7]);
+    expect(j.full()).toBeUndefined();
   });
 });

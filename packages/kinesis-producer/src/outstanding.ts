@@ -29,6 +29,10 @@ export interface JournalLimits {
 /**
  * Ids are handed out in increasing order and entries added in that order, so the journal is an
  * array indexed by id - base: O(1) without hashing, oldest first, compacted as the head settles.
+ * One record that stays while millions after it settle (a stuck oldest record) would leave the
+ * array growing with the id range behind it, so when the array is mostly holes its live entries
+ * move to `stragglers`, a Map in id order, and the array starts afresh: the memory held follows
+ * the number of records outstanding, never the range of their ids.
  */
 export class Outstanding {
   private slots: (Entry | undefined)[] = [];
@@ -36,6 +40,15 @@ export class Outstanding {
   private head = 0;
   private count = 0;
   private heldBytes = 0;
+  /** Live entries older than `base`, in id order (they were moved in that order). */
+  private stragglers = new Map<number, Entry>();
+  /**
+   * Records that timed out in the wrapper but that the daemon still holds: id -> bytes. Their
+   * promises are settled, but they still count against the limits until the daemon answers for
+   * them or ends, so the daemon's memory stays within maxOutstandingRecords/Bytes.
+   */
+  private lingering = new Map<number, number>();
+  private lingeringBytes = 0;
   private capacityWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -44,8 +57,11 @@ export class Outstanding {
     private readonly limits: JournalLimits,
     private readonly onTimeout: (id: number, entry: Entry) => void,
     private readonly now: () => number = () => performance.now(),
+    /** Whether a daemon holds the record now, so that a timeout leaves it counting. */
+    private readonly heldByDaemon: (id: number) => boolean = () => true,
   ) {}
 
+  /** Records without a result. */
   get size(): number {
     return this.count;
   }
@@ -54,14 +70,31 @@ export class Outstanding {
     return this.heldBytes;
   }
 
+  /** What the limits count: records without a result, and those timed out the daemon still holds. */
+  get countedRecords(): number {
+    return this.count + this.lingering.size;
+  }
+
+  get countedBytes(): number {
+    return this.heldBytes + this.lingeringBytes;
+  }
+
+  /**
+   * Slots the journal keeps, live or not: what its memory grows with. For tests, which check that
+   * it follows the records outstanding rather than the range of their ids.
+   */
+  get footprint(): number {
+    return this.slots.length - this.head + this.stragglers.size + this.lingering.size;
+  }
+
   /**
    * The limit already reached, or undefined while a record can be taken. A record is refused only
    * once a limit is reached, so one that arrives just under the byte limit may take it past by at
    * most its own size; in exchange, `await waitForCapacity()` then an add never fails for room.
    */
   full(): Limit | undefined {
-    if (this.count >= this.limits.maxRecords) return 'maxOutstandingRecords';
-    if (this.heldBytes >= this.limits.maxBytes) return 'maxOutstandingBytes';
+    if (this.count + this.lingering.size >= this.limits.maxRecords) return 'maxOutstandingRecords';
+    if (this.heldBytes + this.lingeringBytes >= this.limits.maxBytes) return 'maxOutstandingBytes';
     return undefined;
   }
 
@@ -83,16 +116,21 @@ export class Outstanding {
   /** Removes and returns the entry, or undefined when it was settled already (or timed out). */
   take(id: number): Entry | undefined {
     const at = id - this.base;
-    const e = at >= this.head ? this.slots[at] : undefined;
-    if (!e) return undefined;
-    this.slots[at] = undefined;
+    let e: Entry | undefined;
+    if (at >= this.head) {
+      e = this.slots[at];
+      if (!e) return this.answered(id);
+      this.slots[at] = undefined;
+      if (at === this.head) this.advance();
+      else if (this.mostlyHoles()) this.compact();
+    } else {
+      e = this.stragglers.get(id);
+      if (!e) return this.answered(id);
+      this.stragglers.delete(id);
+    }
     this.count--;
     this.heldBytes -= e.bytes;
-    if (at === this.head) this.advance();
-    if (this.capacityWaiters.length > 0 && this.full() === undefined) {
-      wake(this.capacityWaiters);
-      this.capacityWaiters = [];
-    }
+    this.wakeForRoom();
     if (this.count === 0) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
@@ -102,12 +140,23 @@ export class Outstanding {
     return e;
   }
 
+  /** The entry waiting for a result under that id, if any; it stays. */
+  get(id: number): Entry | undefined {
+    const at = id - this.base;
+    return at >= this.head ? this.slots[at] : this.stragglers.get(id);
+  }
+
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+
   oldest(): Entry | undefined {
-    return this.count > 0 ? this.slots[this.head] : undefined;
+    return this.oldestEntry()?.[1];
   }
 
   /** Ids and entries, oldest first: the order in which they go out again after a restart. */
   *[Symbol.iterator](): IterableIterator<[number, Entry]> {
+    yield* this.stragglers;
     for (let i = this.head; i < this.slots.length; i++) {
       const e = this.slots[i];
       if (e) yield [this.base + i, e];
@@ -119,6 +168,16 @@ export class Outstanding {
     const all = [...this];
     for (const [id] of all) this.take(id);
     return all;
+  }
+
+  /**
+   * The daemon that held the timed-out records ended: nothing holds them any more, so they stop
+   * counting against the limits (they are not sent again: their promises are settled).
+   */
+  forgetTimedOut(): void {
+    this.lingering.clear();
+    this.lingeringBytes = 0;
+    this.wakeForRoom();
   }
 
   /** Resolves as soon as a record can be taken (at once if it can now). */
@@ -143,6 +202,30 @@ export class Outstanding {
     this.timer = undefined;
   }
 
+  /** An answer for a record no longer waiting: if it had timed out, the daemon now let go of it. */
+  private answered(id: number): undefined {
+    if (this.lingering.size === 0) return undefined;
+    const bytes = this.lingering.get(id);
+    if (bytes === undefined) return undefined;
+    this.lingering.delete(id);
+    this.lingeringBytes -= bytes;
+    this.wakeForRoom();
+    return undefined;
+  }
+
+  private wakeForRoom(): void {
+    if (this.capacityWaiters.length > 0 && this.full() === undefined) {
+      wake(this.capacityWaiters);
+      this.capacityWaiters = [];
+    }
+  }
+
+  private oldestEntry(): [number, Entry] | undefined {
+    if (this.count === 0) return undefined;
+    if (this.stragglers.size > 0) return this.stragglers.entries().next().value;
+    return [this.base + this.head, this.slots[this.head]!];
+  }
+
   private arm(createdAt: number): void {
     const delay = Math.max(0, createdAt + this.limits.timeoutMs - this.now());
     this.timer = setTimeout(() => this.expire(), delay);
@@ -154,12 +237,18 @@ export class Outstanding {
     this.timer = undefined;
     const due = this.now() - this.limits.timeoutMs;
     // Entries were taken in time order, so the due ones are at the head.
-    for (let e = this.oldest(); e; e = this.oldest()) {
+    for (let o = this.oldestEntry(); o; o = this.oldestEntry()) {
+      const [id, e] = o;
       if (e.createdAt > due) {
         this.arm(e.createdAt);
         return;
       }
-      const id = this.base + this.head;
+      // Counted as lingering before it leaves, so that its room is not handed out meanwhile. One
+      // no daemon holds (it waits for a restart, or for an isolation to end) is simply gone.
+      if (this.heldByDaemon(id)) {
+        this.lingering.set(id, e.bytes);
+        this.lingeringBytes += e.bytes;
+      }
       this.take(id);
       this.onTimeout(id, e);
     }
@@ -176,6 +265,28 @@ export class Outstanding {
       h = 0;
     }
     this.head = h;
+  }
+
+  /** Whether the array past the head is more than half holes, and big enough to matter. */
+  private mostlyHoles(): boolean {
+    const span = this.slots.length - this.head;
+    return span > 2048 && span > 2 * (this.count - this.stragglers.size);
+  }
+
+  /**
+   * Moves the array's live entries to the stragglers and starts an empty array at the next id.
+   * It runs once the holes outnumber the live entries, so its cost is paid for by the settles
+   * that made those holes.
+   */
+  private compact(): void {
+    const slots = this.slots;
+    for (let i = this.head; i < slots.length; i++) {
+      const e = slots[i];
+      if (e) this.stragglers.set(this.base + i, e);
+    }
+    this.base += slots.length;
+    this.slots = [];
+    this.head = 0;
   }
 }
 

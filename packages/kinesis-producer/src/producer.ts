@@ -9,12 +9,14 @@ import {
   type PutRecordResultFields,
   type PutRecordResultsFields,
 } from '@kinesis-producer/protocol';
+import { CrashIsolation } from './crash-isolation.js';
 import { CredentialsPusher } from './credentials.js';
 import type { DaemonChannel } from './daemon-channel.js';
 import {
   BufferFullError,
   type DaemonExitedError,
   type KinesisProducerError,
+  PoisonRecordError,
   ProducerClosedError,
   ProducerDestroyedError,
   UserRecordTimeoutError,
@@ -68,6 +70,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   private readonly supervisor: Supervisor;
   private readonly credentials: CredentialsPusher;
   private readonly journal: Outstanding;
+  private readonly isolation: CrashIsolation;
   private readonly logger: Logger;
   private readonly metrics: MetricsClient;
   private readonly events: LifecycleEvents;
@@ -81,6 +84,8 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   private closing: Promise<void> | undefined;
   private readonly exited: Promise<void>;
   private markExited!: () => void;
+  /** False from a daemon's crash until the next one is up: records added meanwhile wait here. */
+  private daemonUp = true;
   /** Records sent again to a restarted daemon, over the producer's life. */
   private resubmitted = 0;
 
@@ -99,7 +104,19 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
         timeoutMs: settings.userRecordTimeoutInMillis,
       },
       (_id, e) => this.timedOut(e),
+      undefined,
+      (id) => this.daemonUp && this.isolation.sent(id),
     );
+    this.isolation = new CrashIsolation(this.journal, {
+      send: (id, e) => this.supervisor.putRecord(id, e),
+      flush: () => this.flush(),
+      alive: () => this.metrics.request('UserRecordsPut'),
+      poisoned: (_id, e, crashes, last) => {
+        e.reject(new PoisonRecordError(crashes, e.record, last));
+        if (this.journal.size === 0) this.updateBusy();
+      },
+      log: (level, m) => this.logger[level]?.(m),
+    });
     this.metrics = new MetricsClient(
       (m) => this.supervisor.send(m),
       () => this.updateBusy(),
@@ -357,7 +374,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
 
   private refuseFull(record: UserRecord): never {
     const full = this.journal.full() ?? 'maxOutstandingRecords';
-    throw new BufferFullError(this.journal.size, this.journal.bytes, full, record);
+    throw new BufferFullError(this.journal.countedRecords, this.journal.countedBytes, full, record);
   }
 
   /** Journals a record and sends it. */
@@ -365,7 +382,8 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     const id = this.nextId++;
     this.journal.add(id, e);
     if (this.journal.size === 1) this.updateBusy();
-    this.supervisor.putRecord(id, e);
+    // While a record that crashes daemons is looked for, new records wait in the journal.
+    if (!this.isolation.isolating) this.supervisor.putRecord(id, e);
   }
 
   /**
@@ -517,20 +535,29 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
 
   private onResult(id: number, r: PutRecordResultFields): void {
     settleResult(this.journal, id, r);
-    if (this.journal.size === 0) this.updateBusy();
+    this.afterSettle();
   }
 
   private onResults(b: PutRecordResultsFields): void {
     settleResults(this.journal, b);
-    if (this.journal.size === 0) this.updateBusy();
+    this.afterSettle();
   }
 
   private timedOut(e: Entry): void {
     e.reject(new UserRecordTimeoutError(this.settings.userRecordTimeoutInMillis, e.record));
+    this.afterSettle();
+  }
+
+  /** Records left the journal: an isolation may move on, and an empty journal lets go. */
+  private afterSettle(): void {
+    if (this.isolation.isolating) this.isolation.settled();
     if (this.journal.size === 0) this.updateBusy();
   }
 
-  /** A new daemon is up: everything without a result goes to it, in the order it was added. */
+  /**
+   * A new daemon is up: everything without a result goes to it, in the order it was added, or,
+   * after repeated crashes, a few at a time (crash-isolation.ts).
+   */
   private resubmit(): void {
     this.ownMetrics.restarted();
     this.events.publish('daemonRestart', {
@@ -539,9 +566,11 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
       restartsInWindow: this.supervisor.restartsInWindow,
     });
     const n = this.journal.size;
-    for (const [id, e] of this.journal) this.supervisor.putRecord(id, e);
+    this.daemonUp = true;
+    this.isolation.restarted();
     this.resubmitted += n;
-    if (n > 0) {
+    // While isolating, the isolation says what goes out, and when.
+    if (n > 0 && !this.isolation.isolating) {
       this.logger.info?.(
         `kinesis-producer: sent ${n} records without a result to the new daemon again; some may arrive twice`,
       );
@@ -550,7 +579,13 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   }
 
   private onCrash(err: DaemonExitedError): void {
-    if (this.settings.resubmitOnDaemonExit) return;
+    // Records that timed out in the wrapper counted while the daemon held them; it no longer does.
+    this.journal.forgetTimedOut();
+    this.daemonUp = false;
+    if (this.settings.resubmitOnDaemonExit) {
+      this.isolation.crashed(err);
+      return;
+    }
     // The KPL's way: what the dead daemon held fails; the new daemon starts empty.
     for (const [, e] of this.journal.takeAll()) e.reject(withRecord(err, e.record));
     this.updateBusy();

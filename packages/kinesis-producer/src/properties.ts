@@ -161,7 +161,9 @@ export function optionsFromProperties(
     try {
       options[row.name] = validateOption(row, value);
     } catch (err) {
-      if (err instanceof InvalidOptionError) throw new InvalidOptionError(key, raw, err.allowed);
+      if (err instanceof InvalidOptionError) {
+        throw new InvalidOptionError(key, raw, err.allowed, { secret: row.secret });
+      }
       throw err;
     }
   }

@@ -76,4 +76,35 @@ describe('parseArgs', () => {
       expect(() => parseArgs(argv)).toThrow(why);
     }
   });
+
+  test('the proxy password never comes from argv: from its variable or its file, never repeated', () => {
+    const secret = 'pRoXy-PaSs-9z8y7x';
+    const refused = () => parseArgs(['--json', '--proxy-password', secret], {});
+    expect(refused).toThrow(UsageError);
+    expect(refused).toThrow(/ps shows it.*KINESIS_PRODUCER_PROXY_PASSWORD.*--proxy-password-file/);
+    expect(() => parseArgs(['--json', `--proxy-password=${secret}`], {})).toThrow(/ps shows it/);
+    try {
+      refused();
+    } catch (err) {
+      expect((err as Error).message).not.toContain(secret);
+    }
+
+    const fromEnv = parseArgs(['--json'], { KINESIS_PRODUCER_PROXY_PASSWORD: secret });
+    expect(fromEnv).toMatchObject({ options: { proxyPassword: secret } });
+    const dir = mkdtempSync(join(tmpdir(), 'kp-args-'));
+    try {
+      const file = join(dir, 'proxy-password');
+      writeFileSync(file, 'from-the-file\n');
+      // The file wins over the environment; the newline an editor adds is not part of it.
+      const c = parseArgs(['--json', '--proxy-password-file', file], {
+        KINESIS_PRODUCER_PROXY_PASSWORD: secret,
+      });
+      expect(c).toMatchObject({ options: { proxyPassword: 'from-the-file' } });
+      expect(() =>
+        parseArgs(['--json', '--proxy-password-file', join(dir, 'missing')], {}),
+      ).toThrow(/cannot read --proxy-password-file .*missing/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

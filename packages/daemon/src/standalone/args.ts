@@ -7,6 +7,7 @@ import { InvalidOptionError } from '../../../kinesis-producer/src/errors.js';
 import {
   findOption,
   type KinesisProducerOptions,
+  OPTION_TABLE,
   type OptionRow,
   suggestOption,
   validateOption,
@@ -20,6 +21,30 @@ export type Command =
 
 /** A command line that cannot be run; the message says what to change. */
 export class UsageError extends Error {}
+
+/**
+ * A secret option that is a flag (the proxy password) is never taken from the command line, where
+ * `ps` shows it to every user: it comes from this environment variable or from the file named by
+ * `--<flag>-file`.
+ */
+export function secretEnvName(row: OptionRow): string {
+  return `KINESIS_PRODUCER_${kebab(row.name).replace(/-/g, '_').toUpperCase()}`;
+}
+
+/** The secret flags: what a person reads from `--help` about where each one comes from. */
+export function secretFlagRows(rows: readonly OptionRow[]): OptionRow[] {
+  return rows.filter((r) => r.secret && isFlag(r));
+}
+
+/** The text of a secret file: one line; the final newline an editor adds is not part of it. */
+function readSecretFile(flag: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    // The message of a read error names the path and the reason, never the contents.
+    throw new UsageError(`cannot read --${flag} ${path}: ${(err as Error).message}`);
+  }
+}
 
 /** Options that hold code or secrets: never from a command line, where `ps` shows them. */
 const CODE_ONLY = new Set(['credentials', 'metricsCredentials', 'logger', 'schemaRegistry']);
@@ -42,8 +67,16 @@ function isFlag(r: OptionRow): boolean {
   return daemon && r.type !== 'object' && r.type !== 'list';
 }
 
-export function parseArgs(argv: readonly string[]): Command {
+export function parseArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Command {
   const fromFlags: Record<string, unknown> = {};
+  const secrets: Record<string, unknown> = {};
+  for (const row of secretFlagRows(OPTION_TABLE)) {
+    const value = env[secretEnvName(row)];
+    if (value !== undefined && value !== '') secrets[row.name] = value;
+  }
   const warnings: string[] = [];
   let properties: KinesisProducerOptions = {};
   let json = false;
@@ -77,8 +110,18 @@ export function parseArgs(argv: readonly string[]): Command {
       properties = optionsFromProperties(text, { onWarning: (m) => warnings.push(m) });
       continue;
     }
+    const secretFile = flag.endsWith('-file') ? findOption(camel(flag.slice(0, -5))) : undefined;
+    if (secretFile?.secret && isFlag(secretFile)) {
+      secrets[secretFile.name] = readSecretFile(flag, next());
+      continue;
+    }
     const name = camel(flag);
     const row = findOption(name);
+    if (row?.secret && isFlag(row)) {
+      throw new UsageError(
+        `--${flag} is not taken on the command line, where ps shows it to every user of the machine; set ${secretEnvName(row)} in the environment or name a file holding it with --${flag}-file <path>`,
+      );
+    }
     if (!row || row.type === 'object' || row.type === 'list') {
       if (CODE_ONLY.has(name) || /credential|secret|access-key/i.test(flag)) {
         throw new UsageError(
@@ -113,6 +156,15 @@ export function parseArgs(argv: readonly string[]): Command {
     throw new UsageError(
       'say --json to read JSON lines (put, flush, metrics) on stdin; see --help for the format',
     );
+  }
+  for (const [name, value] of Object.entries(secrets)) {
+    try {
+      fromFlags[name] = validateOption(findOption(name)!, value);
+    } catch (err) {
+      // A secret's error names where it came from, never the value (InvalidOptionError says so).
+      if (err instanceof InvalidOptionError) throw new UsageError(err.message);
+      throw err;
+    }
   }
   return { kind: 'json', options: { ...properties, ...fromFlags }, warnings };
 }

@@ -5,14 +5,20 @@ import {
   describeDefault,
   OPTION_TABLE,
 } from '../../../kinesis-producer/src/options.js';
-import { flagRows, kebab } from './args.js';
+import { flagRows, kebab, secretEnvName, secretFlagRows } from './args.js';
 
 export function helpText(): string {
   const flags = flagRows(OPTION_TABLE).map((r) => {
+    if (r.secret) {
+      return `  --${kebab(r.name)}-file <path>   (or ${secretEnvName(r)} in the environment)\n      ${r.description} Never a flag with the value itself, which ps would show; the file holds it on one line.`;
+    }
     const value =
       r.type === 'boolean' ? '[true|false]' : `<${r.type === 'integer' ? 'n' : 'value'}>`;
     return `  --${kebab(r.name)} ${value}\n      ${r.description} Default: ${describeDefault(r)}; ${describeAllowed(r)}.`;
   });
+  const secretSources = secretFlagRows(OPTION_TABLE)
+    .map((r) => `--${kebab(r.name)}-file <path> or ${secretEnvName(r)}`)
+    .join(', ');
   return `kinesis-producer: the daemon of the kinesis-producer package, run by hand for debugging.
 
 Usage:
@@ -38,7 +44,8 @@ Usage:
 
 Credentials come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
 AWS_PROFILE, SSO, container and instance roles), never from flags. The region comes from
---region, AWS_REGION or the AWS config file.
+--region, AWS_REGION or the AWS config file. Other secrets come from a file or the environment
+(${secretSources}); the file wins over the environment.
 
 --properties <file> reads a KPL .properties file (RecordTtl = 30000, ...); flags override it.
 

@@ -80,7 +80,9 @@ export function acceptSchemaRegistry(value: unknown): SchemaRegistrySettings | u
   const v = value as Record<string, unknown>;
   const s = defaultSchemaRegistrySettings();
   const bad = (field: string, allowed: string) =>
-    new InvalidOptionError(`schemaRegistry.${field}`, v[field], allowed);
+    new InvalidOptionError(`schemaRegistry.${field}`, v[field], allowed, {
+      secret: field === 'credentials',
+    });
   for (const [key, field] of Object.entries(v)) {
     if (field === undefined) continue;
     switch (key) {
@@ -132,6 +134,7 @@ export function acceptSchemaRegistry(value: unknown): SchemaRegistrySettings | u
           `schemaRegistry.${key}`,
           field,
           `not a field of schemaRegistry (${SCHEMA_REGISTRY_ALLOWED.replace('an object with any of ', '')})`,
+          { secret: true },
         );
     }
   }
