@@ -1,5 +1,6 @@
-// What a KCL consumer sees: it drops a user record found inside an aggregated record on a shard
-// whose hash range does not hold that record's hash key. Plain records are always kept.
+// What a KCL consumer sees: when any user record inside an aggregated record has a hash key the
+// range of the shard holding it does not cover, the KCL drops that whole aggregated record, the
+// members in range included. Plain records are always kept.
 import { routingHashKey } from './hash-key.js';
 import type { ShardInfo, UserRecordFound } from './read-back.js';
 
@@ -11,17 +12,27 @@ export function kclView(
   dropped: UserRecordFound[];
 } {
   const byId = new Map(shards.map((s) => [s.shardId, s]));
+  // Members of one aggregated record share their shard and sequence number.
+  const aggregates = new Map<string, UserRecordFound[]>();
   const kept: UserRecordFound[] = [];
-  const dropped: UserRecordFound[] = [];
   for (const r of found) {
     if (!r.aggregated) {
       kept.push(r);
       continue;
     }
-    const shard = byId.get(r.shardId);
-    const hash = routingHashKey(r.partitionKey, r.explicitHashKey);
-    if (shard && hash >= shard.startingHashKey && hash <= shard.endingHashKey) kept.push(r);
-    else dropped.push(r);
+    const id = `${r.shardId}@${r.sequenceNumber}`;
+    let members = aggregates.get(id);
+    if (!members) aggregates.set(id, (members = []));
+    members.push(r);
+  }
+  const dropped: UserRecordFound[] = [];
+  for (const members of aggregates.values()) {
+    const shard = byId.get(members[0]!.shardId);
+    const inRange = (r: UserRecordFound) => {
+      const hash = routingHashKey(r.partitionKey, r.explicitHashKey);
+      return shard !== undefined && hash >= shard.startingHashKey && hash <= shard.endingHashKey;
+    };
+    (members.every(inRange) ? kept : dropped).push(...members);
   }
   return { kept, dropped };
 }

@@ -168,9 +168,10 @@ export class Retrier {
   }
 
   /**
-   * Settles the records of an entry stored on shard `actual`. A record is sent again only when
-   * that shard's own range cannot hold its hash key (a KCL consumer drops it there); records
-   * routed by their own hash key are where Kinesis put them by definition.
+   * Settles the records of an entry stored on shard `actual`. A KCL consumer that finds any
+   * member of an aggregated record outside the range of the shard holding it drops the whole
+   * aggregate, members in range included. So an aggregate whose members that shard's own range
+   * all holds is delivered, and one it does not wholly hold is sent again, every member of it.
    */
   private landed(
     kr: KinesisRecord,
@@ -180,45 +181,44 @@ export class Retrier {
     actual: number,
     range: HashRange | undefined,
   ): void {
-    const routing = kr.items[0]!.hashKey;
-    let first = true;
-    // One attempt object for every record of the entry: it also carries their shared result.
-    const ok = { start, end, success: true, shardId: r.shardId, sequenceNumber: r.sequenceNumber };
-    for (const ur of kr.items) {
-      const predicted = ur.predictedShard;
-      if (predicted >= 0 && predicted !== actual && ur.hashKey !== routing) {
-        if (range === undefined) {
-          // Stored, but no listing named the shard before the record's TTL: whether a consumer
-          // keeps it cannot be told, and it is too late to send it again.
+    const predicted = kr.predictedShard;
+    if (predicted >= 0 && predicted !== actual) this.shards.invalidate(start, predicted);
+    if (this.misrouted(kr, actual)) {
+      if (range === undefined) {
+        // Stored, but no listing named the shard before the TTL: whether a consumer keeps the
+        // aggregate cannot be told, and it is too late to send it again.
+        const t = now();
+        for (const ur of kr.items) {
           ur.addAttempt({
             start,
-            end: now(),
+            end: t,
             success: false,
             errorCode: Codes.rangeUnknown,
             errorMessage: `Record was stored on ${r.shardId}, whose hash-key range could not be listed before the record's TTL; a KCL consumer may drop it there`,
           });
           this.finish(ur);
-          continue;
         }
-        if (ur.hashKey < range.start || ur.hashKey > range.end) {
-          if (first) this.shards.invalidate(start, predicted);
-          first = false;
+        return;
+      }
+      const outside = kr.items.find((ur) => ur.hashKey < range.start || ur.hashKey > range.end);
+      if (outside !== undefined) {
+        const why = `Aggregated record landed on ${r.shardId}, which does not hold the hash key of every record in it (a KCL consumer drops it whole); predicted shard ${predicted}`;
+        for (const ur of kr.items) {
           ur.addAttempt({
             start,
             end,
             success: false,
             errorCode: Codes.wrongShard,
-            errorMessage: `Record landed on ${r.shardId}, which does not hold its hash key; predicted shard ${predicted}`,
+            errorMessage: why,
           });
           this.again(ur, 0);
-          continue;
         }
-        if (predicted < actual && first) this.shards.invalidate(start, predicted);
-      } else if (predicted >= 0 && predicted !== actual && first) {
-        // Routed by its own hash key, so where it landed is right; only the map is stale.
-        this.shards.invalidate(start, predicted);
+        return;
       }
-      first = false;
+    }
+    // One attempt object for every record of the entry: it also carries their shared result.
+    const ok = { start, end, success: true, shardId: r.shardId, sequenceNumber: r.sequenceNumber };
+    for (const ur of kr.items) {
       ur.addAttempt(ok);
       ur.shardId = r.shardId;
       ur.sequenceNumber = r.sequenceNumber;
