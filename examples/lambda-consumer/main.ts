@@ -25,14 +25,18 @@ process.env.AWS_ACCESS_KEY_ID = 'test';
 process.env.AWS_SECRET_ACCESS_KEY = 'test';
 const { handler } = await import('./handler.js');
 
-// Records from a producer, aggregated as it does by default.
-const producer = new KinesisProducer(kinesis.producerOptions);
-await Promise.all(
-  Array.from({ length: RECORDS }, (_, i) =>
-    producer.addUserRecord(STREAM, `sensor-${i % 40}`, `reading ${i}`),
-  ),
+// Records from a producer, aggregated: here one Kinesis record per sensor, each holding that
+// sensor's readings, because they are held until close() flushes them all at once.
+const producer = new KinesisProducer({
+  ...kinesis.producerOptions,
+  aggregationMode: 'partitionKey',
+  recordMaxBufferedTime: 60_000,
+});
+const produced = Array.from({ length: RECORDS }, (_, i) =>
+  producer.addUserRecord(STREAM, `sensor-${i % 40}`, `reading ${i}`),
 );
 await producer.close();
+await Promise.all(produced);
 
 // The event source mapping: each shard from its start, in batches.
 const client = new KinesisClient({
