@@ -152,3 +152,25 @@ test('the bin answers --help', () => {
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/Usage:/);
 });
+
+test('kinesis-producer/testing: a clear error without kinesalite, then a working test double with it', () => {
+  const source = `import { startTestKinesis } from 'kinesis-producer/testing';
+try {
+  const kinesis = await startTestKinesis({ streams: { orders: 2 } });
+  const producer = kinesis.createProducer();
+  await Promise.all(Array.from({ length: 50 }, (_, i) => producer.addUserRecord('orders', 'o' + i, 'order ' + i)));
+  const read = await kinesis.readRecords('orders');
+  await kinesis.stop();
+  console.log(read.length, new Set(read.map((r) => r.data.toString())).size);
+} catch (e) {
+  console.log(e.code, e.message);
+}`;
+  // kinesalite is an optional peer: not installed with the package.
+  const missing = run('testing-missing.mjs', source);
+  expect(missing).toMatch(/^ERR_EMULATOR_MISSING .*npm install --save-dev kinesalite/);
+  symlinkSync(
+    realpathSync(join(root, 'node_modules/kinesalite')),
+    join(app, 'node_modules/kinesalite'),
+  );
+  expect(run('testing.mjs', source)).toBe('50 50');
+});

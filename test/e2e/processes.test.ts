@@ -70,6 +70,13 @@ test('a script that awaits close() exits by itself, with code 0', async () => {
   expect(out.stdout).toBe('closed\n');
 });
 
+test('close() keeps the process alive until the daemon is gone, whatever settles meanwhile', async () => {
+  const { out, exited } = script('close-metrics');
+  // 13 is Node's exit code for a top-level await left unsettled when the event loop emptied.
+  expect(await exited).toBe(0);
+  expect(out.stdout).toBe('closed\n');
+});
+
 test('an idle producer does not keep the process alive, and its daemon goes with it', async () => {
   const { out, exited } = script('idle');
   expect(await exited).toBe(0);

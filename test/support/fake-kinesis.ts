@@ -95,7 +95,8 @@ export class FakeKinesis {
   private readonly state: FakeState;
   private readonly faults: QueuedFault[] = [];
   private readonly secrets: Map<string, string> | undefined;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Stalled answers: each timer and what it sends when it fires. */
+  private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private requestIds = 0;
   private readonly clockOffsetMs: number;
 
@@ -163,6 +164,14 @@ export class FakeKinesis {
     this.faults.length = 0;
   }
 
+  /** Answers every stalled request now, so a test decides when a stall ends. */
+  releaseStalls(): void {
+    for (const [timer, answer] of [...this.timers]) {
+      clearTimeout(timer);
+      answer();
+    }
+  }
+
   /** Replaces the keys whose signatures are accepted (only when started with verifySignatures). */
   setAcceptedCredentials(keys: { accessKeyId: string; secretAccessKey: string }[]): void {
     if (!this.secrets) throw new Error('FakeKinesis was started without verifySignatures');
@@ -180,7 +189,7 @@ export class FakeKinesis {
   }
 
   async stop(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers.keys()) clearTimeout(t);
     this.timers.clear();
     await stopServer(this.server);
   }
@@ -297,11 +306,12 @@ export class FakeKinesis {
       }
     }
     if (fault?.kind === 'stall') {
-      const timer = setTimeout(() => {
+      const answer = () => {
         this.timers.delete(timer);
         if (!res.destroyed) this.send(res, out);
-      }, fault.ms);
-      this.timers.add(timer);
+      };
+      const timer = setTimeout(answer, fault.ms);
+      this.timers.set(timer, answer);
       return;
     }
     this.send(res, out);

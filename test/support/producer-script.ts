@@ -1,6 +1,7 @@
 // A user's script, run by tests with `node --import tsx producer-script.ts <mode> <endpoint>`:
 //   hold      keeps a record outstanding, prints its daemon's pid and waits to be killed;
 //   close     sends a record, awaits close() and prints "closed": it must then exit by itself;
+//   close-metrics  the same with a metrics request answered while close() waits for the daemon;
 //   idle      sends a record and does nothing more: an idle producer must not keep it alive;
 //   warnings  no logger: a normal run, then its daemon killed; prints the process warnings.
 import { KinesisProducer } from '../../packages/kinesis-producer/src/index.js';
@@ -25,6 +26,14 @@ if (mode === 'hold') {
 } else if (mode === 'close') {
   await producer.addUserRecord('s', 'pk', 'x');
   await producer.close();
+  process.stdout.write('closed\n');
+} else if (mode === 'close-metrics') {
+  await producer.addUserRecord('s', 'pk', 'x');
+  // Answered by the daemon before it exits: the answer must not let the process go idle while
+  // the top-level await below still waits for that exit.
+  const metrics = producer.getMetrics();
+  await producer.close();
+  await metrics;
   process.stdout.write('closed\n');
 } else if (mode === 'idle') {
   await producer.addUserRecord('s', 'pk', 'x');

@@ -1,15 +1,14 @@
 import { AGGREGATION_OVERHEAD, asBuffer, MAGIC, MD5_LENGTH } from './constants.js';
+import {
+  type ConsumerRecord,
+  type LambdaKinesisEventRecord,
+  type NormalizedRecord,
+  normalizeRecord,
+} from './consumer-record.js';
 import { decodeAggregatedRecord, MalformedAggregateError } from './decode.js';
+import { hashKeyOf, parseExplicitHashKey } from './hash-key.js';
 import { md5 } from './md5.js';
-
-/** A Kinesis record as a consumer receives it (GetRecords, SubscribeToShard, the KCL). */
-export interface KinesisRecordLike {
-  partitionKey: string;
-  explicitHashKey?: string;
-  data: Uint8Array;
-  sequenceNumber?: string;
-  approximateArrivalTimestamp?: Date;
-}
+import { type HashKeyRange, type ParsedHashKeyRange, parseHashKeyRange } from './shard-range.js';
 
 /** One user record, as the producer put it. */
 export interface DeaggregatedRecord {
@@ -27,17 +26,15 @@ export interface DeaggregatedRecord {
   aggregated: boolean;
 }
 
-/** A record of a Lambda Kinesis event (`event.Records[i]`). */
-export interface LambdaKinesisEventRecord {
-  kinesis: {
-    partitionKey: string;
-    /** Base64. */
-    data: string;
-    sequenceNumber: string;
-    explicitHashKey?: string;
-    /** Seconds since the epoch, with a fractional part. */
-    approximateArrivalTimestamp?: number;
-  };
+export interface DeaggregateOptions {
+  /**
+   * The hash-key range of the shard the record was read from (`shard.HashKeyRange` from
+   * ListShards will do). User records inside an aggregated record whose hash key lies outside it
+   * are dropped: a producer whose shard map was stale put them there, and it sent them again to
+   * the shard that owns them, which is where they count. Records that were not aggregated are
+   * always kept: Kinesis itself routed them.
+   */
+  hashKeyRange?: HashKeyRange;
 }
 
 function hasMagic(data: Uint8Array): boolean {
@@ -63,8 +60,12 @@ export function isAggregated(data: Uint8Array): boolean {
   return hasMagic(data) && checksumMatches(asBuffer(data));
 }
 
-function passThrough(record: KinesisRecordLike, data: Buffer): DeaggregatedRecord {
-  const out: DeaggregatedRecord = { partitionKey: record.partitionKey, data, aggregated: false };
+function passThrough(record: NormalizedRecord): DeaggregatedRecord {
+  const out: DeaggregatedRecord = {
+    partitionKey: record.partitionKey,
+    data: record.data,
+    aggregated: false,
+  };
   if (record.explicitHashKey !== undefined) out.explicitHashKey = record.explicitHashKey;
   if (record.sequenceNumber !== undefined) out.sequenceNumber = record.sequenceNumber;
   if (record.approximateArrivalTimestamp !== undefined) {
@@ -73,36 +74,61 @@ function passThrough(record: KinesisRecordLike, data: Buffer): DeaggregatedRecor
   return out;
 }
 
+// A member whose explicit hash key is not a hash key at all belongs to no shard.
+function inRange(
+  range: ParsedHashKeyRange,
+  partitionKey: string,
+  explicitHashKey: string | undefined,
+): boolean {
+  const key =
+    explicitHashKey === undefined ? hashKeyOf(partitionKey) : parseExplicitHashKey(explicitHashKey);
+  return key !== undefined && key >= range.start && key <= range.end;
+}
+
 /**
  * Splits a Kinesis record into the user records a KPL producer aggregated into it.
+ *
+ * `record` may be the AWS SDK v3's GetRecords record (`{ Data, PartitionKey, SequenceNumber,
+ * ... }`), a Lambda Kinesis event record (`{ kinesis: { data, partitionKey, ... }, ... }`) or
+ * `{ data, partitionKey, sequenceNumber?, ... }`.
  *
  * - A record that is not aggregated (no magic, or too short to hold magic and MD5) comes back as
  *   one record with `aggregated: false` and no `subSequenceNumber`.
  * - An aggregated record yields its user records in order, each with its own partition key and
  *   explicit hash key, the Kinesis record's sequence number and `subSequenceNumber` = position.
+ *   With `options.hashKeyRange`, those whose hash key lies outside the shard's range are left
+ *   out (their sub-sequence numbers keep their positions).
  * - A record that starts with the magic but whose MD5 does not match, whose protobuf does not
  *   parse, or whose key indices point outside the tables is **returned as it is**, as one
  *   non-aggregated record, never thrown. This is what the KCL does: such bytes may well be a
  *   plain record that happens to start with the magic, so no data is dropped.
  *
- * The returned `data` buffers are views into `record.data`; copy them to keep them past a change
- * to the input.
+ * Throws AggregationArgumentError when the record or the range is not one of the accepted
+ * shapes. The returned `data` buffers are views into the record's bytes (a copy decoded from
+ * base64 for a Lambda record); copy them to keep them past a change to the input.
  */
-export function deaggregate(record: KinesisRecordLike): DeaggregatedRecord[] {
-  const data = asBuffer(record.data);
-  if (!hasMagic(data) || !checksumMatches(data)) return [passThrough(record, data)];
+export function deaggregate(
+  record: ConsumerRecord,
+  options: DeaggregateOptions = {},
+): DeaggregatedRecord[] {
+  const range =
+    options.hashKeyRange === undefined ? undefined : parseHashKeyRange(options.hashKeyRange);
+  const input = normalizeRecord(record);
+  const data = input.data;
+  if (!hasMagic(data) || !checksumMatches(data)) return [passThrough(input)];
 
   let decoded: ReturnType<typeof decodeAggregatedRecord>;
   try {
     decoded = decodeAggregatedRecord(data, MAGIC.length, data.length - MD5_LENGTH);
   } catch (error) {
-    if (error instanceof MalformedAggregateError) return [passThrough(record, data)];
+    if (error instanceof MalformedAggregateError) return [passThrough(input)];
     throw error;
   }
 
-  const out: DeaggregatedRecord[] = new Array(decoded.length);
+  const out: DeaggregatedRecord[] = [];
   for (let i = 0; i < decoded.length; i++) {
     const user = decoded[i];
+    if (range && !inRange(range, user.partitionKey, user.explicitHashKey)) continue;
     const r: DeaggregatedRecord = {
       partitionKey: user.partitionKey,
       data: data.subarray(user.dataStart, user.dataEnd),
@@ -110,36 +136,22 @@ export function deaggregate(record: KinesisRecordLike): DeaggregatedRecord[] {
       aggregated: true,
     };
     if (user.explicitHashKey !== undefined) r.explicitHashKey = user.explicitHashKey;
-    if (record.sequenceNumber !== undefined) r.sequenceNumber = record.sequenceNumber;
-    if (record.approximateArrivalTimestamp !== undefined) {
-      r.approximateArrivalTimestamp = record.approximateArrivalTimestamp;
+    if (input.sequenceNumber !== undefined) r.sequenceNumber = input.sequenceNumber;
+    if (input.approximateArrivalTimestamp !== undefined) {
+      r.approximateArrivalTimestamp = input.approximateArrivalTimestamp;
     }
-    out[i] = r;
+    out.push(r);
   }
   return out;
 }
 
 /**
- * deaggregate() for a record of a Lambda Kinesis event, whose data is base64 text.
- *
- * ```ts
- * export const handler = async (event: { Records: LambdaKinesisEventRecord[] }) => {
- *   for (const record of event.Records) {
- *     for (const user of deaggregateLambdaRecord(record)) handle(user.partitionKey, user.data);
- *   }
- * };
- * ```
+ * deaggregate() for a record of a Lambda Kinesis event. Kept for existing callers: deaggregate()
+ * takes the Lambda record itself.
  */
-export function deaggregateLambdaRecord(record: LambdaKinesisEventRecord): DeaggregatedRecord[] {
-  const k = record.kinesis;
-  return deaggregate({
-    partitionKey: k.partitionKey,
-    explicitHashKey: k.explicitHashKey,
-    data: Buffer.from(k.data, 'base64'),
-    sequenceNumber: k.sequenceNumber,
-    approximateArrivalTimestamp:
-      k.approximateArrivalTimestamp === undefined
-        ? undefined
-        : new Date(k.approximateArrivalTimestamp * 1000),
-  });
+export function deaggregateLambdaRecord(
+  record: LambdaKinesisEventRecord,
+  options: DeaggregateOptions = {},
+): DeaggregatedRecord[] {
+  return deaggregate(record, options);
 }

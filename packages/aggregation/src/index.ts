@@ -3,14 +3,20 @@ export {
   AggregatedRecordBuilder,
   aggregate,
 } from './aggregated-record.js';
+export { AggregationArgumentError } from './argument-error.js';
 export { AGGREGATION_OVERHEAD, MAGIC } from './constants.js';
+export type {
+  ConsumerRecord,
+  KinesisRecordLike,
+  LambdaKinesisEventRecord,
+  SdkKinesisRecord,
+} from './consumer-record.js';
 export {
   type DeaggregatedRecord,
+  type DeaggregateOptions,
   deaggregate,
   deaggregateLambdaRecord,
   isAggregated,
-  type KinesisRecordLike,
-  type LambdaKinesisEventRecord,
 } from './deaggregate.js';
 export {
   decodeGsrRecord,
@@ -31,3 +37,4 @@ export {
   parseExplicitHashKey,
 } from './hash-key.js';
 export type { KeySlot } from './key-table.js';
+export type { HashKeyRange } from './shard-range.js';

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, test } from '@jest/globals';
 import { type Entry, Outstanding } from './outstanding.js';
 
@@ -242,5 +243,36 @@ describe('Outstanding as an array journal', () => {
     expect(timedOut).toEqual([1, 2]);
     expect([j.countedRecords, j.countedBytes]).toEqual([1, 7]);
     expect(j.full()).toBeUndefined();
+  });
+
+  test('an aborted wait for room rejects with the reason and leaves no waiter or listener', async () => {
+    const j = new Outstanding(limits, () => {});
+    for (const id of [1, 2, 3]) j.add(id, entry(id));
+    const controller = new AbortController();
+    const reason = new Error('gave up');
+    const aborted = j.waitForCapacity(controller.signal);
+    const kept = j.waitForCapacity();
+    expect(j.waitingForCapacity).toBe(2);
+    controller.abort(reason);
+    await expect(aborted).rejects.toBe(reason);
+    expect(j.waitingForCapacity).toBe(1);
+    j.take(1);
+    await kept;
+    // An already aborted signal rejects at once, room or not.
+    await expect(j.waitForCapacity(AbortSignal.abort())).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(j.waitingForCapacity).toBe(0);
+  });
+
+  test('a wait that resolves removes its abort listener', async () => {
+    const j = new Outstanding(limits, () => {});
+    for (const id of [1, 2, 3]) j.add(id, entry(id));
+    const controller = new AbortController();
+    const wait = j.waitForCapacity(controller.signal);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    j.take(2);
+    await wait;
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -2,6 +2,7 @@
 // is needed to send a record again to a restarted daemon, counts what the back-pressure limits
 // count, wakes those waiting for room or for the end, and times records out with one timer.
 
+import { raceAbort } from './abort.js';
 import type { UserRecord, UserRecordResult } from './types.js';
 import type { CheckedRecord } from './validate.js';
 
@@ -180,10 +181,25 @@ export class Outstanding {
     this.wakeForRoom();
   }
 
-  /** Resolves as soon as a record can be taken (at once if it can now). */
-  waitForCapacity(): Promise<void> {
-    if (this.full() === undefined) return Promise.resolve();
-    return new Promise((resolve) => this.capacityWaiters.push(resolve));
+  /**
+   * Resolves as soon as a record can be taken (at once if it can now). With a signal, rejects
+   * with its reason when it aborts first, and the waiter is gone: nothing is kept for it.
+   */
+  waitForCapacity(signal?: AbortSignal): Promise<void> {
+    if (this.full() === undefined && !signal?.aborted) return Promise.resolve();
+    let waiter: (() => void) | undefined;
+    const wait = new Promise<void>((resolve) => {
+      waiter = resolve;
+      this.capacityWaiters.push(resolve);
+    });
+    return raceAbort(wait, signal, () => {
+      this.capacityWaiters = this.capacityWaiters.filter((w) => w !== waiter);
+    });
+  }
+
+  /** How many wait for room (tests check that an aborted wait leaves nothing behind). */
+  get waitingForCapacity(): number {
+    return this.capacityWaiters.length;
   }
 
   /** Resolves when nothing is outstanding. */

@@ -9,6 +9,7 @@ import {
   type PutRecordResultFields,
   type PutRecordResultsFields,
 } from '@kinesis-producer/protocol';
+import { type AbortOptions, checkedSignal, raceAbort } from './abort.js';
 import { CrashIsolation } from './crash-isolation.js';
 import { CredentialsPusher } from './credentials.js';
 import type { DaemonChannel } from './daemon-channel.js';
@@ -417,38 +418,47 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   /**
    * Resolves once every record added so far has its result (or the producer stopped). Rejects
    * with UnhandledPutFailuresError when records taken by put() failed with no onPutFailure
-   * listener since the last flushSync().
+   * listener since the last flushSync(). With `signal`, rejects with its reason when it aborts
+   * first; the records go on as if it had not been called, and a later flushSync() waits for
+   * them again.
    */
-  async flushSync(): Promise<void> {
-    await this.settled();
+  async flushSync(options?: AbortOptions): Promise<void> {
+    const signal = checkedSignal('flushSync', options);
+    signal?.throwIfAborted();
+    await this.settled(signal);
     const unhandled = this.outcomes.takeUnhandled();
     if (unhandled) throw unhandled;
   }
 
-  private async settled(): Promise<void> {
-    // Records waiting for their schema version are not in the journal yet.
-    await existingSchemaRecords(this)?.idle();
+  private async settled(signal?: AbortSignal): Promise<void> {
+    // Records waiting for their schema version are not in the journal yet. Awaited even when
+    // there are none: a record added in this same turn reaches the daemon before the flush.
+    await raceAbort(existingSchemaRecords(this)?.idle() ?? Promise.resolve(), signal);
     while (this.journal.size > 0 && !this.failure) {
       this.flush();
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        this.journal.waitForIdle(),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, FLUSH_SYNC_REPEAT_MS);
-        }),
-      ]);
-      clearTimeout(timer);
+      const repeat = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, FLUSH_SYNC_REPEAT_MS);
+      });
+      try {
+        await raceAbort(Promise.race([this.journal.waitForIdle(), repeat]), signal);
+      } finally {
+        clearTimeout(timer);
+      }
     }
   }
 
   /**
    * Resolves as soon as a record can be added without a BufferFullError: at once while there is
    * room. Awaiting it before each add replaces the KPL's advice to sleep while the outstanding
-   * count is high. It also resolves when the producer stops (the add then says why).
+   * count is high. It also resolves when the producer stops (the add then says why). With
+   * `signal`, rejects with its reason when it aborts first (at once if it already has).
    */
-  waitForCapacity(): Promise<void> {
+  waitForCapacity(options?: AbortOptions): Promise<void> {
+    const signal = checkedSignal('waitForCapacity', options);
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.failure || this.closing) return Promise.resolve();
-    return this.journal.waitForCapacity();
+    return this.journal.waitForCapacity(signal);
   }
 
   getOutstandingRecordsCount(): number {
@@ -491,12 +501,27 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
 
   /**
    * Stops taking records (adds from now on reject with ProducerClosedError), waits until every
-   * record has its result, then stops the daemon. Calling it again returns the same promise.
-   * Rejects, once stopped, with UnhandledPutFailuresError as flushSync() does.
+   * record has its result, then stops the daemon. Calling it again without a signal returns the
+   * same promise. Rejects, once stopped, with UnhandledPutFailuresError as flushSync() does.
+   *
+   * `signal` bounds the wait, for a deadline such as a container's grace period
+   * (`AbortSignal.timeout(ms)`): when it aborts first, the producer is destroyed (the records
+   * still without a result reject with ProducerDestroyedError, the daemon is stopped at once) and
+   * close() rejects with the signal's reason once the daemon is gone.
    */
-  close(): Promise<void> {
-    this.closing ??= this.shutDown();
-    return this.closing;
+  close(options?: AbortOptions): Promise<void> {
+    let signal: AbortSignal | undefined;
+    try {
+      signal = checkedSignal('close', options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!signal?.aborted) this.closing ??= this.shutDown();
+    if (!signal) return this.closing!;
+    return raceAbort(this.closing ?? Promise.resolve(), signal).catch(async (error: unknown) => {
+      if (signal.aborted && error === signal.reason) await this.destroy();
+      throw error;
+    });
   }
 
   /** Stops at once, as the KPL does: records without a result reject with ProducerDestroyedError. */

@@ -134,6 +134,9 @@ export class Supervisor {
 
   setBusy(busy: boolean): void {
     this.busy = busy;
+    // Once stopping, whoever awaits the stop must see the exit: a last answer settling (a
+    // metrics request, say) must not let the process go idle before it.
+    if (this.state === 'stopping') return;
     this.current.setBusy(busy);
     // While records wait for a restart, the restart must happen even if nothing else runs.
     if (busy) this.restartTimer?.ref();
