@@ -15,36 +15,51 @@ const hashOf = (r: { partitionKey: string; explicitHashKey?: string }): bigint =
   r.explicitHashKey === undefined ? hashKeyOf(r.partitionKey) : BigInt(r.explicitHashKey);
 
 describe('a shard’s hash-key range', () => {
-  test('keeps exactly the members whose hash key the range holds, at their positions', () => {
+  test('an aggregated record is kept whole when the range holds every member, dropped whole otherwise', () => {
     const rand = seeded(17);
+    let kept = 0;
+    let dropped = 0;
     for (let run = 0; run < 200; run++) {
       const records = randomRecordSet(rand, { maxCount: 60, largeData: false });
       if (records.length < 2) continue;
       const data = aggregate(records);
-      const lower = deaggregate({ partitionKey: 'agg', data }, { hashKeyRange: LOWER });
-      const upper = deaggregate({ partitionKey: 'agg', data }, { hashKeyRange: UPPER });
-      const expectedLower = records.flatMap((r, i) => (hashOf(r) <= HALF ? [i] : []));
-      expect(lower.map((r) => r.subSequenceNumber)).toEqual(expectedLower);
-      // The two halves together are every member exactly once.
-      const both = [...lower, ...upper].sort((a, b) => a.subSequenceNumber! - b.subSequenceNumber!);
-      expect(both).toHaveLength(records.length);
-      both.forEach((r, i) => {
-        expect(r.subSequenceNumber).toBe(i);
-        expect(r.partitionKey).toBe(records[i]!.partitionKey);
-        expect(r.explicitHashKey).toBe(records[i]!.explicitHashKey);
-        expect(r.data.equals(Buffer.from(records[i]!.data))).toBe(true);
-      });
+      for (const [range, holds] of [
+        [LOWER, (h: bigint) => h <= HALF],
+        [UPPER, (h: bigint) => h > HALF],
+      ] as const) {
+        const out = deaggregate({ partitionKey: 'agg', data }, { hashKeyRange: range });
+        if (records.every((r) => holds(hashOf(r)))) {
+          kept++;
+          expect(out).toHaveLength(records.length);
+          out.forEach((r, i) => {
+            expect(r.subSequenceNumber).toBe(i);
+            expect(r.partitionKey).toBe(records[i]!.partitionKey);
+            expect(r.explicitHashKey).toBe(records[i]!.explicitHashKey);
+            expect(r.data.equals(Buffer.from(records[i]!.data))).toBe(true);
+          });
+        } else {
+          dropped++;
+          expect(out).toEqual([]);
+        }
+      }
     }
+    expect(kept).toBeGreaterThan(0);
+    expect(dropped).toBeGreaterThan(0);
   });
 
   test('an explicit hash key decides, not the partition key', () => {
-    const data = aggregate([
+    const range = { startingHashKey: '0', endingHashKey: '10' };
+    const inside = aggregate([
+      { partitionKey: 'a', data: Buffer.from('low'), explicitHashKey: '5' },
+      { partitionKey: 'a', data: Buffer.from('lower'), explicitHashKey: '10' },
+    ]);
+    const out = deaggregate({ partitionKey: 'a', data: inside }, { hashKeyRange: range });
+    expect(out.map((r) => r.data.toString())).toEqual(['low', 'lower']);
+    const mixed = aggregate([
       { partitionKey: 'a', data: Buffer.from('low'), explicitHashKey: '5' },
       { partitionKey: 'a', data: Buffer.from('high'), explicitHashKey: MAX_HASH_KEY.toString() },
     ]);
-    const range = { startingHashKey: '0', endingHashKey: '10' };
-    const out = deaggregate({ partitionKey: 'a', data }, { hashKeyRange: range });
-    expect(out.map((r) => r.data.toString())).toEqual(['low']);
+    expect(deaggregate({ partitionKey: 'a', data: mixed }, { hashKeyRange: range })).toEqual([]);
   });
 
   test('both ends are inside the range', () => {

@@ -29,10 +29,10 @@ export interface DeaggregatedRecord {
 export interface DeaggregateOptions {
   /**
    * The hash-key range of the shard the record was read from (`shard.HashKeyRange` from
-   * ListShards will do). User records inside an aggregated record whose hash key lies outside it
-   * are dropped: a producer whose shard map was stale put them there, and it sent them again to
-   * the shard that owns them, which is where they count. Records that were not aggregated are
-   * always kept: Kinesis itself routed them.
+   * ListShards will do). An aggregated record holding any user record whose hash key lies
+   * outside it is dropped whole, as the KCL drops it: a producer whose shard map was stale put
+   * it there, and a KPL-compatible producer sends every record of it again. Records that were
+   * not aggregated are always kept: Kinesis itself routed them.
    */
   hashKeyRange?: HashKeyRange;
 }
@@ -96,8 +96,8 @@ function inRange(
  *   one record with `aggregated: false` and no `subSequenceNumber`.
  * - An aggregated record yields its user records in order, each with its own partition key and
  *   explicit hash key, the Kinesis record's sequence number and `subSequenceNumber` = position.
- *   With `options.hashKeyRange`, those whose hash key lies outside the shard's range are left
- *   out (their sub-sequence numbers keep their positions).
+ *   With `options.hashKeyRange`, an aggregated record with any user record whose hash key lies
+ *   outside the shard's range yields nothing (the KCL's rule: the producer sent it again).
  * - A record that starts with the magic but whose MD5 does not match, whose protobuf does not
  *   parse, or whose key indices point outside the tables is **returned as it is**, as one
  *   non-aggregated record, never thrown. This is what the KCL does: such bytes may well be a
@@ -125,10 +125,10 @@ export function deaggregate(
     throw error;
   }
 
+  if (range && !decoded.every((u) => inRange(range, u.partitionKey, u.explicitHashKey))) return [];
   const out: DeaggregatedRecord[] = [];
   for (let i = 0; i < decoded.length; i++) {
     const user = decoded[i];
-    if (range && !inRange(range, user.partitionKey, user.explicitHashKey)) continue;
     const r: DeaggregatedRecord = {
       partitionKey: user.partitionKey,
       data: data.subarray(user.dataStart, user.dataEnd),
