@@ -88,6 +88,8 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   private daemonUp = true;
   /** Records sent again to a restarted daemon, over the producer's life. */
   private resubmitted = 0;
+  /** Stream ARNs must be in this region; '' while the SDK's region chain is asked. */
+  private region = '';
 
   constructor(options: KinesisProducerOptions = {}) {
     super();
@@ -126,10 +128,16 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     this.exited = new Promise((r) => {
       this.markExited = r;
     });
+    // A promise while the SDK's region chain is asked; the channel holds frames until then.
+    const withKnownRegion = withRegion(configuration);
+    if (withKnownRegion instanceof Promise) {
+      void withKnownRegion.then((c) => {
+        this.region = c.region;
+      });
+    } else this.region = withKnownRegion.region;
     this.supervisor = new Supervisor(
       {
-        // A promise while the SDK's region chain is asked; the channel holds frames until then.
-        configuration: withRegion(configuration),
+        configuration: withKnownRegion,
         executable: settings.nativeExecutable,
         restart: {
           maxRestarts: settings.daemonMaxRestarts,
@@ -191,7 +199,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   /** Tells Kinesis the stream's id (sent as StreamId from now on), as the KPL's setStreamId. */
   setStreamId(streamName: string, streamId: string): void {
     if (this.failure) throw this.failure;
-    this.supervisor.send(streamMetadataMessage(streamName, streamId));
+    this.supervisor.send(streamMetadataMessage(streamName, streamId, this.region));
   }
 
   /**
@@ -257,7 +265,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     if (this.failure || this.closing) {
       this.refuseClosed(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
     }
-    const stream = checkedStreamName(streamName);
+    const stream = checkedStreamName(streamName, this.region);
     const key = checkedPartitionKey(partitionKey);
     const bytes = checkedData(data, this.settings.maxUserRecordSize);
     const ehk = checkedExplicitHashKey(explicitHashKey);
@@ -316,7 +324,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
       const r = records[0];
       this.refuseClosed(asRecord(streamName, r?.partitionKey, r?.data, r?.explicitHashKey));
     }
-    const stream = checkedStreamName(streamName);
+    const stream = checkedStreamName(streamName, this.region);
     const max = this.settings.maxUserRecordSize;
     // One clock reading for the batch: its records are taken within the same moment.
     const now = Math.ceil(performance.now());
@@ -395,9 +403,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
    * failure destroys the stream instead, so none goes unseen.
    */
   writable(streamName: string, options: ProducerWritableOptions = {}): ProducerWritable {
-    if (typeof streamName !== 'string' || streamName.trim() === '') {
-      throw new ValidationError('streamName', streamName, 'a non-empty string is required');
-    }
+    checkedStreamName(streamName, this.region);
     const sink = {
       add: (r: UserRecord) => this.add(r),
       waitForCapacity: () => this.waitForCapacity(),

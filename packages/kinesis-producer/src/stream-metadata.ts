@@ -3,24 +3,25 @@
 import { create } from '@bufbuild/protobuf';
 import { type Message, MessageSchema } from '@kinesis-producer/protocol';
 import { ValidationError } from './errors.js';
+import { checkedStreamName } from './validate.js';
 
-export function streamMetadataMessage(streamName: unknown, streamId: unknown): Message {
+export function streamMetadataMessage(
+  streamName: unknown,
+  streamId: unknown,
+  region: string,
+): Message {
   // The KPL meant to reject a blank id but checked the name twice; both are checked here.
-  for (const [field, value] of [
-    ['streamName', streamName],
-    ['streamId', streamId],
-  ] as const) {
-    if (typeof value !== 'string' || value.trim() === '') {
-      throw new ValidationError(field, value, 'a non-empty string is required');
-    }
+  const stream = checkedStreamName(streamName, region);
+  if (typeof streamId !== 'string' || streamId.trim() === '') {
+    throw new ValidationError('streamId', streamId, 'a non-empty string is required');
   }
   return create(MessageSchema, {
     id: 0n,
     actualMessage: {
       case: 'streamMetadata',
       value: {
-        streamName: (streamName as string).trim(),
-        streamId: (streamId as string).trim(),
+        streamName: stream,
+        streamId: streamId.trim(),
       },
     },
   });
