@@ -237,7 +237,7 @@ describe('FakeKinesis with the real SDK', () => {
     );
     expect(both.FailedRecordCount).toBe(0);
     expect(fake.stats.byStreamArn).toEqual({ ListShards: 1, PutRecords: 2 });
-    const stored = fake.stream('s').log.filter((r) => r.partitionKey.startsWith('r-'));
+    const stored = fake.records('s').filter((r) => r.partitionKey.startsWith('r-'));
     expect(stored.map((r) => r.partitionKey)).toEqual(batch.map((e) => e.PartitionKey));
 
     for (const other of [
