@@ -172,6 +172,7 @@ describe('a bad ARN fails at the call site, naming the field and what is allowed
       ['putMany', () => p.putMany(arn, [{ partitionKey: 'k', data: 'd' }])],
       ['writable', () => p.writable(arn)],
       ['setStreamId', () => p.setStreamId(arn, 'id')],
+      ['flush', () => p.flush(arn)],
     ];
     for (const [name, call] of calls) {
       let err: unknown;

@@ -139,7 +139,7 @@ export class Producer {
   private pipeline(stream: string): Pipeline {
     let p = this.pipelines.get(stream);
     if (!p) {
-      // A stream given by ARN is counted under its name (docs/stream-arn.md).
+      // A stream given by ARN is counted under its name (docs/configuration.md, "Streams by ARN").
       const m = this.metrics?.stream(streamNameOf(stream));
       p = new Pipeline(
         stream,

@@ -415,8 +415,13 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   /** Starts sending what is buffered for a stream (or all), without waiting. */
   flush(streamName?: string): void {
     if (this.failure) throw this.failure;
+    // Named as records are (trimmed), so it reaches their pipeline; '' still means every stream.
+    const stream = streamName ? checkedStreamName(streamName, this.region) : streamName;
     this.supervisor.send(
-      create(MessageSchema, { id: 0n, actualMessage: { case: 'flush', value: { streamName } } }),
+      create(MessageSchema, {
+        id: 0n,
+        actualMessage: { case: 'flush', value: { streamName: stream } },
+      }),
     );
   }
 
