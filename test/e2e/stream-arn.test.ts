@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import {
+  InvalidOptionError,
   type KinesisProducer,
   type Logger,
   type Metric,
@@ -141,6 +142,55 @@ test('the fake: StreamARN alone on every request of that stream, StreamName for 
   expect(metric(ms, 'UserRecordsPut', { StreamName: 's' })?.sum).toBe(600);
   expect(ms.some((m) => m.dimensions.StreamName?.startsWith('arn:'))).toBe(false);
   expect(logger.lines.some((l) => l.includes(`stream ${arnOf('s')}:`))).toBe(true);
+});
+
+test('streamArns: records that name the stream go out with its ARN; their errors keep the name', async () => {
+  const fake = await FakeKinesis.start({ streams: { s: 2 } });
+  endpoint = fake;
+  const seen: Seen[] = [];
+  fake.onRequest = (op, _req, input) =>
+    seen.push({ op, name: input.StreamName, arn: input.StreamARN, streamId: input.StreamId });
+  producer = producerFor(fake.endpoint, { streamArns: { s: arnOf('s') } });
+  producer.setStreamId('s', 'id-of-s');
+  const run = sendRecords(producer, 's', 300);
+  await run.done;
+  expect(run.failed).toEqual([]);
+  verifyAll(fake, 's', run.sent);
+  expect(new Set(seen.map((x) => x.op))).toEqual(new Set(['ListShards', 'PutRecords']));
+  for (const x of seen) {
+    expect(x).toMatchObject({ name: undefined, arn: arnOf('s'), streamId: 'id-of-s' });
+  }
+
+  // A record Kinesis refuses for good (here: every entry throttled, failIfThrottled) names the
+  // stream as the caller did.
+  await producer.close();
+  producer = producerFor(fake.endpoint, {
+    streamArns: { s: arnOf('s') },
+    failIfThrottled: true,
+  });
+  fake.injectFaults(
+    { kind: 'partial', fraction: 1, errorCode: 'ProvisionedThroughputExceededException' },
+    { times: 1 },
+  );
+  const err = await producer.addUserRecord('s', 'k', 'd').catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(UserRecordFailedError);
+  expect((err as UserRecordFailedError).userRecord.streamName).toBe('s');
+});
+
+test("streamArns of another region than the producer's is refused by the constructor", () => {
+  let err: unknown;
+  try {
+    producer = producerFor('http://127.0.0.1:1', {
+      streamArns: { s: arnOf('s', 'eu-west-1') },
+    });
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(InvalidOptionError);
+  expect((err as InvalidOptionError).option).toBe('streamArns.s');
+  expect((err as Error).message).toMatch(
+    /stream ARN is in region eu-west-1 but this producer sends to us-east-1/,
+  );
 });
 
 function verifyAll(fake: FakeKinesis, stream: string, sent: SentRecord[]) {

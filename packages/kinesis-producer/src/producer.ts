@@ -31,6 +31,7 @@ import {
   type MetricsObserverOptions,
   type MetricsSnapshot,
 } from './metrics.js';
+import { checkStreamArnRegions } from './option-row.js';
 import {
   type KinesisProducerOptions,
   type Logger,
@@ -90,6 +91,8 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   private resubmitted = 0;
   /** Stream ARNs must be in this region; '' while the SDK's region chain is asked. */
   private region = '';
+  /** The streamArns option: names sent as these ARNs. */
+  private readonly streamArns: ReadonlyMap<string, string> | undefined;
 
   constructor(options: KinesisProducerOptions = {}) {
     super();
@@ -135,6 +138,11 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
         this.region = c.region;
       });
     } else this.region = withKnownRegion.region;
+    if (settings.streamArns?.size) {
+      // Otherwise the daemon refuses their records once it knows the region.
+      if (this.region) checkStreamArnRegions(settings.streamArns, this.region);
+      this.streamArns = settings.streamArns;
+    }
     this.supervisor = new Supervisor(
       {
         configuration: withKnownRegion,
@@ -199,7 +207,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   /** Tells Kinesis the stream's id (sent as StreamId from now on), as the KPL's setStreamId. */
   setStreamId(streamName: string, streamId: string): void {
     if (this.failure) throw this.failure;
-    this.supervisor.send(streamMetadataMessage(streamName, streamId, this.region));
+    this.supervisor.send(streamMetadataMessage(this.streamOf(streamName), streamId));
   }
 
   /**
@@ -253,6 +261,12 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     return this.take(streamName, partitionKey, data, explicitHashKey, record, false)!.promise;
   }
 
+  /** The stream as sent: the name or ARN given, trimmed and checked, or the ARN it maps to. */
+  private streamOf(streamName: unknown): string {
+    const stream = checkedStreamName(streamName, this.region);
+    return this.streamArns?.get(stream) ?? stream;
+  }
+
   private take(
     streamName: unknown,
     partitionKey: unknown,
@@ -265,7 +279,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     if (this.failure || this.closing) {
       this.refuseClosed(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
     }
-    const stream = checkedStreamName(streamName, this.region);
+    const stream = this.streamOf(streamName);
     const key = checkedPartitionKey(partitionKey);
     const bytes = checkedData(data, this.settings.maxUserRecordSize);
     const ehk = checkedExplicitHashKey(explicitHashKey);
@@ -324,7 +338,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
       const r = records[0];
       this.refuseClosed(asRecord(streamName, r?.partitionKey, r?.data, r?.explicitHashKey));
     }
-    const stream = checkedStreamName(streamName, this.region);
+    const stream = this.streamOf(streamName);
     const max = this.settings.maxUserRecordSize;
     // One clock reading for the batch: its records are taken within the same moment.
     const now = Math.ceil(performance.now());
@@ -403,7 +417,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
    * failure destroys the stream instead, so none goes unseen.
    */
   writable(streamName: string, options: ProducerWritableOptions = {}): ProducerWritable {
-    checkedStreamName(streamName, this.region);
+    this.streamOf(streamName);
     const sink = {
       add: (r: UserRecord) => this.add(r),
       waitForCapacity: () => this.waitForCapacity(),
@@ -416,7 +430,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   flush(streamName?: string): void {
     if (this.failure) throw this.failure;
     // Named as records are (trimmed), so it reaches their pipeline; '' still means every stream.
-    const stream = streamName ? checkedStreamName(streamName, this.region) : streamName;
+    const stream = streamName ? this.streamOf(streamName) : streamName;
     this.supervisor.send(
       create(MessageSchema, {
         id: 0n,

@@ -3,15 +3,10 @@
 import { create } from '@bufbuild/protobuf';
 import { type Message, MessageSchema } from '@kinesis-producer/protocol';
 import { ValidationError } from './errors.js';
-import { checkedStreamName } from './validate.js';
 
-export function streamMetadataMessage(
-  streamName: unknown,
-  streamId: unknown,
-  region: string,
-): Message {
+/** `stream` is already checked (and mapped to its ARN if the options say so). */
+export function streamMetadataMessage(stream: string, streamId: unknown): Message {
   // The KPL meant to reject a blank id but checked the name twice; both are checked here.
-  const stream = checkedStreamName(streamName, region);
   if (typeof streamId !== 'string' || streamId.trim() === '') {
     throw new ValidationError('streamId', streamId, 'a non-empty string is required');
   }
