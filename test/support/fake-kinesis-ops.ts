@@ -26,6 +26,8 @@ export interface FakeKinesisStats {
   /** PutRecords requests a fault was applied to. */
   faultsApplied: number;
   byOperation: Record<string, number>;
+  /** Requests that named their stream by StreamARN, by operation. */
+  byStreamArn: Record<string, number>;
 }
 
 export interface FakeState {
@@ -49,9 +51,13 @@ type Input = Record<string, unknown>;
 
 const THROTTLED = 'ProvisionedThroughputExceededException';
 
+// The service's own constraint on StreamARN.
+const STREAM_ARN = /^arn:aws.*:kinesis:.*:\d{12}:stream\/\S+$/;
+
 function streamOf(state: FakeState, input: Input): FakeStream {
-  let name = input.StreamName;
-  if (typeof input.StreamARN === 'string') name = input.StreamARN.split('/').pop();
+  const arn = input.StreamARN;
+  if (arn !== undefined) return streamByArn(state, arn, input.StreamName);
+  const name = input.StreamName;
   if (typeof name !== 'string' || name === '') {
     throw new KinesisError('InvalidArgumentException', 'StreamName or StreamARN must be provided.');
   }
@@ -60,6 +66,34 @@ function streamOf(state: FakeState, input: Input): FakeStream {
     throw new KinesisError(
       'ResourceNotFoundException',
       `Stream ${name} under account ${ACCOUNT_ID} not found.`,
+    );
+  }
+  return stream;
+}
+
+// An ARN names one stream of one account in one region: a stream of the same name elsewhere is
+// not it, as on the service.
+function streamByArn(state: FakeState, arn: unknown, name: unknown): FakeStream {
+  if (typeof arn !== 'string' || !STREAM_ARN.test(arn)) {
+    throw validation(
+      'streamARN',
+      arn,
+      'Member must satisfy regular expression pattern: arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
+    );
+  }
+  const nameInArn = arn.slice(arn.lastIndexOf('/') + 1);
+  if (name !== undefined && name !== nameInArn) {
+    throw new KinesisError(
+      'InvalidArgumentException',
+      `StreamARN ${arn} and StreamName ${String(name)} do not name the same stream.`,
+    );
+  }
+  const stream = state.streams.get(nameInArn);
+  if (stream?.arn !== arn) {
+    const account = arn.split(':')[4];
+    throw new KinesisError(
+      'ResourceNotFoundException',
+      `Stream ${nameInArn} under account ${account} not found.`,
     );
   }
   return stream;

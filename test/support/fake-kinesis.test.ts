@@ -224,6 +224,40 @@ describe('FakeKinesis with the real SDK', () => {
     expect(fake.records('s')).toHaveLength(1);
   });
 
+  test('names a stream by StreamARN as the service does: its own account and region only', async () => {
+    const { fake, client } = await startFake({ streams: { s: 2 } });
+    const arn = 'arn:aws:kinesis:us-east-1:000000000000:stream/s';
+    const listed = await client.send(new ListShardsCommand({ StreamARN: arn }));
+    expect(listed.Shards).toHaveLength(2);
+    const batch = entries(20);
+    const out = await client.send(new PutRecordsCommand({ StreamARN: arn, Records: batch }));
+    expect(out.FailedRecordCount).toBe(0);
+    const both = await client.send(
+      new PutRecordsCommand({ StreamName: 's', StreamARN: arn, Records: entries(1, 'b') }),
+    );
+    expect(both.FailedRecordCount).toBe(0);
+    expect(fake.stats.byStreamArn).toEqual({ ListShards: 1, PutRecords: 2 });
+    const stored = fake.records('s').filter((r) => r.partitionKey.startsWith('r-'));
+    expect(stored.map((r) => r.partitionKey)).toEqual(batch.map((e) => e.PartitionKey));
+
+    for (const other of [
+      'arn:aws:kinesis:us-east-1:111111111111:stream/s',
+      'arn:aws:kinesis:eu-west-1:000000000000:stream/s',
+      'arn:aws:kinesis:us-east-1:000000000000:stream/t',
+    ]) {
+      const err = await rejection(client.send(new ListShardsCommand({ StreamARN: other })));
+      expect(err.name).toBe('ResourceNotFoundException');
+    }
+    const mismatch = await rejection(
+      client.send(new PutRecordsCommand({ StreamName: 't', StreamARN: arn, Records: entries(1) })),
+    );
+    expect(mismatch.name).toBe('InvalidArgumentException');
+    const malformed = await rejection(
+      client.send(new ListShardsCommand({ StreamARN: 'arn:aws:kinesis:us-east-1:0:stream/s' })),
+    );
+    expect(malformed.name).toBe('ValidationException');
+  });
+
   test('answers errors in the awsJson1_1 shape', async () => {
     const { fake } = await startFake({ streams: { s: 1 } });
     const res = await rawPost(

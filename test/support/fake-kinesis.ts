@@ -116,6 +116,7 @@ export class FakeKinesis {
       bytesAccepted: 0,
       faultsApplied: 0,
       byOperation: {},
+      byStreamArn: {},
     };
     let sequence = 0;
     const nextSequenceNumber = () => `49${String(++sequence).padStart(24, '0')}`;
@@ -243,6 +244,9 @@ export class FakeKinesis {
         'SerializationException',
         'Start of structure or map found where not expected.',
       );
+    }
+    if (input.StreamARN !== undefined) {
+      this.stats.byStreamArn[op] = (this.stats.byStreamArn[op] ?? 0) + 1;
     }
     this.onRequest?.(op, req, input);
     if (op === 'PutRecords') {

@@ -4,6 +4,7 @@ import {
   ListShardsCommand,
   type ListShardsCommandInput,
 } from '@aws-sdk/client-kinesis';
+import { isStreamArn } from '@kinesis-producer/protocol';
 import { createDispatcher, UndiciHttpHandler } from '@kinesis-producer/transport';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
@@ -33,7 +34,8 @@ export function listShardsWith(client: KinesisClient): ListShards {
       'nextToken' in req
         ? { NextToken: req.nextToken, MaxResults: 1000 }
         : {
-            StreamName: req.stream,
+            // Only one of the two: some emulators refuse a request that carries both.
+            ...(isStreamArn(req.stream) ? { StreamARN: req.stream } : { StreamName: req.stream }),
             StreamId: req.streamId,
             MaxResults: 1000,
             // Without a filter the service lists closed shards too (those still in retention).

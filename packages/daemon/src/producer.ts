@@ -1,6 +1,12 @@
 // The daemon's core: a pipeline per stream, the shared HTTP clients, and the way results leave.
 import { parseExplicitHashKey } from '@kinesis-producer/aggregation';
-import type { DecodedPutRecord, PutRecordResultFields } from '@kinesis-producer/protocol';
+import {
+  type DecodedPutRecord,
+  isStreamArn,
+  type PutRecordResultFields,
+  streamArnProblem,
+  streamNameOf,
+} from '@kinesis-producer/protocol';
 import { now } from './clock.js';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
@@ -28,6 +34,8 @@ export class Producer {
   private readonly client: PutRecordsClient;
   private readonly listShards: ListShards;
   private readonly streamIds = new Map<string, string>();
+  /** Each stream ARN seen, with what is wrong with it (undefined when nothing). */
+  private readonly arnProblems = new Map<string, string | undefined>();
   private readonly control;
 
   constructor(
@@ -111,6 +119,15 @@ export class Producer {
     ehk: bigint | undefined,
   ): string | undefined {
     if (!r.streamName) return 'stream name is empty';
+    if (isStreamArn(r.streamName)) {
+      // The wrapper checks ARNs too, but not those added while the region was still unknown.
+      let problem = this.arnProblems.get(r.streamName);
+      if (!this.arnProblems.has(r.streamName)) {
+        problem = streamArnProblem(r.streamName, this.c.region);
+        this.arnProblems.set(r.streamName, problem);
+      }
+      if (problem !== undefined) return problem;
+    }
     const keyProblem = r.partitionKeyEntry.problem;
     if (keyProblem !== undefined) return keyProblem;
     if (r.explicitHashKey !== undefined && ehk === undefined) {
@@ -122,7 +139,8 @@ export class Producer {
   private pipeline(stream: string): Pipeline {
     let p = this.pipelines.get(stream);
     if (!p) {
-      const m = this.metrics?.stream(stream);
+      // A stream given by ARN is counted under its name (docs/configuration.md, "Streams by ARN").
+      const m = this.metrics?.stream(streamNameOf(stream));
       p = new Pipeline(
         stream,
         this.c,
@@ -132,7 +150,11 @@ export class Producer {
         m,
         this.streamIds.get(stream),
       );
-      if (m) m.pending = () => p!.outstanding;
+      if (m) {
+        // The same name may also be used without its ARN: the pipelines then share one count.
+        const others = m.pending;
+        m.pending = () => others() + p!.outstanding;
+      }
       this.pipelines.set(stream, p);
     }
     return p;

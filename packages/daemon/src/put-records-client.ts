@@ -1,6 +1,7 @@
 // The data path to Kinesis: PutRecords bodies written straight into one Buffer, signed, and sent
 // on a keep-alive connection pool. The SDK stays on the control plane, where its cost is moot.
 
+import { isStreamArn } from '@kinesis-producer/protocol';
 import { createDispatcher } from '@kinesis-producer/transport';
 import type { Dispatcher } from 'undici';
 import type { DaemonConfig } from './config.js';
@@ -149,7 +150,7 @@ export function buildBody(
   entries: readonly PutRecordsEntry[],
 ): Buffer {
   const head =
-    `{"StreamName":${jsonString(stream)}` +
+    `{"${isStreamArn(stream) ? 'StreamARN' : 'StreamName'}":${jsonString(stream)}` +
     (streamId ? `,"StreamId":${jsonString(streamId)}` : '') +
     ',"Records":[';
   const n = entries.length;

@@ -1,8 +1,9 @@
 // What a row of the option table says of one option, and the checks rows share (endpoints,
 // credentials, loggers, metric dimensions). The rows themselves are in options-*.ts.
-import type { Configuration } from '@kinesis-producer/protocol';
+import { type Configuration, STREAM_ARN_FORM, streamArnProblem } from '@kinesis-producer/protocol';
 import { isCredentialsOption } from './credentials.js';
 import { isHostName, urlOrigin } from './endpoint.js';
+import { InvalidOptionError } from './errors.js';
 
 export type OptionType = 'boolean' | 'integer' | 'string' | 'enum' | 'object' | 'list';
 /** daemon: a Configuration field; wrapper: WrapperSettings; both; ignored: accepted and checked only. */
@@ -89,4 +90,27 @@ export function dimensions(value: unknown): unknown {
   return ok
     ? value.map((d) => ({ key: d.key, value: d.value, granularity: d.granularity }))
     : undefined;
+}
+
+/** Stream names mapped to the stream ARNs records naming them are sent as. */
+export function streamArnMap(value: unknown): ReadonlyMap<string, string> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const map = new Map<string, string>();
+  for (const [name, arn] of Object.entries(value)) {
+    const key = name.trim();
+    // The region is checked once the producer knows its own.
+    if (key === '' || key.startsWith('arn:') || typeof arn !== 'string') return undefined;
+    if (streamArnProblem(arn.trim(), '') !== undefined) return undefined;
+    map.set(key, arn.trim());
+  }
+  return map;
+}
+export const STREAM_ARNS_ALLOWED = `an object mapping stream names to stream ARNs, each ${STREAM_ARN_FORM}`;
+
+/** Once the producer's region is known: every ARN of streamArns must be in it. */
+export function checkStreamArnRegions(map: ReadonlyMap<string, string>, region: string): void {
+  for (const [name, arn] of map) {
+    const problem = streamArnProblem(arn, region);
+    if (problem !== undefined) throw new InvalidOptionError(`streamArns.${name}`, arn, problem);
+  }
 }

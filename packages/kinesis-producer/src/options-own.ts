@@ -1,5 +1,12 @@
 // The options of this library that the KPL does not have, as rows of the option table.
-import { type ConfigInit, logger, type OptionRow, SAFE_MAX } from './option-row.js';
+import {
+  type ConfigInit,
+  logger,
+  type OptionRow,
+  SAFE_MAX,
+  STREAM_ARNS_ALLOWED,
+  streamArnMap,
+} from './option-row.js';
 import { acceptSchemaRegistry, SCHEMA_REGISTRY_ALLOWED } from './schema-registry/settings.js';
 
 export const OWN_OPTIONS = [
@@ -153,6 +160,18 @@ export const OWN_OPTIONS = [
     allowed: 'an object whose trace, debug, info, warn and error, where present, are functions',
     accept: logger,
     description: "Receives the producer's and the daemon's log lines.",
+    goesTo: 'wrapper',
+  },
+  {
+    name: 'streamArns',
+    kpl: false,
+    type: 'object',
+    default: undefined,
+    defaultText: 'none',
+    allowed: STREAM_ARNS_ALLOWED,
+    accept: streamArnMap,
+    description:
+      "Streams to address by ARN (another account's): records naming one of these streams are sent with its ARN as StreamARN.",
     goesTo: 'wrapper',
   },
   {

@@ -176,6 +176,26 @@ describe('objects', () => {
     expectRejected('logger', { info: 'loud' });
   });
 
+  test('streamArns: stream names to Kinesis stream ARNs, trimmed', () => {
+    const arn = 'arn:aws:kinesis:us-east-1:111122223333:stream/orders';
+    const settings = resolveOptions({ streamArns: { ' orders ': ` ${arn}` } }).settings;
+    expect(settings.streamArns).toEqual(new Map([['orders', arn]]));
+    expect(describeAllowed(row('streamArns'))).toBe(
+      'an object mapping stream names to stream ARNs, each arn:<partition>:kinesis:<region>:<12-digit account id>:stream/<name>',
+    );
+    for (const bad of [
+      { orders: 'orders' },
+      { orders: 'arn:aws:kinesis:us-east-1:111122223333:orders' },
+      { orders: 42 },
+      { '': arn },
+      { [arn]: arn },
+      [arn],
+      arn,
+    ]) {
+      expectRejected('streamArns', bad);
+    }
+  });
+
   test('additionalMetricsDimensions go into field 128 in order', () => {
     const dims = [
       { key: 'Host', value: 'h1', granularity: 'global' },

@@ -161,6 +161,11 @@ export interface KinesisProducerOptions {
   daemonRestartBackoffMax?: number;
   /** Receives the producer's and the daemon's log lines; default: none. */
   logger?: Logger;
+  /**
+   * Stream names to send by ARN, `{ orders: 'arn:aws:kinesis:us-east-1:111122223333:stream/orders' }`:
+   * records keep naming the stream `orders` (docs/configuration.md, "Streams by ARN").
+   */
+  streamArns?: Record<string, string>;
   /** The AWS Glue Schema Registry for records with a `schema` (docs/schema-registry.md). */
   schemaRegistry?: SchemaRegistryOptions;
 }
@@ -187,6 +192,8 @@ export interface WrapperSettings {
   logLevel: 'trace' | 'debug' | 'info' | 'warning' | 'error';
   /** Undefined when not given: the wrapper asks the SDK's region chain. */
   region?: string;
+  /** Stream names to send as these ARNs, names trimmed; undefined when none. */
+  streamArns?: ReadonlyMap<string, string>;
   /** Undefined when not given: records with a schema use the defaults. */
   schemaRegistry?: SchemaRegistrySettings;
   /** How connections are made (TLS, proxy), as the daemon's: the wrapper's Glue calls use it. */

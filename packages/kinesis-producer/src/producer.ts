@@ -32,6 +32,7 @@ import {
   type MetricsObserverOptions,
   type MetricsSnapshot,
 } from './metrics.js';
+import { checkStreamArnRegions } from './option-row.js';
 import {
   type KinesisProducerOptions,
   type Logger,
@@ -89,6 +90,10 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   private daemonUp = true;
   /** Records sent again to a restarted daemon, over the producer's life. */
   private resubmitted = 0;
+  /** Stream ARNs must be in this region; '' while the SDK's region chain is asked. */
+  private region = '';
+  /** The streamArns option: names sent as these ARNs. */
+  private readonly streamArns: ReadonlyMap<string, string> | undefined;
 
   constructor(options: KinesisProducerOptions = {}) {
     super();
@@ -127,10 +132,21 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     this.exited = new Promise((r) => {
       this.markExited = r;
     });
+    // A promise while the SDK's region chain is asked; the channel holds frames until then.
+    const withKnownRegion = withRegion(configuration);
+    if (withKnownRegion instanceof Promise) {
+      void withKnownRegion.then((c) => {
+        this.region = c.region;
+      });
+    } else this.region = withKnownRegion.region;
+    if (settings.streamArns?.size) {
+      // Otherwise the daemon refuses their records once it knows the region.
+      if (this.region) checkStreamArnRegions(settings.streamArns, this.region);
+      this.streamArns = settings.streamArns;
+    }
     this.supervisor = new Supervisor(
       {
-        // A promise while the SDK's region chain is asked; the channel holds frames until then.
-        configuration: withRegion(configuration),
+        configuration: withKnownRegion,
         executable: settings.nativeExecutable,
         restart: {
           maxRestarts: settings.daemonMaxRestarts,
@@ -192,7 +208,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   /** Tells Kinesis the stream's id (sent as StreamId from now on), as the KPL's setStreamId. */
   setStreamId(streamName: string, streamId: string): void {
     if (this.failure) throw this.failure;
-    this.supervisor.send(streamMetadataMessage(streamName, streamId));
+    this.supervisor.send(streamMetadataMessage(this.streamOf(streamName), streamId));
   }
 
   /**
@@ -246,6 +262,12 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     return this.take(streamName, partitionKey, data, explicitHashKey, record, false)!.promise;
   }
 
+  /** The stream as sent: the name or ARN given, trimmed and checked, or the ARN it maps to. */
+  private streamOf(streamName: unknown): string {
+    const stream = checkedStreamName(streamName, this.region);
+    return this.streamArns?.get(stream) ?? stream;
+  }
+
   private take(
     streamName: unknown,
     partitionKey: unknown,
@@ -258,7 +280,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     if (this.failure || this.closing) {
       this.refuseClosed(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
     }
-    const stream = checkedStreamName(streamName);
+    const stream = this.streamOf(streamName);
     const key = checkedPartitionKey(partitionKey);
     const bytes = checkedData(data, this.settings.maxUserRecordSize);
     const ehk = checkedExplicitHashKey(explicitHashKey);
@@ -317,7 +339,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
       const r = records[0];
       this.refuseClosed(asRecord(streamName, r?.partitionKey, r?.data, r?.explicitHashKey));
     }
-    const stream = checkedStreamName(streamName);
+    const stream = this.streamOf(streamName);
     const max = this.settings.maxUserRecordSize;
     // One clock reading for the batch: its records are taken within the same moment.
     const now = Math.ceil(performance.now());
@@ -396,9 +418,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
    * failure destroys the stream instead, so none goes unseen.
    */
   writable(streamName: string, options: ProducerWritableOptions = {}): ProducerWritable {
-    if (typeof streamName !== 'string' || streamName.trim() === '') {
-      throw new ValidationError('streamName', streamName, 'a non-empty string is required');
-    }
+    this.streamOf(streamName);
     const sink = {
       add: (r: UserRecord) => this.add(r),
       waitForCapacity: () => this.waitForCapacity(),
@@ -410,8 +430,13 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   /** Starts sending what is buffered for a stream (or all), without waiting. */
   flush(streamName?: string): void {
     if (this.failure) throw this.failure;
+    // Named as records are (trimmed), so it reaches their pipeline; '' still means every stream.
+    const stream = streamName ? this.streamOf(streamName) : streamName;
     this.supervisor.send(
-      create(MessageSchema, { id: 0n, actualMessage: { case: 'flush', value: { streamName } } }),
+      create(MessageSchema, {
+        id: 0n,
+        actualMessage: { case: 'flush', value: { streamName: stream } },
+      }),
     );
   }
 

@@ -4,23 +4,19 @@ import { create } from '@bufbuild/protobuf';
 import { type Message, MessageSchema } from '@kinesis-producer/protocol';
 import { ValidationError } from './errors.js';
 
-export function streamMetadataMessage(streamName: unknown, streamId: unknown): Message {
+/** `stream` is already checked (and mapped to its ARN if the options say so). */
+export function streamMetadataMessage(stream: string, streamId: unknown): Message {
   // The KPL meant to reject a blank id but checked the name twice; both are checked here.
-  for (const [field, value] of [
-    ['streamName', streamName],
-    ['streamId', streamId],
-  ] as const) {
-    if (typeof value !== 'string' || value.trim() === '') {
-      throw new ValidationError(field, value, 'a non-empty string is required');
-    }
+  if (typeof streamId !== 'string' || streamId.trim() === '') {
+    throw new ValidationError('streamId', streamId, 'a non-empty string is required');
   }
   return create(MessageSchema, {
     id: 0n,
     actualMessage: {
       case: 'streamMetadata',
       value: {
-        streamName: (streamName as string).trim(),
-        streamId: (streamId as string).trim(),
+        streamName: stream,
+        streamId: streamId.trim(),
       },
     },
   });

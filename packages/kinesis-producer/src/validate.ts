@@ -1,5 +1,6 @@
 // Checks of each record at the call site, so a bad record fails alone and at once. One function
 // per field, each returning the value as it is sent, so the add path allocates nothing to check.
+import { isStreamArn, streamArnProblem } from '@kinesis-producer/protocol';
 import { ValidationError } from './errors.js';
 import type { UserRecord } from './types.js';
 
@@ -14,17 +15,32 @@ export interface CheckedRecord {
   data: Uint8Array;
 }
 
-// Nearly every record names the stream the previous one did.
+// Nearly every record names the stream the previous one did (an ARN was checked for a region).
 let lastStreamName = '';
+let lastRegion = '';
 
-/** The stream name without surrounding whitespace. */
-export function checkedStreamName(streamName: unknown): string {
-  if (streamName === lastStreamName && streamName !== '') return streamName;
+/**
+ * The stream name or ARN without surrounding whitespace. An ARN must be of a Kinesis stream in
+ * `region`, the producer's ('' while it is still being looked up: the daemon checks it then).
+ */
+export function checkedStreamName(streamName: unknown, region = ''): string {
+  if (streamName === lastStreamName && region === lastRegion && streamName !== '') {
+    return streamName;
+  }
   const trimmed = typeof streamName === 'string' ? streamName.trim() : '';
   if (trimmed === '') {
-    throw new ValidationError('streamName', streamName, 'a non-empty string is required');
+    throw new ValidationError(
+      'streamName',
+      streamName,
+      'a non-empty string (a stream name or ARN) is required',
+    );
   }
-  if (trimmed === streamName) lastStreamName = trimmed;
+  const problem = isStreamArn(trimmed) ? streamArnProblem(trimmed, region) : undefined;
+  if (problem !== undefined) throw new ValidationError('streamName', streamName, problem);
+  if (trimmed === streamName) {
+    lastStreamName = trimmed;
+    lastRegion = region;
+  }
   return trimmed;
 }
 

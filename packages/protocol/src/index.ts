@@ -4,3 +4,11 @@ export { FRAME_HEADER_SIZE, FrameError, type FrameErrorCode, MAX_FRAME_SIZE } fr
 export * from './gen/config_pb.js';
 export * from './gen/messages_pb.js';
 export * from './hot-codec.js';
+export {
+  isStreamArn,
+  parseStreamArn,
+  STREAM_ARN_FORM,
+  type StreamArn,
+  streamArnProblem,
+  streamNameOf,
+} from './stream-arn.js';
