@@ -1,5 +1,6 @@
 // How long and at what sizes and rates `pnpm bench` runs each scenario; --quick shortens all.
 import type { ClientKind } from './clients.js';
+import { MATRIX_SHAPES, type Shape } from './scenarios/matrix.js';
 export interface BenchConfig {
   quick: boolean;
   sizes: number[];
@@ -15,6 +16,12 @@ export interface BenchConfig {
   utilisationWarmupSeconds: number;
   startups: number;
   profileSeconds: number;
+  /** The matrix: measured seconds and warm-up per cell, its shapes and sizes, the memory cell. */
+  matrixSeconds: number;
+  matrixWarmupSeconds: number;
+  matrixShapes: Shape[];
+  matrixSizes: number[];
+  matrixMemory: boolean;
 }
 
 export function benchConfig(quick: boolean): BenchConfig {
@@ -33,6 +40,11 @@ export function benchConfig(quick: boolean): BenchConfig {
         utilisationWarmupSeconds: 1,
         startups: 3,
         profileSeconds: 5,
+        matrixSeconds: 1.5,
+        matrixWarmupSeconds: 0.5,
+        matrixShapes: MATRIX_SHAPES,
+        matrixSizes: [100],
+        matrixMemory: false,
       }
     : {
         quick,
@@ -48,5 +60,10 @@ export function benchConfig(quick: boolean): BenchConfig {
         utilisationWarmupSeconds: 3,
         startups: 9,
         profileSeconds: 10,
+        matrixSeconds: 4,
+        matrixWarmupSeconds: 1,
+        matrixShapes: MATRIX_SHAPES,
+        matrixSizes: [100, 1024],
+        matrixMemory: true,
       };
 }
