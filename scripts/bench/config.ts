@@ -1,6 +1,7 @@
 // How long and at what sizes and rates `pnpm bench` runs each scenario; --quick shortens all.
 import type { ClientKind } from './clients.js';
-import { MATRIX_SHAPES, type Shape } from './scenarios/matrix.js';
+import { MATRIX_KEYS, MATRIX_SHAPES, type Shape } from './scenarios/matrix.js';
+import type { KeyMode } from './workload.js';
 export interface BenchConfig {
   quick: boolean;
   sizes: number[];
@@ -21,7 +22,11 @@ export interface BenchConfig {
   matrixWarmupSeconds: number;
   matrixShapes: Shape[];
   matrixSizes: number[];
+  matrixKeys: KeyMode[];
   matrixMemory: boolean;
+  /** What the profile scenario runs (100 B, producer): the steady shape with pooled keys by default. */
+  profileShape: Shape;
+  profileKeys: KeyMode;
 }
 
 export function benchConfig(quick: boolean): BenchConfig {
@@ -44,7 +49,10 @@ export function benchConfig(quick: boolean): BenchConfig {
         matrixWarmupSeconds: 0.5,
         matrixShapes: MATRIX_SHAPES,
         matrixSizes: [100],
+        matrixKeys: MATRIX_KEYS,
         matrixMemory: false,
+        profileShape: 'steady',
+        profileKeys: 'pool',
       }
     : {
         quick,
@@ -64,6 +72,9 @@ export function benchConfig(quick: boolean): BenchConfig {
         matrixWarmupSeconds: 1,
         matrixShapes: MATRIX_SHAPES,
         matrixSizes: [100, 1024],
+        matrixKeys: MATRIX_KEYS,
         matrixMemory: true,
+        profileShape: 'steady',
+        profileKeys: 'pool',
       };
 }

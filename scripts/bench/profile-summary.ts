@@ -113,17 +113,21 @@ export function summarizeProfile(file: string, topN = 15): ProfileSummary {
   return { busyMs: busy / 1000, idleMs: idle / 1000, gcMs: gc / 1000, top };
 }
 
-export function profileTable(title: string, s: ProfileSummary): string {
+/** `records`: how many records the process handled while profiled, for a µs-per-record column. */
+export function profileTable(title: string, s: ProfileSummary, records?: number): string {
+  const perRecord = (ms: number) => (records ? ((ms * 1000) / records).toFixed(3) : '–');
   const lines = [
     `#### ${title}`,
     '',
-    `Busy ${(s.busyMs / 1000).toFixed(2)} s (garbage collection ${((100 * s.gcMs) / Math.max(1, s.busyMs)).toFixed(1)} %), idle ${(s.idleMs / 1000).toFixed(2)} s.`,
+    `Busy ${(s.busyMs / 1000).toFixed(2)} s (garbage collection ${((100 * s.gcMs) / Math.max(1, s.busyMs)).toFixed(1)} %), idle ${(s.idleMs / 1000).toFixed(2)} s${records ? `; ${perRecord(s.busyMs)} µs busy per record, ${perRecord(s.gcMs)} of it collecting garbage` : ''}.`,
     '',
-    '| Self % | Self ms | Function | Where |',
-    '|---:|---:|---|---|',
+    '| Self % | Self ms | µs/record | Function | Where |',
+    '|---:|---:|---:|---|---|',
   ];
   for (const f of s.top) {
-    lines.push(`| ${f.percent.toFixed(1)} | ${f.selfMs.toFixed(0)} | \`${f.name}\` | ${f.where} |`);
+    lines.push(
+      `| ${f.percent.toFixed(1)} | ${f.selfMs.toFixed(0)} | ${perRecord(f.selfMs)} | \`${f.name}\` | ${f.where} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -32,13 +32,13 @@ function peer(rows: MatrixRow[], r: MatrixRow, client: ClientKind): MatrixRow | 
 
 function table(rows: MatrixRow[]): string {
   const lines = [
-    '| Shape | Keys | Client | Records/s | vs aws-kinesis-agg | vs plain SDK | CPU µs/record: user | daemon | user ÷ agg total | daemon ÷ agg total | Peak RSS MiB: user | daemon | Event-loop p99 ms | Failed | Waiting for CPU %: user | daemon |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Shape | Keys | Client | Records/s | vs aws-kinesis-agg | vs plain SDK | CPU µs/record: user | daemon | user ÷ agg total | daemon ÷ agg total | Peak RSS MiB: user | daemon | Event-loop p99 ms | max ms | Failed | Waiting for CPU %: user | daemon |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     const head = `| ${SHAPE_NAMES[r.shape]} | ${keysName(r.keys)} | ${SHORT[r.client]}`;
     if (r.unavailable) {
-      lines.push(`${head} | ${r.unavailable} |||||||||||||`);
+      lines.push(`${head} | ${r.unavailable} ||||||||||||||`);
       continue;
     }
     const agg = peer(rows, r, 'agg');
@@ -46,7 +46,7 @@ function table(rows: MatrixRow[]): string {
     const same = r.sameRunAs ? ` (its ${SHAPE_NAMES[r.sameRunAs]} run)` : '';
     const producer = r.client === 'producer';
     lines.push(
-      `${head}${same} | ${int(r.recordsPerSecond)} | ${ratio(r.recordsPerSecond, agg?.recordsPerSecond)} | ${ratio(r.recordsPerSecond, sdk?.recordsPerSecond)} | ${fixed(r.userMicrosPerRecord, 2)} | ${fixed(r.daemonMicrosPerRecord, 2)} | ${producer ? ratio(r.userMicrosPerRecord, agg?.userMicrosPerRecord) : '–'} | ${producer ? ratio(r.daemonMicrosPerRecord ?? Number.NaN, agg?.userMicrosPerRecord) : '–'} | ${int(r.userPeakRssMiB)} | ${r.daemonPeakRssMiB === undefined ? '–' : int(r.daemonPeakRssMiB)} | ${fixed(r.eventLoopP99, 1)} | ${r.failed} | ${fixed(r.userRunWaitPercent, 0)} | ${fixed(r.daemonRunWaitPercent, 0)} |`,
+      `${head}${same} | ${int(r.recordsPerSecond)} | ${ratio(r.recordsPerSecond, agg?.recordsPerSecond)} | ${ratio(r.recordsPerSecond, sdk?.recordsPerSecond)} | ${fixed(r.userMicrosPerRecord, 2)} | ${fixed(r.daemonMicrosPerRecord, 2)} | ${producer ? ratio(r.userMicrosPerRecord, agg?.userMicrosPerRecord) : '–'} | ${producer ? ratio(r.daemonMicrosPerRecord ?? Number.NaN, agg?.userMicrosPerRecord) : '–'} | ${int(r.userPeakRssMiB)} | ${r.daemonPeakRssMiB === undefined ? '–' : int(r.daemonPeakRssMiB)} | ${fixed(r.eventLoopP99, 1)} | ${fixed(r.eventLoopMax, 0)} | ${r.failed} | ${fixed(r.userRunWaitPercent, 0)} | ${fixed(r.daemonRunWaitPercent, 0)} |`,
     );
   }
   return lines.join('\n');
@@ -69,7 +69,7 @@ export function matrixSection(rows: MatrixRow[], seconds: number, burst: number)
   const parts = [
     '## Matrix: the shapes users write',
     '',
-    `Each cell runs each client in a fresh process for ${seconds} s after a warm-up, against the instant endpoint (64 shards for 100 B, 256 for 1 KiB). Burst-then-await adds ${int(burst)} records in one synchronous loop, then awaits them all, again and again. CPU per record: the user's process (for the baselines, everything they do) and the daemon; "÷ agg total" divides by the in-process aws-kinesis-agg client's CPU per record in the same cell. Event-loop p99 is measured in the user's process while records are offered.`,
+    `Each cell runs each client in a fresh process for ${seconds} s after a warm-up, against the instant endpoint (64 shards for 100 B, 256 for 1 KiB). Burst-then-await adds ${int(burst)} records in one synchronous loop, then awaits them all, again and again. CPU per record: the user's process (for the baselines, everything they do) and the daemon; "÷ agg total" divides by the in-process aws-kinesis-agg client's CPU per record in the same cell. Event-loop delay (p99 and max) is measured in the user's process while records are offered; a burst's synchronous loop is one long delay, so it shows in the max more than in the p99.`,
   ];
   const sizes = [...new Set(rows.filter((r) => r.shape !== 'memory').map((r) => r.recordSize))];
   for (const size of sizes) {

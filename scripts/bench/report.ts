@@ -315,11 +315,11 @@ export function markdown(r: BenchResults): string {
       '',
       '## Profile',
       '',
-      `The 100 B throughput run under \`--cpu-prof\` in both processes (${int(r.profile.throughput)} records/s while profiled). Self time per function, as a share of the time the process was busy.`,
+      `The producer with 100 B records, shape ${r.profile.shape}, ${r.profile.keys === 'random' ? 'a fresh key per record' : 'keys from the pool'}, under \`--cpu-prof\` in both processes (${int(r.profile.throughput)} records/s while profiled). Self time per function, as a share of the time the process was busy, and per record over the ${int(r.profile.records)} records of the whole profiled run (warm-up included).`,
       '',
-      profileTable("User's process", r.profile.user),
+      profileTable("User's process", r.profile.user, r.profile.records),
       '',
-      profileTable('Daemon', r.profile.daemon),
+      profileTable('Daemon', r.profile.daemon, r.profile.records),
     );
   }
   const other = r.otherNode;

@@ -1,4 +1,4 @@
-// `pnpm bench [-- --quick] [-- --clients=… --sizes=… --shapes=…] [-- --node=<path>] [-- scenario…]`:
+// `pnpm bench [-- --quick] [-- --clients=… --sizes=… --shapes=… --keys=…] [-- --node=<path>] [-- scenario…]`:
 // runs the benchmark scenarios, prints the table and writes bench/results/latest.md, latest.json
 // and throughput.svg.
 // Scenarios: throughput, matrix, daemon (alone), wrapper (alone), event-loop, latency,
@@ -22,6 +22,7 @@ import { startup } from './scenarios/startup.js';
 import { throughput } from './scenarios/throughput.js';
 import { utilisation } from './scenarios/utilisation.js';
 import { wrapperAlone } from './scenarios/wrapper-alone.js';
+import type { KeyMode } from './workload.js';
 
 const DEFAULT = [
   'throughput',
@@ -55,6 +56,7 @@ const listArg = (name: string) =>
 const onlyClients = listArg('clients');
 const onlySizes = listArg('sizes');
 const onlyShapes = listArg('shapes');
+const onlyKeys = listArg('keys');
 const nodeArg = listArg('node')?.join(',');
 const otherNode = nodeArg ? resolve(nodeArg) : undefined;
 if (onlyClients) cfg.clients = onlyClients as typeof cfg.clients;
@@ -65,6 +67,11 @@ if (onlySizes) {
 if (onlyShapes) {
   cfg.matrixShapes = onlyShapes.filter((x) => x !== 'memory') as Shape[];
   cfg.matrixMemory = onlyShapes.includes('memory');
+  cfg.profileShape = onlyShapes[0] as Shape;
+}
+if (onlyKeys) {
+  cfg.matrixKeys = onlyKeys as KeyMode[];
+  cfg.profileKeys = onlyKeys[0] as KeyMode;
 }
 const started = performance.now();
 
@@ -150,7 +157,7 @@ try {
 
 // Only a full run replaces the table the README points at; quick and partial runs go to bench/tmp.
 const failed = results.failures ?? results.otherNode?.failures;
-const full = !quick && named.length === 0 && !onlyClients && !onlySizes && !onlyShapes;
+const full = !quick && named.length === 0 && !onlyClients && !onlySizes && !onlyShapes && !onlyKeys;
 const dir = join(ROOT, 'bench', full ? 'results' : 'tmp');
 mkdirSync(dir, { recursive: true });
 const name = full ? 'latest' : `${quick ? 'quick-' : ''}${chosen.join('-')}`;

@@ -43,6 +43,8 @@ export interface UserResult {
   added: number;
   ok: number;
   failed: number;
+  /** Results of the warm-up, before the measured phase. */
+  warmupRecords: number;
   /** From the first add of the measured phase to its last result. */
   elapsedSeconds: number;
   /** Only the adding part of the measured phase. */
@@ -205,6 +207,7 @@ const result: UserResult = {
   added: spec.mode === 'paced' ? client.ok + client.failed - skipped.ok - skipped.failed : offered,
   ok: client.ok - skipped.ok,
   failed: client.failed - skipped.failed,
+  warmupRecords: skipped.ok + skipped.failed,
   elapsedSeconds: (t2 - t0) / 1000,
   offerSeconds: (t1 - t0) / 1000,
   okWhileOffering,

@@ -50,7 +50,7 @@ export interface MatrixRow {
   daemonRunWaitPercent?: number;
 }
 
-function specOf(
+export function specOf(
   shape: Shape,
   client: ClientKind,
   keys: KeyMode,
@@ -133,7 +133,7 @@ export async function matrix(cfg: BenchConfig, instant: Endpoint): Promise<Matri
   const rows: MatrixRow[] = [];
   const missing = fireAndForgetMissing(KinesisProducer.prototype);
   for (const recordSize of cfg.matrixSizes) {
-    for (const keys of MATRIX_KEYS) {
+    for (const keys of cfg.matrixKeys) {
       for (const shape of cfg.matrixShapes) {
         const ff = shape === 'ff-steady' || shape === 'ff-burst';
         for (const client of CLIENTS) {
