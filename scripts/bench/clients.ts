@@ -47,7 +47,7 @@ export interface BenchClient {
   readonly helperPid?: number;
   add(key: string, data: Buffer, onDone?: (ok: boolean) => void): void;
   /** Several records in one call, where the client has a batch form; else one add each. */
-  addMany(records: BenchRecord[]): void;
+  addMany(records: BenchRecord[]): Promise<void>;
   /** `n` records added in one synchronous loop, then awaited, as applications write a burst. */
   burst(work: Workload, n: number): Promise<void>;
   /** `pipeline(Readable.from(records), <the client's Writable>)`. */
@@ -133,10 +133,10 @@ export class ProducerClient implements BenchClient {
     } else p.then(this.onOk, this.onFail);
   }
 
-  addMany(records: BenchRecord[]): void {
+  async addMany(records: BenchRecord[]): Promise<void> {
     if (this.ff) {
       this.ffAdded += records.length;
-      this.ff.putMany(records);
+      await this.ff.putMany(records);
     } else for (const r of records) this.add(r.partitionKey, r.data);
   }
 
@@ -270,7 +270,7 @@ abstract class SdkBaseline implements BenchClient {
   abstract add(key: string, data: Buffer, onDone?: (ok: boolean) => void): void;
   protected abstract flushAggregate(): void;
 
-  addMany(records: BenchRecord[]): void {
+  async addMany(records: BenchRecord[]): Promise<void> {
     for (const r of records) this.add(r.partitionKey, r.data);
   }
 

@@ -100,7 +100,7 @@ async function offerMax(c: BenchClient, seconds: number): Promise<number> {
     if (spec.batch) {
       const records = new Array<BenchRecord>(CHUNK);
       for (let i = 0; i < CHUNK; i++) records[i] = { partitionKey: work.key(), data: work.data() };
-      c.addMany(records);
+      await c.addMany(records);
     } else for (let i = 0; i < CHUNK; i++) addOne(c);
     added += CHUNK;
     // Let results and writes through, as any real event loop would.
