@@ -21,7 +21,6 @@ import {
   type KinesisProducerOptions,
   type UserRecordResult,
 } from '../../packages/kinesis-producer/dist/index.js';
-import { type FireAndForget, fireAndForgetOf } from './fire-and-forget.js';
 import type { Workload } from './workload.js';
 
 export type ClientKind = 'producer' | 'agg' | 'sdk';
@@ -77,9 +76,9 @@ export class ProducerClient implements BenchClient {
   private resolved = 0;
   readonly producer: KinesisProducer;
   private readonly window: number;
-  /** Set when records go through the fire-and-forget API: no promise per record. */
-  private readonly ff: FireAndForget | undefined;
-  /** Records given to the fire-and-forget API; its successes are counted when drained. */
+  /** Records go through put() and putMany(): no promise per record. */
+  private readonly ff: boolean;
+  /** Records given to put() and putMany(). */
   private ffAdded = 0;
   private readonly onOk = () => {
     this.resolved++;
@@ -106,7 +105,9 @@ export class ProducerClient implements BenchClient {
     const maxRecords = options.maxOutstandingRecords ?? 100_000;
     const maxBytes = options.maxOutstandingBytes ?? 268_435_456;
     this.window = Math.min(maxRecords, Math.floor(maxBytes / (recordSize + 16)));
-    this.ff = fireAndForget ? fireAndForgetOf(this.producer, stream, this.onFail) : undefined;
+    this.ff = fireAndForget;
+    // A failure listener, as an application registers one (without, flushSync() would reject).
+    if (fireAndForget) this.producer.onPutFailure(this.onFail);
   }
 
   /**
@@ -125,7 +126,7 @@ export class ProducerClient implements BenchClient {
   add(key: string, data: Buffer, onDone?: (ok: boolean) => void): void {
     if (this.ff) {
       this.ffAdded++;
-      this.ff.put(key, data);
+      this.producer.put(this.stream, key, data);
       return;
     }
     const p = this.producer.addUserRecord(this.stream, key, data);
@@ -144,10 +145,16 @@ export class ProducerClient implements BenchClient {
   }
 
   async addMany(records: BenchRecord[]): Promise<void> {
-    if (this.ff) {
-      this.ffAdded += records.length;
-      await this.ff.putMany(records);
-    } else for (const r of records) this.add(r.partitionKey, r.data);
+    if (!this.ff) {
+      for (const r of records) this.add(r.partitionKey, r.data);
+      return;
+    }
+    this.ffAdded += records.length;
+    let taken = this.producer.putMany(this.stream, records);
+    while (taken < records.length) {
+      await this.producer.waitForCapacity();
+      taken += this.producer.putMany(this.stream, records.slice(taken));
+    }
   }
 
   async burst(work: Workload, n: number): Promise<void> {

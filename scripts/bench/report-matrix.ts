@@ -25,8 +25,7 @@ function peer(rows: MatrixRow[], r: MatrixRow, client: ClientKind): MatrixRow | 
       x.client === client &&
       x.shape === r.shape &&
       x.keys === r.keys &&
-      x.recordSize === r.recordSize &&
-      !x.unavailable,
+      x.recordSize === r.recordSize,
   );
 }
 
@@ -37,10 +36,6 @@ function table(rows: MatrixRow[]): string {
   ];
   for (const r of rows) {
     const head = `| ${SHAPE_NAMES[r.shape]} | ${keysName(r.keys)} | ${SHORT[r.client]}`;
-    if (r.unavailable) {
-      lines.push(`${head} | ${r.unavailable} ||||||||||||||`);
-      continue;
-    }
     const agg = peer(rows, r, 'agg');
     const sdk = peer(rows, r, 'sdk');
     const same = r.sameRunAs ? ` (its ${SHAPE_NAMES[r.sameRunAs]} run)` : '';
@@ -97,8 +92,7 @@ export function matrixSection(rows: MatrixRow[], seconds: number, burst: number)
 /** Issue #14 point 2, at 100 B, for every shape and both kinds of key. */
 export function matrixTargets(rows: MatrixRow[]): Target[] {
   const cells = rows.filter(
-    (r) =>
-      r.client === 'producer' && r.recordSize === 100 && r.shape !== 'memory' && !r.unavailable,
+    (r) => r.client === 'producer' && r.recordSize === 100 && r.shape !== 'memory',
   );
   const check = (
     text: string,
@@ -177,14 +171,13 @@ export function nodeComparison(
     '|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const x of a.rows) {
-    if (x.unavailable || x.sameRunAs) continue;
+    if (x.sameRunAs) continue;
     const y = b.rows.find(
       (r) =>
         r.client === x.client &&
         r.shape === x.shape &&
         r.keys === x.keys &&
-        r.recordSize === x.recordSize &&
-        !r.unavailable,
+        r.recordSize === x.recordSize,
     );
     if (!y) continue;
     lines.push(

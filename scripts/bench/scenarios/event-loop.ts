@@ -1,9 +1,7 @@
-// Event-loop delay in the user's process at fixed offered rates, producer against the baseline
-// (and the producer's fire-and-forget API, when this build has it).
-import { KinesisProducer } from '../../../packages/kinesis-producer/dist/index.js';
+// Event-loop delay in the user's process at fixed offered rates: the producer (with promises,
+// and through put()) against the in-process baseline.
 import type { ClientKind } from '../clients.js';
 import type { BenchConfig } from '../config.js';
-import { fireAndForgetMissing } from '../fire-and-forget.js';
 import { type Endpoint, log, runUser, streamFor, waitPercent } from '../harness.js';
 
 export interface EventLoopRow {
@@ -27,10 +25,8 @@ export async function eventLoop(cfg: BenchConfig, instant: Endpoint): Promise<Ev
   const runs: { client: ClientKind; fireAndForget?: boolean }[] = [
     { client: 'producer' },
     { client: 'agg' },
+    { client: 'producer', fireAndForget: true },
   ];
-  if (!fireAndForgetMissing(KinesisProducer.prototype)) {
-    runs.push({ client: 'producer', fireAndForget: true });
-  }
   for (const rate of cfg.eventLoopRates) {
     for (const { client, fireAndForget } of runs) {
       const how = fireAndForget ? ' (fire-and-forget)' : '';

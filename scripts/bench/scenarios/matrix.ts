@@ -1,10 +1,8 @@
 // The matrix of issue #14: the code shapes users write × two kinds of partition key × two record
 // sizes, each cell run by the producer and by both in-process baselines in the same run, against
 // the instant endpoint. Plus the memory cell: bursts of 200,000 records outstanding at once.
-import { KinesisProducer } from '../../../packages/kinesis-producer/dist/index.js';
 import type { ClientKind } from '../clients.js';
 import type { BenchConfig } from '../config.js';
-import { fireAndForgetMissing } from '../fire-and-forget.js';
 import { type Endpoint, log, runUser, streamFor, waitPercent } from '../harness.js';
 import type { UserSpec } from '../user-process.js';
 import type { KeyMode } from '../workload.js';
@@ -13,8 +11,8 @@ import type { KeyMode } from '../workload.js';
  * steady: chunks of 500 with a turn of the event loop between them (the throughput scenario);
  * burst: 50,000 addUserRecord calls in one synchronous loop, then `await Promise.all`;
  * pipeline: `pipeline(Readable.from(generator), producer.writable(stream))`;
- * ff-steady / ff-burst: the same two loops through the fire-and-forget API (its batch form for
- * the chunks of steady, its single form in the burst loop, then `flushSync()`);
+ * ff-steady / ff-burst: the same two loops through the fire-and-forget API (putMany() for the
+ * chunks of steady, put() in the burst loop, then `flushSync()`);
  * memory: bursts of 200,000 (100 B, fresh keys), maxOutstandingRecords raised to hold them.
  */
 export type Shape = 'steady' | 'burst' | 'pipeline' | 'ff-steady' | 'ff-burst' | 'memory';
@@ -30,8 +28,6 @@ export interface MatrixRow {
   keys: KeyMode;
   recordSize: number;
   client: ClientKind;
-  /** Why the cell did not run (the fire-and-forget API is missing from this build). */
-  unavailable?: string;
   /**
    * The baselines take no promise per record in any shape, so their fire-and-forget cells are
    * their runs of this shape in the same matrix, not a second identical run.
@@ -119,19 +115,8 @@ async function cell(
   };
 }
 
-const EMPTY = {
-  recordsPerSecond: 0,
-  failed: 0,
-  userMicrosPerRecord: Number.NaN,
-  userPeakRssMiB: Number.NaN,
-  eventLoopP99: Number.NaN,
-  eventLoopMax: Number.NaN,
-  userRunWaitPercent: Number.NaN,
-};
-
 export async function matrix(cfg: BenchConfig, instant: Endpoint): Promise<MatrixRow[]> {
   const rows: MatrixRow[] = [];
-  const missing = fireAndForgetMissing(KinesisProducer.prototype);
   for (const recordSize of cfg.matrixSizes) {
     for (const keys of cfg.matrixKeys) {
       // In the canonical order: the baselines' fire-and-forget cells reuse their earlier runs.
@@ -152,11 +137,6 @@ export async function matrix(cfg: BenchConfig, instant: Endpoint): Promise<Matri
               continue;
             }
             // Not run in this matrix: the same loop runs now (a baseline ignores fireAndForget).
-          }
-          if (ff && missing && client === 'producer') {
-            rows.push({ shape, keys, recordSize, client, unavailable: missing, ...EMPTY });
-            log(`matrix: ${shape}, ${client}: ${missing}`);
-            continue;
           }
           rows.push(await cell(shape, client, keys, recordSize, cfg, instant));
         }
