@@ -1,7 +1,8 @@
 // A hand-written SVG bar chart of the throughput scenario: one panel per record size, each with
 // its own scale (records/s differ a hundredfold between 100 B and 10 KiB), one bar per client.
 import type { ClientKind } from './clients.js';
-import { type Machine, machineLine, sizeName } from './report.js';
+import { type Machine, machineLine } from './report.js';
+import { sizeName } from './report-format.js';
 import type { ThroughputRow } from './scenarios/throughput.js';
 
 const COLORS: Record<ClientKind, string> = {

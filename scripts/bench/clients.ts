@@ -8,6 +8,8 @@
 // recordMaxBufferedTime).
 import { Agent } from 'node:http';
 import { createRequire } from 'node:module';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   KinesisClient,
   PutRecordsCommand,
@@ -17,9 +19,17 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import {
   KinesisProducer,
   type KinesisProducerOptions,
+  type UserRecordResult,
 } from '../../packages/kinesis-producer/dist/index.js';
+import type { Workload } from './workload.js';
 
 export type ClientKind = 'producer' | 'agg' | 'sdk';
+
+/** A record as a generator hands it to a stream pipeline. */
+export interface BenchRecord {
+  partitionKey: string;
+  data: Buffer;
+}
 
 export const CREDENTIALS = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' };
 export const REGION = 'us-east-1';
@@ -35,6 +45,12 @@ export interface BenchClient {
   /** Pid of a helper process doing the work, when there is one. */
   readonly helperPid?: number;
   add(key: string, data: Buffer, onDone?: (ok: boolean) => void): void;
+  /** Several records in one call, where the client has a batch form; else one add each. */
+  addMany(records: BenchRecord[]): Promise<void>;
+  /** `n` records added in one synchronous loop, then awaited, as applications write a burst. */
+  burst(work: Workload, n: number): Promise<void>;
+  /** `pipeline(Readable.from(records), <the client's Writable>)`. */
+  pipe(records: Iterable<BenchRecord>): Promise<void>;
   /** True when `n` more records can be added without overrunning the client's buffers. */
   hasRoom(n: number): boolean;
   /** Resolves when `n` more records can be added. */
@@ -53,14 +69,19 @@ const stderrLogger = {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class ProducerClient implements BenchClient {
-  ok = 0;
   failed = 0;
   throttledEntries = 0;
   sentEntries = 0;
+  /** Records whose promise resolved. */
+  private resolved = 0;
   readonly producer: KinesisProducer;
   private readonly window: number;
+  /** Records go through put() and putMany(): no promise per record. */
+  private readonly ff: boolean;
+  /** Records given to put() and putMany(). */
+  private ffAdded = 0;
   private readonly onOk = () => {
-    this.ok++;
+    this.resolved++;
   };
   private readonly onFail = () => {
     this.failed++;
@@ -71,6 +92,7 @@ export class ProducerClient implements BenchClient {
     private readonly stream: string,
     recordSize: number,
     options: KinesisProducerOptions = {},
+    fireAndForget = false,
   ) {
     this.producer = new KinesisProducer({
       region: REGION,
@@ -83,6 +105,18 @@ export class ProducerClient implements BenchClient {
     const maxRecords = options.maxOutstandingRecords ?? 100_000;
     const maxBytes = options.maxOutstandingBytes ?? 268_435_456;
     this.window = Math.min(maxRecords, Math.floor(maxBytes / (recordSize + 16)));
+    this.ff = fireAndForget;
+    // A failure listener, as an application registers one (without, flushSync() would reject).
+    if (fireAndForget) this.producer.onPutFailure(this.onFail);
+  }
+
+  /**
+   * Fire-and-forget successes are not reported one by one (no success listener, as most
+   * applications): a record given to put() that has left the journal without failing succeeded.
+   */
+  get ok(): number {
+    if (!this.ff) return this.resolved;
+    return this.ffAdded - this.producer.getOutstandingRecordsCount() - this.failed;
   }
 
   get helperPid(): number | undefined {
@@ -90,11 +124,16 @@ export class ProducerClient implements BenchClient {
   }
 
   add(key: string, data: Buffer, onDone?: (ok: boolean) => void): void {
+    if (this.ff) {
+      this.ffAdded++;
+      this.producer.put(this.stream, key, data);
+      return;
+    }
     const p = this.producer.addUserRecord(this.stream, key, data);
     if (onDone) {
       p.then(
         () => {
-          this.ok++;
+          this.resolved++;
           onDone(true);
         },
         () => {
@@ -103,6 +142,48 @@ export class ProducerClient implements BenchClient {
         },
       );
     } else p.then(this.onOk, this.onFail);
+  }
+
+  async addMany(records: BenchRecord[]): Promise<void> {
+    if (!this.ff) {
+      for (const r of records) this.add(r.partitionKey, r.data);
+      return;
+    }
+    this.ffAdded += records.length;
+    let taken = this.producer.putMany(this.stream, records);
+    while (taken < records.length) {
+      await this.producer.waitForCapacity();
+      taken += this.producer.putMany(this.stream, records.slice(taken));
+    }
+  }
+
+  async burst(work: Workload, n: number): Promise<void> {
+    if (this.ff) {
+      for (let i = 0; i < n; i++) this.add(work.key(), work.data());
+      await this.drain();
+      return;
+    }
+    const results = new Array<Promise<UserRecordResult>>(n);
+    for (let i = 0; i < n; i++) {
+      results[i] = this.producer.addUserRecord(this.stream, work.key(), work.data());
+    }
+    try {
+      await Promise.all(results);
+      this.resolved += n;
+    } catch {
+      for (const r of await Promise.allSettled(results)) {
+        if (r.status === 'fulfilled') this.resolved++;
+        else this.failed++;
+      }
+    }
+  }
+
+  async pipe(records: Iterable<BenchRecord>): Promise<void> {
+    const w = this.producer.writable(this.stream);
+    // A failure destroys the stream (no 'recordFailed' listener), so the run stops and says why.
+    await pipeline(Readable.from(records), w);
+    this.resolved += w.succeeded;
+    this.failed += w.failed;
   }
 
   hasRoom(n: number): boolean {
@@ -203,6 +284,19 @@ abstract class SdkBaseline implements BenchClient {
 
   abstract add(key: string, data: Buffer, onDone?: (ok: boolean) => void): void;
   protected abstract flushAggregate(): void;
+
+  async addMany(records: BenchRecord[]): Promise<void> {
+    for (const r of records) this.add(r.partitionKey, r.data);
+  }
+
+  async burst(work: Workload, n: number): Promise<void> {
+    for (let i = 0; i < n; i++) this.add(work.key(), work.data());
+    await this.drain();
+  }
+
+  pipe(records: Iterable<BenchRecord>): Promise<void> {
+    return pipeline(Readable.from(records), new BaselineWritable(this));
+  }
 
   hasRoom(_n: number): boolean {
     return this.queue.length === 0 && this.inflight < CONCURRENCY;
@@ -316,6 +410,26 @@ abstract class SdkBaseline implements BenchClient {
   }
 }
 
+/**
+ * What a user writes to pipe records into an in-process client: take each chunk, and hold the
+ * next one back while every call is in flight; 'finish' once everything has its result.
+ */
+class BaselineWritable extends Writable {
+  constructor(private readonly client: SdkBaseline) {
+    super({ objectMode: true, highWaterMark: 16 });
+  }
+
+  override _write(r: BenchRecord, _e: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.client.add(r.partitionKey, r.data);
+    if (this.client.hasRoom(1)) done();
+    else void this.client.room(1).then(() => done());
+  }
+
+  override _final(done: (err?: Error | null) => void): void {
+    this.client.drain().then(() => done(), done);
+  }
+}
+
 export class AggBaseline extends SdkBaseline {
   private readonly aggregator: InstanceType<AggLib['RecordAggregator']>;
   private callbacks: ((ok: boolean) => void)[] | undefined;
@@ -372,10 +486,11 @@ export function createClient(
   recordSize: number,
   producerOptions?: KinesisProducerOptions,
   retryThrottled = false,
+  fireAndForget = false,
 ): BenchClient {
   switch (kind) {
     case 'producer':
-      return new ProducerClient(endpoint, stream, recordSize, producerOptions);
+      return new ProducerClient(endpoint, stream, recordSize, producerOptions, fireAndForget);
     case 'agg':
       return new AggBaseline(endpoint, stream);
     case 'sdk':

@@ -1,5 +1,7 @@
 // How long and at what sizes and rates `pnpm bench` runs each scenario; --quick shortens all.
 import type { ClientKind } from './clients.js';
+import { MATRIX_KEYS, MATRIX_SHAPES, type Shape } from './scenarios/matrix.js';
+import type { KeyMode } from './workload.js';
 export interface BenchConfig {
   quick: boolean;
   sizes: number[];
@@ -15,6 +17,16 @@ export interface BenchConfig {
   utilisationWarmupSeconds: number;
   startups: number;
   profileSeconds: number;
+  /** The matrix: measured seconds and warm-up per cell, its shapes and sizes, the memory cell. */
+  matrixSeconds: number;
+  matrixWarmupSeconds: number;
+  matrixShapes: Shape[];
+  matrixSizes: number[];
+  matrixKeys: KeyMode[];
+  matrixMemory: boolean;
+  /** What the profile scenario runs (100 B, producer): the steady shape with pooled keys by default. */
+  profileShape: Shape;
+  profileKeys: KeyMode;
 }
 
 export function benchConfig(quick: boolean): BenchConfig {
@@ -33,6 +45,14 @@ export function benchConfig(quick: boolean): BenchConfig {
         utilisationWarmupSeconds: 1,
         startups: 3,
         profileSeconds: 5,
+        matrixSeconds: 1.5,
+        matrixWarmupSeconds: 0.5,
+        matrixShapes: MATRIX_SHAPES,
+        matrixSizes: [100],
+        matrixKeys: MATRIX_KEYS,
+        matrixMemory: false,
+        profileShape: 'steady',
+        profileKeys: 'pool',
       }
     : {
         quick,
@@ -48,5 +68,13 @@ export function benchConfig(quick: boolean): BenchConfig {
         utilisationWarmupSeconds: 3,
         startups: 9,
         profileSeconds: 10,
+        matrixSeconds: 4,
+        matrixWarmupSeconds: 1,
+        matrixShapes: MATRIX_SHAPES,
+        matrixSizes: [100, 1024],
+        matrixKeys: MATRIX_KEYS,
+        matrixMemory: true,
+        profileShape: 'steady',
+        profileKeys: 'pool',
       };
 }

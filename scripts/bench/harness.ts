@@ -14,7 +14,8 @@ export interface Endpoint {
 }
 
 export async function startEndpoint(script: string, shards: number): Promise<Endpoint> {
-  const child: ScriptChild = runScript(script, [String(shards)]);
+  // Endpoints stay on the orchestrator's Node whichever one the clients are measured on.
+  const child: ScriptChild = runScript(script, [String(shards)], { node: process.execPath });
   const port = await child.line('READY ', 30_000);
   return {
     url: `http://127.0.0.1:${port}`,
@@ -55,8 +56,6 @@ export async function runUser(
 export function streamFor(recordSize: number): string {
   return recordSize <= 100 ? 's64' : 's256';
 }
-
-/** Share of the measured phase a process waited for a CPU (other load on the machine). */
 
 /** Share of the measured phase a process waited for a CPU (other load on the machine). */
 export function waitPercent(ms: number | undefined, seconds: number): number | undefined {

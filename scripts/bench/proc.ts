@@ -53,6 +53,25 @@ export function wallNow(): number {
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 
+let childNode = process.execPath;
+
+/**
+ * The Node binary every measured process runs on from now on (the user's process, and so the
+ * daemon it spawns; the daemon alone): `pnpm bench -- --node=<path>` compares two releases.
+ */
+export function useNode(path: string): void {
+  childNode = path;
+}
+
+export function nodeBinary(): string {
+  return childNode;
+}
+
+/** `node --version` of a binary. */
+export function nodeVersionOf(path: string): string {
+  return execFileSync(path, ['--version']).toString().trim();
+}
+
 /** A TypeScript script run on this Node through tsx, talking in lines on stdout. */
 export interface ScriptChild {
   readonly child: ChildProcess;
@@ -68,10 +87,10 @@ export interface ScriptChild {
 export function runScript(
   script: string,
   args: string[],
-  opts: { nodeArgs?: string[]; quietStderr?: boolean } = {},
+  opts: { nodeArgs?: string[]; quietStderr?: boolean; node?: string } = {},
 ): ScriptChild {
   const child = spawn(
-    process.execPath,
+    opts.node ?? childNode,
     [...(opts.nodeArgs ?? []), '--import', 'tsx', script, ...args],
     {
       cwd: ROOT,

@@ -29,6 +29,8 @@ export interface ProfileSummary {
   idleMs: number;
   gcMs: number;
   top: HotFunction[];
+  /** Self time per source module (a pipeline step, roughly); native code by function name. */
+  byModule: { module: string; selfMs: number; percent: number }[];
 }
 
 const IDLE = new Set(['(idle)', '(program)']);
@@ -101,6 +103,19 @@ export function summarizeProfile(file: string, topN = 15): ProfileSummary {
     entry.us += us;
     self.set(key, entry);
   }
+  const modules = new Map<string, number>();
+  for (const e of self.values()) {
+    const module = e.where === '(native)' ? `(native) ${e.name}` : e.where.replace(/:\d+$/, '');
+    modules.set(module, (modules.get(module) ?? 0) + e.us);
+  }
+  const byModule = [...modules]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, topN)
+    .map(([module, us]) => ({
+      module,
+      selfMs: us / 1000,
+      percent: busy > 0 ? (100 * us) / busy : 0,
+    }));
   const top = [...self.values()]
     .sort((a, b) => b.us - a.us)
     .slice(0, topN)
@@ -110,20 +125,36 @@ export function summarizeProfile(file: string, topN = 15): ProfileSummary {
       selfMs: e.us / 1000,
       percent: busy > 0 ? (100 * e.us) / busy : 0,
     }));
-  return { busyMs: busy / 1000, idleMs: idle / 1000, gcMs: gc / 1000, top };
+  return { busyMs: busy / 1000, idleMs: idle / 1000, gcMs: gc / 1000, top, byModule };
 }
 
-export function profileTable(title: string, s: ProfileSummary): string {
+/** `records`: how many records the process handled while profiled, for a µs-per-record column. */
+export function profileTable(title: string, s: ProfileSummary, records?: number): string {
+  const perRecord = (ms: number) => (records ? ((ms * 1000) / records).toFixed(3) : '–');
   const lines = [
     `#### ${title}`,
     '',
-    `Busy ${(s.busyMs / 1000).toFixed(2)} s (garbage collection ${((100 * s.gcMs) / Math.max(1, s.busyMs)).toFixed(1)} %), idle ${(s.idleMs / 1000).toFixed(2)} s.`,
+    `Busy ${(s.busyMs / 1000).toFixed(2)} s (garbage collection ${((100 * s.gcMs) / Math.max(1, s.busyMs)).toFixed(1)} %), idle ${(s.idleMs / 1000).toFixed(2)} s${records ? `; ${perRecord(s.busyMs)} µs busy per record, ${perRecord(s.gcMs)} of it collecting garbage` : ''}.`,
     '',
-    '| Self % | Self ms | Function | Where |',
-    '|---:|---:|---|---|',
+    '| Self % | Self ms | µs/record | Function | Where |',
+    '|---:|---:|---:|---|---|',
   ];
   for (const f of s.top) {
-    lines.push(`| ${f.percent.toFixed(1)} | ${f.selfMs.toFixed(0)} | \`${f.name}\` | ${f.where} |`);
+    lines.push(
+      `| ${f.percent.toFixed(1)} | ${f.selfMs.toFixed(0)} | ${perRecord(f.selfMs)} | \`${f.name}\` | ${f.where} |`,
+    );
+  }
+  lines.push(
+    '',
+    'By module:',
+    '',
+    '| Self % | Self ms | µs/record | Module |',
+    '|---:|---:|---:|---|',
+  );
+  for (const m of s.byModule) {
+    lines.push(
+      `| ${m.percent.toFixed(1)} | ${m.selfMs.toFixed(0)} | ${perRecord(m.selfMs)} | ${m.module} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -1,27 +1,32 @@
-// `pnpm bench [-- --quick] [-- --clients=… --sizes=…] [-- scenario…]`: runs the benchmark scenarios, prints the table and
-// writes bench/results/latest.md, latest.json and throughput.svg.
-// Scenarios: throughput, daemon (alone), wrapper (alone), event-loop, latency, utilisation,
-// startup (all by default) and profile (only when named: the throughput run under --cpu-prof in
-// both processes).
+// `pnpm bench [-- --quick] [-- --clients=… --sizes=… --shapes=… --keys=…] [-- --node=<path>] [-- scenario…]`:
+// runs the benchmark scenarios, prints the table and writes bench/results/latest.md, latest.json
+// and throughput.svg.
+// Scenarios: throughput, matrix, daemon (alone), wrapper (alone), event-loop, latency,
+// utilisation, startup (all by default) and profile (only when named: the throughput run under
+// --cpu-prof in both processes). With --node, the same scenarios run again with the measured
+// processes on that Node binary, and the report shows both.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { throughputSvg } from './chart.js';
 import { benchConfig } from './config.js';
 import { type Endpoint, log, startEndpoint, streamFor } from './harness.js';
-import { ROOT } from './proc.js';
+import { nodeVersionOf, ROOT, useNode } from './proc.js';
 import { type BenchResults, machine, markdown } from './report.js';
 import { daemonAlone } from './scenarios/daemon-alone.js';
 import { eventLoop } from './scenarios/event-loop.js';
 import { latency } from './scenarios/latency.js';
+import { matrix, type Shape } from './scenarios/matrix.js';
 import { profile } from './scenarios/profile.js';
 import { startup } from './scenarios/startup.js';
 import { throughput } from './scenarios/throughput.js';
 import { utilisation } from './scenarios/utilisation.js';
 import { wrapperAlone } from './scenarios/wrapper-alone.js';
+import type { KeyMode } from './workload.js';
 
 const DEFAULT = [
   'throughput',
+  'matrix',
   'daemon',
   'wrapper',
   'event-loop',
@@ -50,17 +55,35 @@ const listArg = (name: string) =>
     .split(',');
 const onlyClients = listArg('clients');
 const onlySizes = listArg('sizes');
+const onlyShapes = listArg('shapes');
+const onlyKeys = listArg('keys');
+const nodeArg = listArg('node')?.join(',');
+const otherNode = nodeArg ? resolve(nodeArg) : undefined;
 if (onlyClients) cfg.clients = onlyClients as typeof cfg.clients;
-if (onlySizes) cfg.sizes = onlySizes.map(Number);
-const results: BenchResults = { machine: machine(), config: cfg };
+if (onlySizes) {
+  cfg.sizes = onlySizes.map(Number);
+  cfg.matrixSizes = cfg.sizes;
+}
+if (onlyShapes) {
+  cfg.matrixShapes = onlyShapes.filter((x) => x !== 'memory') as Shape[];
+  cfg.matrixMemory = onlyShapes.includes('memory');
+  cfg.profileShape = onlyShapes[0] as Shape;
+}
+if (onlyKeys) {
+  cfg.matrixKeys = onlyKeys as KeyMode[];
+  cfg.profileKeys = onlyKeys[0] as KeyMode;
+}
 const started = performance.now();
 
 let instant: Endpoint | undefined;
 
-async function runScenario(s: string): Promise<void> {
+async function runScenario(s: string, results: BenchResults): Promise<void> {
   switch (s) {
     case 'throughput':
       results.throughput = await throughput(cfg, instant!);
+      break;
+    case 'matrix':
+      results.matrix = await matrix(cfg, instant!);
       break;
     case 'event-loop':
       results.eventLoop = await eventLoop(cfg, instant!);
@@ -98,14 +121,11 @@ async function runScenario(s: string): Promise<void> {
   }
 }
 
-const needsInstant = chosen.some((s) =>
-  ['throughput', 'daemon', 'event-loop', 'latency', 'profile'].includes(s),
-);
-try {
-  if (needsInstant) instant = await startEndpoint('scripts/bench/instant-kinesis.ts', 4);
+async function runAll(): Promise<BenchResults> {
+  const results: BenchResults = { machine: machine(), config: cfg };
   for (const s of chosen) {
     try {
-      await runScenario(s);
+      await runScenario(s, results);
     } catch (err) {
       // One broken scenario must not cost the others' results.
       const message = (err as Error).message ?? String(err);
@@ -113,13 +133,31 @@ try {
       (results.failures ??= []).push({ scenario: s, message });
     }
   }
+  results.machine.loadEnd = loadavg()[0];
+  return results;
+}
+
+const needsInstant = chosen.some((s) =>
+  ['throughput', 'matrix', 'daemon', 'event-loop', 'latency', 'profile'].includes(s),
+);
+let results: BenchResults;
+try {
+  if (needsInstant) instant = await startEndpoint('scripts/bench/instant-kinesis.ts', 4);
+  results = await runAll();
+  if (otherNode) {
+    log(`the same scenarios on ${otherNode}`);
+    useNode(otherNode);
+    const other = await runAll();
+    other.machine.node = nodeVersionOf(otherNode);
+    results.otherNode = other;
+  }
 } finally {
   await instant?.stop();
 }
 
 // Only a full run replaces the table the README points at; quick and partial runs go to bench/tmp.
-results.machine.loadEnd = loadavg()[0];
-const full = !quick && named.length === 0 && !onlyClients && !onlySizes;
+const failed = results.failures ?? results.otherNode?.failures;
+const full = !quick && named.length === 0 && !onlyClients && !onlySizes && !onlyShapes && !onlyKeys;
 const dir = join(ROOT, 'bench', full ? 'results' : 'tmp');
 mkdirSync(dir, { recursive: true });
 const name = full ? 'latest' : `${quick ? 'quick-' : ''}${chosen.join('-')}`;
@@ -136,4 +174,4 @@ process.stdout.write(`${md}\n`);
 process.stderr.write(
   `bench: done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote ${join(dir, `${name}.md`).slice(ROOT.length)}\n`,
 );
-process.exit(results.failures ? 1 : 0);
+process.exit(failed ? 1 : 0);

@@ -2,12 +2,16 @@
 // Run by run.ts with a JSON spec as its argument; prints one "RESULT {json}" line.
 //   max:    add as fast as the client takes records for `seconds`, then wait for every result;
 //   paced:  offer `rate` records/s in 10 ms steps for `seconds` (event-loop delay, latency,
-//           shard utilisation), then wait for every result.
+//           shard utilisation), then wait for every result;
+//   burst:  `burstSize` records added in one synchronous loop, then awaited, again and again
+//           for `seconds`;
+//   pipeline: `pipeline(Readable.from(generator), <the client's Writable>)`, the generator
+//           ending after `seconds`.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { KinesisProducerOptions } from '../../packages/kinesis-producer/dist/index.js';
-import { type BenchClient, type ClientKind, createClient } from './clients.js';
+import { type BenchClient, type BenchRecord, type ClientKind, createClient } from './clients.js';
 import { cpuMicrosOf, peakRssKiBOf, runQueueWaitMsOf } from './proc.js';
-import { Workload } from './workload.js';
+import { type KeyMode, Workload } from './workload.js';
 
 export interface UserSpec {
   client: ClientKind;
@@ -15,7 +19,15 @@ export interface UserSpec {
   endpointPid?: number;
   stream: string;
   recordSize: number;
-  mode: 'max' | 'paced';
+  mode: 'max' | 'paced' | 'burst' | 'pipeline';
+  /** Partition keys from the pool of 65,536 (default) or fresh for every record. */
+  keys?: KeyMode;
+  /** Records per burst (mode burst). */
+  burstSize?: number;
+  /** The producer takes records through its fire-and-forget API (no promise per record). */
+  fireAndForget?: boolean;
+  /** In max mode, hand each chunk of records over in one call (the client's batch form). */
+  batch?: boolean;
   seconds: number;
   warmupSeconds: number;
   rate?: number;
@@ -31,6 +43,8 @@ export interface UserResult {
   added: number;
   ok: number;
   failed: number;
+  /** Results of the warm-up, before the measured phase. */
+  warmupRecords: number;
   /** From the first add of the measured phase to its last result. */
   elapsedSeconds: number;
   /** Only the adding part of the measured phase. */
@@ -54,7 +68,7 @@ export interface UserResult {
 const CHUNK = 500;
 const TICK_MS = 10;
 const spec = JSON.parse(process.argv[2]!) as UserSpec;
-const work = new Workload(spec.recordSize);
+const work = new Workload(spec.recordSize, spec.keys);
 const client = createClient(
   spec.client,
   spec.endpoint,
@@ -62,6 +76,7 @@ const client = createClient(
   spec.recordSize,
   spec.producerOptions,
   spec.retryThrottled,
+  spec.fireAndForget,
 );
 const latencies: number[] = [];
 
@@ -82,7 +97,11 @@ async function offerMax(c: BenchClient, seconds: number): Promise<number> {
   let added = 0;
   while (performance.now() < end) {
     await c.room(CHUNK);
-    for (let i = 0; i < CHUNK; i++) addOne(c);
+    if (spec.batch) {
+      const records = new Array<BenchRecord>(CHUNK);
+      for (let i = 0; i < CHUNK; i++) records[i] = { partitionKey: work.key(), data: work.data() };
+      await c.addMany(records);
+    } else for (let i = 0; i < CHUNK; i++) addOne(c);
     added += CHUNK;
     // Let results and writes through, as any real event loop would.
     await yieldTurn();
@@ -111,13 +130,49 @@ async function offerPaced(c: BenchClient, seconds: number, rate: number): Promis
   return added;
 }
 
+/** Bursts until `seconds` have passed; the last one is awaited like the others. */
+async function offerBursts(c: BenchClient, seconds: number): Promise<number> {
+  const end = performance.now() + seconds * 1000;
+  const n = spec.burstSize!;
+  let added = 0;
+  do {
+    await c.burst(work, n);
+    added += n;
+  } while (performance.now() < end);
+  return added;
+}
+
+async function offerPipeline(c: BenchClient, seconds: number): Promise<number> {
+  const end = performance.now() + seconds * 1000;
+  let added = 0;
+  function* records(): Generator<BenchRecord> {
+    while (performance.now() < end) {
+      // The clock is read once per 100 records: what a generator reading a source costs.
+      for (let i = 0; i < 100; i++) yield { partitionKey: work.key(), data: work.data() };
+      added += 100;
+    }
+  }
+  await c.pipe(records());
+  return added;
+}
+
 function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-const offer = (seconds: number) =>
-  spec.mode === 'max' ? offerMax(client, seconds) : offerPaced(client, seconds, spec.rate!);
+const offer = (seconds: number): Promise<number> => {
+  switch (spec.mode) {
+    case 'max':
+      return offerMax(client, seconds);
+    case 'paced':
+      return offerPaced(client, seconds, spec.rate!);
+    case 'burst':
+      return offerBursts(client, seconds);
+    case 'pipeline':
+      return offerPipeline(client, seconds);
+  }
+};
 
 // Warm up both processes (JIT, connections, shard map) outside the measurement.
 if (spec.warmupSeconds > 0) {
@@ -149,9 +204,10 @@ const cpu = process.cpuUsage(cpu0);
 const result: UserResult = {
   client: spec.client,
   recordSize: spec.recordSize,
-  added: spec.mode === 'max' ? offered : client.ok + client.failed - skipped.ok - skipped.failed,
+  added: spec.mode === 'paced' ? client.ok + client.failed - skipped.ok - skipped.failed : offered,
   ok: client.ok - skipped.ok,
   failed: client.failed - skipped.failed,
+  warmupRecords: skipped.ok + skipped.failed,
   elapsedSeconds: (t2 - t0) / 1000,
   offerSeconds: (t1 - t0) / 1000,
   okWhileOffering,

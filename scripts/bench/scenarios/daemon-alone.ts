@@ -15,7 +15,7 @@ import {
   writePutRecord,
 } from '../../../packages/protocol/src/index.js';
 import { CREDENTIALS, REGION } from '../clients.js';
-import { cpuMicrosOf, peakRssKiBOf, ROOT } from '../proc.js';
+import { cpuMicrosOf, nodeBinary, peakRssKiBOf, ROOT } from '../proc.js';
 import { Workload } from '../workload.js';
 
 export interface DaemonAloneResult {
@@ -76,7 +76,7 @@ export async function daemonAlone(
   configuration.batchedResults = true;
   const ring = encodeRing(stream, recordSize);
   const child = spawn(
-    process.execPath,
+    nodeBinary(),
     [
       ...(process.env.BENCH_DAEMON_FLAGS?.split(' ') ?? DAEMON_NODE_FLAGS),
       process.env.BENCH_DAEMON ?? join(ROOT, 'packages/kinesis-producer/dist/daemon.cjs'),

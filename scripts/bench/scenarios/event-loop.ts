@@ -1,10 +1,13 @@
-// Event-loop delay in the user's process at fixed offered rates, producer against the baseline.
+// Event-loop delay in the user's process at fixed offered rates: the producer (with promises,
+// and through put()) against the in-process baseline.
 import type { ClientKind } from '../clients.js';
 import type { BenchConfig } from '../config.js';
 import { type Endpoint, log, runUser, streamFor, waitPercent } from '../harness.js';
 
 export interface EventLoopRow {
   client: ClientKind;
+  /** The producer through its fire-and-forget API. */
+  fireAndForget?: boolean;
   rate: number;
   achieved: number;
   p50: number;
@@ -19,11 +22,18 @@ export interface EventLoopRow {
 
 export async function eventLoop(cfg: BenchConfig, instant: Endpoint): Promise<EventLoopRow[]> {
   const rows: EventLoopRow[] = [];
+  const runs: { client: ClientKind; fireAndForget?: boolean }[] = [
+    { client: 'producer' },
+    { client: 'agg' },
+    { client: 'producer', fireAndForget: true },
+  ];
   for (const rate of cfg.eventLoopRates) {
-    for (const client of ['producer', 'agg'] as const) {
-      log(`event loop: ${client} at ${rate} records/s, ${cfg.eventLoopSeconds} s`);
+    for (const { client, fireAndForget } of runs) {
+      const how = fireAndForget ? ' (fire-and-forget)' : '';
+      log(`event loop: ${client}${how} at ${rate} records/s, ${cfg.eventLoopSeconds} s`);
       const r = await runUser({
         client,
+        fireAndForget,
         endpoint: instant.url,
         stream: streamFor(100),
         recordSize: 100,
@@ -34,6 +44,7 @@ export async function eventLoop(cfg: BenchConfig, instant: Endpoint): Promise<Ev
       });
       rows.push({
         client,
+        fireAndForget,
         rate,
         achieved: r.okWhileOffering / r.offerSeconds,
         p50: r.eventLoop!.p50,

@@ -1,14 +1,21 @@
-// The 100 B throughput run under --cpu-prof in both processes, summarised per function.
+// A 100 B producer run under --cpu-prof in both processes, summarised per function: the steady
+// shape with pooled keys unless --shapes / --keys name another matrix cell.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { BenchConfig } from '../config.js';
-import { type Endpoint, log, runUser, streamFor } from '../harness.js';
+import { type Endpoint, log, runUser } from '../harness.js';
 import { ROOT } from '../proc.js';
 import { type ProfileSummary, summarizeProfile } from '../profile-summary.js';
+import type { KeyMode } from '../workload.js';
+import { type Shape, specOf } from './matrix.js';
 
 export interface ProfileResult {
   recordSize: number;
+  shape: Shape;
+  keys: KeyMode;
   throughput: number;
+  /** Records with a result over the whole profiled process (warm-up included), for µs per record. */
+  records: number;
   user: ProfileSummary;
   daemon: ProfileSummary;
 }
@@ -18,18 +25,22 @@ export async function profile(cfg: BenchConfig, instant: Endpoint): Promise<Prof
   const dir = join(ROOT, 'bench', 'tmp', 'profiles');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  log(`profile: producer, 100 B records, ${cfg.profileSeconds} s, --cpu-prof in both processes`);
+  const shape = cfg.profileShape;
+  const keys = cfg.profileKeys;
+  log(
+    `profile: producer, ${shape}, ${keys} keys, 100 B records, ${cfg.profileSeconds} s, --cpu-prof in both processes`,
+  );
   const userDir = join(dir, 'user');
+  const cell = specOf(shape, 'producer', keys, 100, cfg, instant);
   const r = await runUser(
     {
-      client: 'producer',
-      endpoint: instant.url,
-      stream: streamFor(100),
-      recordSize: 100,
-      mode: 'max',
+      ...cell,
       seconds: cfg.profileSeconds,
       warmupSeconds: cfg.warmupSeconds,
-      producerOptions: { nativeExecutable: join(ROOT, 'scripts/bench/daemon-profiler.cjs') },
+      producerOptions: {
+        ...cell.producerOptions,
+        nativeExecutable: join(ROOT, 'scripts/bench/daemon-profiler.cjs'),
+      },
     },
     // One profile per thread (tsx's loader runs in one of its own): the busiest is the main one.
     ['--cpu-prof', `--cpu-prof-dir=${userDir}`],
@@ -41,7 +52,10 @@ export async function profile(cfg: BenchConfig, instant: Endpoint): Promise<Prof
     .sort((a, b) => b.busyMs - a.busyMs)[0]!;
   return {
     recordSize: 100,
+    shape,
+    keys,
     throughput: r.ok / r.elapsedSeconds,
+    records: r.ok + r.failed + r.warmupRecords,
     user,
     daemon,
   };
