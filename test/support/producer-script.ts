@@ -3,11 +3,16 @@
 //   close     sends a record, awaits close() and prints "closed": it must then exit by itself;
 //   close-metrics  the same with a metrics request answered while close() waits for the daemon;
 //   idle      sends a record and does nothing more: an idle producer must not keep it alive;
-//   warnings  no logger: a normal run, then its daemon killed; prints the process warnings.
+//   warnings  no logger: a normal run, then its daemon killed; prints the process warnings;
+//   buffered  hands 1,000 records (see bufferedRecord) for stream `drain` to its daemon, which
+//             buffers them for 30 s, prints "buffered <daemon pid>" once they are all in the
+//             daemon's pipe, and waits to be killed.
 import { KinesisProducer } from '../../packages/kinesis-producer/src/index.js';
+import { BUFFERED_COUNT, bufferedRecord } from './buffered-records.js';
 import { TEST_CREDENTIALS, TEST_REGION } from './kinesis-client.js';
 
 const [mode, endpoint] = process.argv.slice(2);
+
 const warnings: string[] = [];
 process.on('warning', (w) => warnings.push(w.message));
 
@@ -16,12 +21,27 @@ const producer = new KinesisProducer({
   kinesisEndpoint: endpoint,
   credentials: TEST_CREDENTIALS,
   ...(mode === 'hold' ? { recordMaxBufferedTime: 600_000, recordTtl: 600_000 } : {}),
+  // Far longer than the test waits: only the drain on end of input can send these in time.
+  ...(mode === 'buffered' ? { recordMaxBufferedTime: 30_000, recordTtl: 60_000 } : {}),
 });
 const daemonPid = () => (producer as unknown as { channel: { pid: number } }).channel.pid;
 
 if (mode === 'hold') {
   void producer.addUserRecord('s', 'pk', 'held in the daemon').catch(() => {});
   process.stdout.write(`daemon ${daemonPid()}\n`);
+  setInterval(() => {}, 60_000);
+} else if (mode === 'buffered') {
+  for (let i = 0; i < BUFFERED_COUNT; i++) {
+    const r = bufferedRecord(i);
+    void producer.addUserRecord('drain', r.partitionKey, r.data).catch(() => {});
+  }
+  const channel = (
+    producer as unknown as { channel: { pendingBytes: number; waitingForConfiguration: boolean } }
+  ).channel;
+  while (channel.waitingForConfiguration || channel.pendingBytes > 0) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  process.stdout.write(`buffered ${daemonPid()}\n`);
   setInterval(() => {}, 60_000);
 } else if (mode === 'close') {
   await producer.addUserRecord('s', 'pk', 'x');

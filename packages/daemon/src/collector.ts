@@ -55,6 +55,13 @@ export class Collector {
     if (batch) this.release(batch);
   }
 
+  /** Everything held leaves now, in as many requests as the limits need. */
+  flushAll(): void {
+    for (let batch = this.batcher.flush(); batch; batch = this.batcher.flush()) {
+      this.release(batch);
+    }
+  }
+
   close(): void {
     this.batcher.close();
   }

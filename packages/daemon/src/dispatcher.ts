@@ -29,10 +29,17 @@ import { ms, Producer } from './producer.js';
 import type { AttemptRecord } from './user-record.js';
 import { userAgent } from './version.js';
 
-/** Exit codes: 1 the configuration is unusable; 3 the input is corrupt; 70 a bug of ours. */
 /** Most results in one PutRecordResults message. */
 const MAX_BATCH = 10_000;
 
+/**
+ * The longest the daemon keeps sending after its input ended (the application exited or died):
+ * min(RecordTtl, 30 s). Long enough for a few rounds of retries; short enough that a daemon whose
+ * endpoint is down does not linger long after its application is gone.
+ */
+export const DRAIN_LIMIT_MS = 30_000;
+
+/** Exit codes: 1 the configuration is unusable; 3 the input is corrupt; 70 a bug of ours. */
 export const ExitCode = { config: 1, protocol: 3, internal: 70 } as const;
 
 export class Dispatcher {
@@ -45,6 +52,11 @@ export class Dispatcher {
   private metrics: Metrics | undefined;
   private resultId = 0;
   private stopped = false;
+  /** Stdin ended: no more input; the records held are being sent before the daemon exits. */
+  private inputEnded = false;
+  private drainCheckScheduled = false;
+  private drainTimer: NodeJS.Timeout | undefined;
+  private recordTtl = 0;
   private batchedResults = false;
   private batch: { attempt: AttemptRecord; ids: number[]; delays: number[] } | undefined;
 
@@ -54,7 +66,7 @@ export class Dispatcher {
   ) {}
 
   data(chunk: Buffer): void {
-    if (this.stopped) return;
+    if (this.stopped || this.inputEnded) return;
     try {
       this.decoder.each(chunk, this.onFrame);
     } catch (err) {
@@ -69,7 +81,7 @@ export class Dispatcher {
   };
 
   end(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.inputEnded) return;
     try {
       this.decoder.end();
     } catch (err) {
@@ -80,7 +92,45 @@ export class Dispatcher {
       );
       return;
     }
+    this.inputEnded = true;
+    this.drain();
+  }
+
+  /**
+   * The application is gone or done: what it handed over is still sent, with retries, for at
+   * most DRAIN_LIMIT_MS (or the records' TTL if shorter); then the daemon exits either way.
+   */
+  private drain(): void {
+    const p = this.producer;
+    const held = p?.outstanding ?? 0;
+    if (p === undefined || held === 0) {
+      this.leave();
+      return;
+    }
+    const bound = Math.min(this.recordTtl, DRAIN_LIMIT_MS);
+    log.info(`input ended: sending the ${held} records held, for at most ${bound} ms`);
+    p.drain();
+    this.drainTimer = setTimeout(() => {
+      log.warn(`input ended ${bound} ms ago: exiting with ${p.outstanding} records still unsent`);
+      this.leave();
+    }, bound);
+  }
+
+  /** After each result while draining: leave once the last record has its answer. */
+  private afterResult(): void {
+    if (!this.inputEnded || this.drainCheckScheduled) return;
+    this.drainCheckScheduled = true;
+    queueMicrotask(() => {
+      this.drainCheckScheduled = false;
+      if (!this.stopped && (this.producer?.outstanding ?? 0) === 0) this.leave();
+    });
+  }
+
+  private leave(): void {
+    if (this.stopped) return;
+    this.flushBatch();
     this.stopped = true;
+    if (this.drainTimer) clearTimeout(this.drainTimer);
     this.exit(0);
   }
 
@@ -163,6 +213,7 @@ export class Dispatcher {
       const c = readConfig(value);
       setLogLevel(c.logLevel);
       this.batchedResults = c.batchedResults;
+      this.recordTtl = c.recordTtl;
       if (!c.region)
         throw new ConfigError(
           'no region: set the region option, AWS_REGION, or a region in the AWS config file',
@@ -190,6 +241,7 @@ export class Dispatcher {
    * same attempt comes in, and goes out at the latest when this turn's microtasks run.
    */
   private success(sourceId: number, delay: number, attempt: AttemptRecord): void {
+    this.afterResult();
     if (!this.batchedResults) {
       attempt.tail ??= successTail(attempt.shardId!, attempt.sequenceNumber!);
       this.successFrame(sourceId, delay, ms(attempt.end - attempt.start), attempt.tail);
@@ -231,6 +283,7 @@ export class Dispatcher {
   }
 
   private result(sourceId: number, r: PutRecordResultFields): void {
+    this.afterResult();
     const id = ++this.resultId;
     this.writer.frame(putRecordResultSize(id, sourceId, r), (buf, o) => {
       writePutRecordResult(buf, o, id, sourceId, r);

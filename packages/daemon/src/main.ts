@@ -11,7 +11,11 @@ function frameDaemon(): void {
   // process.stdout writes synchronously to pipes on Linux; a socket on fd 1 writes
   // asynchronously, so a slow reader cannot stall the pipeline's timers.
   const out = new Socket({ fd: 1, readable: false, writable: true });
-  out.on('error', () => process.exit(0)); // the wrapper is gone; nobody is left to answer
+  // The reader is gone (the application died): results have nowhere to go, but the records it
+  // handed over still do, so the daemon carries on until its input ends and it has drained.
+  // The writer drops frames once the socket has closed.
+  out.on('error', () => {});
+  process.stderr.on('error', () => {});
 
   function exit(code: number): void {
     process.stdin.pause();
@@ -25,7 +29,8 @@ function frameDaemon(): void {
   const dispatcher = new Dispatcher(writer, exit);
 
   process.stdin.on('data', (chunk: Buffer) => dispatcher.data(chunk));
-  // The wrapper closing stdin means it is gone or done: the daemon never outlives it.
+  // The wrapper closing stdin means it is gone or done: the daemon sends what it holds, for a
+  // bounded time (Dispatcher.drain), and exits.
   process.stdin.on('end', () => dispatcher.end());
   process.on('uncaughtException', (err) => {
     log.error(`internal error: ${err.stack ?? err}`);

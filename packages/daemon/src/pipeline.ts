@@ -23,6 +23,9 @@ export class Pipeline {
   private outstandingCount = 0;
   /** A flush came while the first shard map was loading: it happens once the map is there. */
   private flushAfterMap = false;
+  /** The input has ended: whatever is buffered leaves at once instead of waiting for its deadline. */
+  private draining = false;
+  private kickScheduled = false;
   streamId: string | undefined;
 
   constructor(
@@ -44,7 +47,7 @@ export class Pipeline {
         backoff: c.retryBackoff ? { base: c.retryBackoffBase, max: c.retryBackoffMax } : undefined,
       },
       this.shards,
-      (ur) => this.aggregator.put(ur),
+      (ur) => this.reput(ur),
       (ur) => this.finish(ur),
       (shard, throttled) =>
         throttled ? this.limiter.throttled(shard) : this.limiter.accepted(shard),
@@ -52,7 +55,7 @@ export class Pipeline {
     this.gate = new CredentialsGate(
       client.credentials,
       (batch) => this.send(batch),
-      (ur) => this.aggregator.put(ur),
+      (ur) => this.reput(ur),
       (ur) => this.finish(ur),
     );
     this.collector = new Collector(
@@ -68,7 +71,10 @@ export class Pipeline {
     );
     this.limiter = new Limiter(
       { rateLimit: c.rateLimit, adaptive: c.adaptiveRateLimit },
-      (kr) => this.collector.put(kr),
+      (kr) => {
+        this.collector.put(kr);
+        if (this.draining) this.kick();
+      },
       (kr, held) => this.retrier.expiredInLimiter(kr, held),
     );
     this.aggregator = new Aggregator(
@@ -116,6 +122,15 @@ export class Pipeline {
     this.collector.flush();
   }
 
+  /**
+   * The input ended: from now on nothing waits for more records to join it. Retries and records
+   * the rate limiter releases later leave as soon as they are back, too.
+   */
+  drain(): void {
+    this.draining = true;
+    this.flushAll();
+  }
+
   close(): void {
     this.shards.close();
     this.aggregator.close();
@@ -123,6 +138,27 @@ export class Pipeline {
     this.collector.close();
     this.retrier.close();
     this.gate.close();
+  }
+
+  private reput(ur: UserRecord): void {
+    this.aggregator.put(ur);
+    if (this.draining) this.kick();
+  }
+
+  /** One flush for everything that came back in this turn, not one per record. */
+  private kick(): void {
+    if (this.kickScheduled) return;
+    this.kickScheduled = true;
+    queueMicrotask(() => {
+      this.kickScheduled = false;
+      this.flushAll();
+    });
+  }
+
+  private flushAll(): void {
+    this.aggregator.flush();
+    this.limiter.drain();
+    this.collector.flushAll();
   }
 
   private send(batch: PutRecordsBatch): void {

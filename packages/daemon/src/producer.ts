@@ -101,6 +101,11 @@ export class Producer {
     else for (const p of this.pipelines.values()) p.flush();
   }
 
+  /** The input ended: every pipeline sends what it holds without waiting for more. */
+  drain(): void {
+    for (const p of this.pipelines.values()) p.drain();
+  }
+
   setStreamId(stream: string, streamId: string): void {
     this.streamIds.set(stream, streamId);
     this.pipeline(stream).streamId = streamId;

@@ -143,7 +143,7 @@ export class Supervisor {
     else this.restartTimer?.unref();
   }
 
-  /** Graceful: the daemon sends what it has been given and exits (stdin closes). */
+  /** Graceful: stdin closes; the daemon sends what it holds (bounded, see Dispatcher.drain) and exits. */
   end(): void {
     this.stop((c) => c.end());
   }
