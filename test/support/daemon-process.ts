@@ -32,6 +32,10 @@ export interface DaemonRun {
   write(b: Buffer): void;
   end(): void;
   kill(): void;
+  /** Messages read so far, in order (the same array `exited` resolves with). */
+  readonly messages: Decoded[];
+  /** Stderr so far. */
+  stderr(): string;
   /** Resolves when the process has exited and its output is read. */
   exited: Promise<{
     code: number | null;
@@ -65,6 +69,8 @@ export function runDaemon(): DaemonRun {
     write: (b) => child.stdin.write(b),
     end: () => child.stdin.end(),
     kill: () => child.kill('SIGKILL'),
+    messages,
+    stderr: () => stderr,
     exited,
   };
 }

@@ -66,6 +66,12 @@ export type Fault =
   | { kind: 'count-mismatch' }
   | { kind: 'wrong-shard' };
 
+export interface RawResponse {
+  status: number;
+  body: string | Buffer;
+  headers?: Record<string, string>;
+}
+
 interface QueuedFault {
   fault: Fault;
   remaining: number;
@@ -92,6 +98,12 @@ export class FakeKinesis {
   onRequest?: (operation: string, req: IncomingMessage, input: Record<string, unknown>) => void;
   /** Sees every request refused for its signature, before the refusal is sent. */
   onSignatureRejected?: (operation: string, why: SignatureRejection) => void;
+  /**
+   * Response-shape faults: an answer returned instead of the real one (nothing is processed or
+   * stored), for any operation; undefined lets the request through. For garbage, extreme or
+   * truncated bodies the client must survive.
+   */
+  respond?: (operation: string, input: Record<string, unknown>) => RawResponse | undefined;
   private readonly state: FakeState;
   private readonly faults: QueuedFault[] = [];
   private readonly secrets: Map<string, string> | undefined;
@@ -249,6 +261,14 @@ export class FakeKinesis {
       this.stats.byStreamArn[op] = (this.stats.byStreamArn[op] ?? 0) + 1;
     }
     this.onRequest?.(op, req, input);
+    const raw = this.respond?.(op, input);
+    if (raw) {
+      if (!res.destroyed) {
+        res.writeHead(raw.status, { 'content-type': JSON_TYPE, ...raw.headers });
+        res.end(raw.body);
+      }
+      return;
+    }
     if (op === 'PutRecords') {
       this.putRecords(req, res, input);
       return;

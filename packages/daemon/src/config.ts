@@ -41,6 +41,8 @@ export interface DaemonConfig {
   retryBackoffBase: number;
   retryBackoffMax: number;
   caCertPath: string;
+  /** Largest data of one user record, in bytes. */
+  maxUserRecordSize: number;
   additionalDimensions: { key: string; value: string; granularity: string }[];
 }
 
@@ -109,6 +111,7 @@ export function readConfig(c: Configuration): DaemonConfig {
     retryBackoffBase: range('retry_backoff_base', c.retryBackoffBase, 1, 60000),
     retryBackoffMax: range('retry_backoff_max', c.retryBackoffMax, 1, 300000),
     caCertPath: c.caCertPath,
+    maxUserRecordSize: range('max_user_record_size', c.maxUserRecordSize, 64, 10485760),
     additionalDimensions: c.additionalMetricDims.map((d) => ({
       key: d.key,
       value: d.value,

@@ -19,6 +19,7 @@ import {
   writeSuccessResult,
 } from '@kinesis-producer/protocol';
 import { ConfigError, readConfig } from './config.js';
+import { DAEMON_INTERNAL_ERROR, describeError } from './contained-error.js';
 import { CredentialsHolder } from './credentials.js';
 import { fatalFrame } from './fatal.js';
 import { newPartitionKeyInfo, type PartitionKeyInfo } from './hash-key.js';
@@ -79,6 +80,24 @@ export class Dispatcher {
   private readonly onFrame = (buf: Buffer, start: number, end: number): void => {
     if (!this.stopped) this.frame(buf, start, end);
   };
+
+  /** Handling one record threw: that record fails alone, with a stable code. */
+  private containRecord(id: number, err: unknown): void {
+    const why = describeError(err);
+    log.error(`record ${id} could not be handled: ${why}`);
+    this.result(id, {
+      successful: false,
+      attempts: [
+        {
+          delay: 0,
+          duration: 0,
+          successful: false,
+          errorCode: DAEMON_INTERNAL_ERROR,
+          errorMessage: `the daemon failed to handle this record: ${why}`,
+        },
+      ],
+    });
+  }
 
   end(): void {
     if (this.stopped || this.inputEnded) return;
@@ -160,11 +179,22 @@ export class Dispatcher {
         this.fatal('PROTOCOL', 'a record arrived before the configuration', ExitCode.protocol);
         return;
       }
-      this.producer.put(m.id, m.record);
+      try {
+        this.producer.put(m.id, m.record);
+      } catch (err) {
+        this.containRecord(m.id, err);
+      }
     } else if (m.kind === 'putRecordResult' || m.kind === 'putRecordResults') {
       log.warn('ignored results sent to the daemon');
     } else {
-      this.control(m.message);
+      try {
+        this.control(m.message);
+      } catch (err) {
+        // A control message is nobody's record: it is dropped, loudly, and the daemon goes on.
+        log.error(
+          `a ${m.message.actualMessage.case} message could not be handled: ${describeError(err)}`,
+        );
+      }
     }
   }
 

@@ -3,13 +3,14 @@ import {
   KinesisClient,
   ListShardsCommand,
   type ListShardsCommandInput,
+  type Shard,
 } from '@aws-sdk/client-kinesis';
 import { isStreamArn } from '@kinesis-producer/protocol';
 import { createDispatcher, UndiciHttpHandler } from '@kinesis-producer/transport';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
 import { kinesisOrigin } from './endpoint.js';
-import type { ListShards } from './shard-map.js';
+import type { ListShards, ShardDescription } from './shard-map.js';
 
 export function createControlClient(c: DaemonConfig, creds: CredentialsHolder, userAgent: string) {
   const origin = kinesisOrigin(c);
@@ -42,16 +43,44 @@ export function listShardsWith(client: KinesisClient): ListShards {
             ShardFilter: req.everyShard ? undefined : { Type: 'AT_LATEST' },
           };
     const out = await client.send(new ListShardsCommand(input));
+    const shards = out.Shards ?? [];
+    if (!Array.isArray(shards)) throw new ListShardsAnswerError('Shards is not a list');
     return {
-      shards: (out.Shards ?? []).map((s) => ({
-        shardId: s.ShardId!,
-        startingHashKey: s.HashKeyRange!.StartingHashKey!,
-        endingHashKey: s.HashKeyRange!.EndingHashKey!,
-        closed: s.SequenceNumberRange?.EndingSequenceNumber !== undefined,
-        parentShardId: s.ParentShardId,
-        adjacentParentShardId: s.AdjacentParentShardId,
-      })),
-      nextToken: out.NextToken,
+      shards: shards.map((s, i) => shardOf(s, i)),
+      nextToken: typeof out.NextToken === 'string' && out.NextToken ? out.NextToken : undefined,
     };
   };
+}
+
+/** A ListShards answer that does not describe shards; the shard map retries as for any failure. */
+export class ListShardsAnswerError extends Error {
+  override name = 'ListShardsAnswerError';
+}
+
+const SHARD_ID = /^shardId-\d{1,20}$/;
+const HASH_KEY = /^\d{1,39}$/;
+const MAX_HASH_KEY = 2n ** 128n - 1n;
+
+function shardOf(s: Shard | null | undefined, i: number): ShardDescription {
+  const id = s?.ShardId;
+  const start = s?.HashKeyRange?.StartingHashKey;
+  const end = s?.HashKeyRange?.EndingHashKey;
+  if (typeof id !== 'string' || !SHARD_ID.test(id)) {
+    throw new ListShardsAnswerError(`shard ${i} has no valid ShardId`);
+  }
+  if (!isHashKey(start) || !isHashKey(end) || BigInt(start) > BigInt(end)) {
+    throw new ListShardsAnswerError(`shard ${id} has no valid hash key range`);
+  }
+  return {
+    shardId: id,
+    startingHashKey: start,
+    endingHashKey: end,
+    closed: s.SequenceNumberRange?.EndingSequenceNumber !== undefined,
+    parentShardId: s.ParentShardId,
+    adjacentParentShardId: s.AdjacentParentShardId,
+  };
+}
+
+function isHashKey(v: unknown): v is string {
+  return typeof v === 'string' && HASH_KEY.test(v) && BigInt(v) <= MAX_HASH_KEY;
 }

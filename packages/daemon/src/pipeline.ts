@@ -3,12 +3,14 @@ import { Aggregator } from './aggregator.js';
 import { now } from './clock.js';
 import { Collector } from './collector.js';
 import type { DaemonConfig } from './config.js';
+import { DAEMON_INTERNAL_ERROR, describeError } from './contained-error.js';
 import { CredentialsGate } from './credentials-gate.js';
 import type { KinesisRecord } from './kinesis-record.js';
 import { Limiter } from './limiter.js';
+import { log } from './log.js';
 import type { StreamMetrics } from './metrics/stream-metrics.js';
 import type { PutRecordsBatch } from './put-records-batch.js';
-import type { PutRecordsClient } from './put-records-client.js';
+import type { PutRecordsClient, PutRecordsOutcome } from './put-records-client.js';
 import { Retrier } from './retrier.js';
 import { type ListShards, ShardMap } from './shard-map.js';
 import type { UserRecord } from './user-record.js';
@@ -163,11 +165,44 @@ export class Pipeline {
 
   private send(batch: PutRecordsBatch): void {
     const start = now();
-    void this.client.putRecords(this.stream, this.streamId, batch.items).then((outcome) => {
-      const end = now();
-      this.metrics?.requestDone(batch, outcome, start, end);
-      this.retrier.onOutcome(batch, outcome, start, end);
-    });
+    let request: Promise<PutRecordsOutcome>;
+    try {
+      request = this.client.putRecords(this.stream, this.streamId, batch.items);
+    } catch (err) {
+      this.contain(batch, err, start);
+      return;
+    }
+    request
+      .then((outcome) => {
+        const end = now();
+        this.metrics?.requestDone(batch, outcome, start, end);
+        this.retrier.onOutcome(batch, outcome, start, end);
+      })
+      .catch((err: unknown) => this.contain(batch, err, start));
+  }
+
+  /**
+   * Handling one request threw: its records that have no result yet fail with a stable code and
+   * the daemon goes on with the others. A record the retrier had already queued again may still
+   * be sent; its result stays the first one.
+   */
+  private contain(batch: PutRecordsBatch, err: unknown, start: number): void {
+    const why = describeError(err);
+    log.error(`stream ${this.stream}: a PutRecords request could not be handled: ${why}`);
+    const end = now();
+    for (const kr of batch.items) {
+      for (const ur of kr.items) {
+        if (ur.finished) continue;
+        ur.addAttempt({
+          start,
+          end,
+          success: false,
+          errorCode: DAEMON_INTERNAL_ERROR,
+          errorMessage: `the daemon failed to handle this record's request: ${why}`,
+        });
+        this.finish(ur);
+      }
+    }
   }
 
   private finish(ur: UserRecord): void {

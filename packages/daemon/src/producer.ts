@@ -20,6 +20,10 @@ import type { ListShards } from './shard-map.js';
 import { type AttemptRecord, UserRecord } from './user-record.js';
 import { userAgent } from './version.js';
 
+/** Error codes of records the daemon refuses on arrival. */
+export const INVALID_RECORD = 'InvalidRecord';
+export const RECORD_TOO_LARGE = 'RecordTooLarge';
+
 export interface ResultSink {
   result(sourceId: number, result: PutRecordResultFields): void;
   /**
@@ -62,6 +66,7 @@ export class Producer {
     const invalid = this.check(r, ehk);
     if (invalid) {
       // The wrapper validates first; a record that still gets here fails alone, loudly.
+      const tooLarge = r.data.byteLength > this.c.maxUserRecordSize;
       this.sink.result(id, {
         successful: false,
         attempts: [
@@ -69,7 +74,7 @@ export class Producer {
             delay: 0,
             duration: 0,
             successful: false,
-            errorCode: 'InvalidRecord',
+            errorCode: tooLarge ? RECORD_TOO_LARGE : INVALID_RECORD,
             errorMessage: invalid,
           },
         ],
@@ -123,6 +128,9 @@ export class Producer {
     r: DecodedPutRecord<PartitionKeyInfo>,
     ehk: bigint | undefined,
   ): string | undefined {
+    if (r.data.byteLength > this.c.maxUserRecordSize) {
+      return `data must be at most maxUserRecordSize (${this.c.maxUserRecordSize}) bytes, got ${r.data.byteLength}`;
+    }
     if (!r.streamName) return 'stream name is empty';
     if (isStreamArn(r.streamName)) {
       // The wrapper checks ARNs too, but not those added while the region was still unknown.

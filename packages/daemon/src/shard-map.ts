@@ -185,7 +185,13 @@ export class ShardMap {
       return;
     }
     if (this.closed) return;
-    this.install(shards, at);
+    try {
+      this.install(shards, at);
+    } catch (err) {
+      // An answer that does not describe shards is a failed ListShards, not the daemon's end.
+      this.fail(err);
+      return;
+    }
     this.backoff = FIRST_BACKOFF;
     this.state = 'ready';
     this.settleFirstLoad();
