@@ -3,10 +3,16 @@
 // bodies. It never dies: every record gets exactly one result, the good ones arrive exactly as
 // sent, and closing stdin still ends it with code 0.
 import { afterEach, expect, test } from '@jest/globals';
-import type { Decoded } from '../../packages/protocol/src/index.js';
-import { configFrame, messageFrame, runDaemon } from '../support/daemon-process.js';
+import {
+  messageFrame,
+  putFrame as put,
+  resultsById,
+  resultsFor,
+  type runDaemon,
+  sendNumbered,
+  startDaemonFor,
+} from '../support/daemon-process.js';
 import { FakeKinesis, type RawResponse } from '../support/fake-kinesis.js';
-import { TEST_CREDENTIALS } from '../support/kinesis-client.js';
 import { deaggregateAll } from '../support/read-back.js';
 import { type SentRecord, verifyDelivery } from '../support/verify.js';
 import { waitFor } from '../support/wait.js';
@@ -20,81 +26,13 @@ afterEach(async () => {
   fake = undefined;
 });
 
-const credentials = messageFrame({
-  id: 1n,
-  actualMessage: {
-    case: 'setCredentials',
-    value: {
-      forMetrics: false,
-      credentials: {
-        akid: TEST_CREDENTIALS.accessKeyId,
-        secretKey: TEST_CREDENTIALS.secretAccessKey,
-      },
-    },
-  },
-});
-
-function put(
-  id: number,
-  partitionKey: string,
-  data: Uint8Array,
-  extra: { streamName?: string; explicitHashKey?: string } = {},
-): Buffer {
-  return messageFrame({
-    id: BigInt(id),
-    actualMessage: {
-      case: 'putRecord',
-      value: { streamName: extra.streamName ?? 's', partitionKey, data, ...extra },
-    },
-  });
-}
-
-/** Results by the id of the record they answer; a second result for one id is a failure. */
-function resultsById(messages: Decoded[]): Map<number, { successful: boolean; codes: string[] }> {
-  const out = new Map<number, { successful: boolean; codes: string[] }>();
-  const add = (id: number, r: { successful: boolean; codes: string[] }) => {
-    if (out.has(id)) throw new Error(`record ${id} answered twice`);
-    out.set(id, r);
-  };
-  for (const m of messages) {
-    if (m.kind === 'putRecordResult') {
-      add(m.sourceId, {
-        successful: m.result.successful,
-        codes: m.result.attempts.map((a) => a.errorCode ?? ''),
-      });
-    } else if (m.kind === 'putRecordResults') {
-      for (const id of m.results.sourceIds) add(id, { successful: true, codes: [''] });
-    }
-  }
-  return out;
-}
-
-function startDaemon(endpoint: string, config: Record<string, unknown> = {}) {
-  const d = runDaemon();
-  daemon = d;
-  d.write(
-    configFrame({
-      region: 'us-east-1',
-      kinesisEndpointUrl: endpoint,
-      metricsLevel: 'none',
-      recordMaxBufferedTime: 20n,
-      recordTtl: 20_000n,
-      retryBackoffMax: 200n,
-      batchedResults: true,
-      ...config,
-    }),
-  );
-  d.write(credentials);
-  return d;
-}
-
 function storedUserRecords(stream = 's') {
   return deaggregateAll(fake!.records(stream));
 }
 
 test('valid but extreme frames: each bad record fails alone, the daemon keeps running', async () => {
   fake = await FakeKinesis.start({ streams: { s: 2 } });
-  const d = startDaemon(fake.endpoint);
+  const d = (daemon = startDaemonFor(fake.endpoint));
   const good: SentRecord[] = [];
   const ids: number[] = [];
   let next = 10;
@@ -165,58 +103,66 @@ test('valid but extreme frames: each bad record fails alone, the daemon keeps ru
 });
 
 /** Garbage, extreme and truncated answers, each given to one PutRecords request. */
-function garbage(input: Record<string, unknown>): RawResponse[] {
-  const n = (input.Records as unknown[]).length;
-  const entries = (make: (i: number) => unknown) =>
-    JSON.stringify({ Records: Array.from({ length: n }, (_, i) => make(i)) });
+const GARBAGE: ((entries: number) => RawResponse)[] = (() => {
   const huge = 'm'.repeat(3 * 1024 * 1024);
+  const each = (make: () => unknown) => (n: number) => ({
+    status: 200,
+    body: JSON.stringify({ Records: Array.from({ length: n }, make) }),
+  });
+  const fixed = (r: RawResponse) => () => r;
   return [
-    { status: 200, body: 'null' },
-    { status: 200, body: '[]' },
-    { status: 200, body: '"Records"' },
-    { status: 200, body: '{"Records":null}' },
-    { status: 200, body: '{"Records":[null]}' },
-    { status: 200, body: entries(() => ({ SequenceNumber: 5 })) },
-    { status: 200, body: entries(() => ({ ErrorCode: 7, ErrorMessage: {} })) },
-    { status: 200, body: entries(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: huge })) },
-    { status: 200, body: entries(() => ({ ErrorCode: huge, ErrorMessage: 'code too long' })) },
-    { status: 200, body: Buffer.alloc(20 * 1024 * 1024, 0x20) },
-    { status: 500, body: `{"__type":"InternalFailure","message":"${huge}"}` },
-    { status: 500, body: Buffer.alloc(20 * 1024 * 1024, 0x78) },
-    { status: 400, body: '{"__type":5,"message":null}' },
-    { status: 503, body: '', headers: { 'x-amzn-errortype': huge.slice(0, 4000) } },
-    { status: 200, body: '{"Records":[{"SequenceNumber":"1","Sh' },
-    { status: 204, body: '' },
+    fixed({ status: 200, body: 'null' }),
+    fixed({ status: 200, body: '[]' }),
+    fixed({ status: 200, body: '"Records"' }),
+    fixed({ status: 200, body: '{"Records":null}' }),
+    fixed({ status: 200, body: '{"Records":[null]}' }),
+    each(() => ({ SequenceNumber: 5 })),
+    each(() => ({ ErrorCode: 7, ErrorMessage: {} })),
+    // Huge per-entry texts, within the body cap and beyond it.
+    (n) => ({
+      status: 200,
+      body: JSON.stringify({
+        Records: Array.from({ length: n }, () => ({
+          ErrorCode: 'InternalFailure',
+          ErrorMessage: huge.slice(0, Math.floor(900_000 / n)),
+        })),
+      }),
+    }),
+    (n) => ({
+      status: 200,
+      body: JSON.stringify({
+        Records: Array.from({ length: n }, () => ({
+          ErrorCode: huge.slice(0, Math.floor(900_000 / n)),
+          ErrorMessage: 'code too long',
+        })),
+      }),
+    }),
+    fixed({ status: 200, body: `{"Records":[{"ErrorCode":"X","ErrorMessage":"${huge}"}]}` }),
+    fixed({ status: 200, body: Buffer.alloc(20 * 1024 * 1024, 0x20) }),
+    fixed({
+      status: 500,
+      body: `{"__type":"InternalFailure","message":"${huge.slice(0, 900_000)}"}`,
+    }),
+    fixed({ status: 500, body: Buffer.alloc(20 * 1024 * 1024, 0x78) }),
+    fixed({ status: 400, body: '{"__type":5,"message":null}' }),
+    fixed({ status: 503, body: '', headers: { 'x-amzn-errortype': huge.slice(0, 4000) } }),
+    fixed({ status: 200, body: '{"Records":[{"SequenceNumber":"1","Sh' }),
+    fixed({ status: 204, body: '' }),
   ];
-}
+})();
 
 test('garbage, huge and truncated PutRecords answers fail or retry the records concerned, never the daemon', async () => {
   fake = await FakeKinesis.start({ streams: { s: 2 } });
   let round = 0;
-  let total = 0;
   fake.respond = (op, input) => {
-    if (op !== 'PutRecords') return undefined;
-    const all = garbage(input);
-    total = all.length;
-    return round < all.length ? all[round++] : undefined;
+    if (op !== 'PutRecords' || round >= GARBAGE.length) return undefined;
+    return GARBAGE[round++]!((input.Records as unknown[]).length);
   };
-  const d = startDaemon(fake.endpoint, { recordMaxBufferedTime: 50n });
-  const sent: SentRecord[] = [];
-  for (let i = 0; i < 200; i++) {
-    const rec = { partitionKey: `k${i}`, data: Buffer.from(`record ${i}`) };
-    sent.push(rec);
-    d.write(put(i, rec.partitionKey, rec.data));
-  }
-  const results = await waitFor(
-    'a result for every record',
-    () => {
-      const r = resultsById(d.messages);
-      return r.size === sent.length ? r : undefined;
-    },
-    { timeoutMs: 40_000, intervalMs: 100 },
-  );
-  expect(round).toBe(total);
-  expect([...results.values()].every((r) => r.successful)).toBe(true);
+  const d = (daemon = startDaemonFor(fake.endpoint, { recordMaxBufferedTime: 50n }));
+  const sent = sendNumbered(d, 200);
+  const results = await resultsFor(d, sent.length);
+  expect(round).toBe(GARBAGE.length);
+  expect([...results.values()].filter((r) => !r.successful)).toEqual([]);
   verifyDelivery(sent, storedUserRecords(), fake.shards('s'));
   d.end();
   const r = await d.exited;
@@ -236,13 +182,8 @@ test('a garbage ListShards answer is retried; the daemon keeps running and deliv
     { status: 200, body: Buffer.alloc(20 * 1024 * 1024, 0x20) },
   ];
   fake.respond = (op) => (op === 'ListShards' ? answers.shift() : undefined);
-  const d = startDaemon(fake.endpoint);
-  const sent: SentRecord[] = [];
-  for (let i = 0; i < 100; i++) {
-    const rec = { partitionKey: `k${i}`, data: Buffer.from(`record ${i}`) };
-    sent.push(rec);
-    d.write(put(i, rec.partitionKey, rec.data));
-  }
+  const d = (daemon = startDaemonFor(fake.endpoint));
+  const sent = sendNumbered(d, 100);
   // Records do not wait for a map that cannot be had: they go out unaggregated meanwhile.
   await waitFor(
     'every result, and every garbage answer given',

@@ -9,6 +9,8 @@ import {
   FrameDecoder,
   MessageSchema,
 } from '../../packages/protocol/src/index.js';
+import { TEST_CREDENTIALS } from './kinesis-client.js';
+import { waitFor } from './wait.js';
 
 export const DAEMON_PATH = fileURLToPath(
   new URL('../../packages/kinesis-producer/dist/daemon.cjs', import.meta.url),
@@ -73,4 +75,107 @@ export function runDaemon(): DaemonRun {
     stderr: () => stderr,
     exited,
   };
+}
+
+const credentialsFrame = messageFrame({
+  id: 1n,
+  actualMessage: {
+    case: 'setCredentials',
+    value: {
+      forMetrics: false,
+      credentials: {
+        akid: TEST_CREDENTIALS.accessKeyId,
+        secretKey: TEST_CREDENTIALS.secretAccessKey,
+      },
+    },
+  },
+});
+
+/** A daemon configured for `endpoint` (metrics off, short buffering) with the test credentials. */
+export function startDaemonFor(endpoint: string, config: Record<string, unknown> = {}): DaemonRun {
+  const d = runDaemon();
+  d.write(
+    configFrame({
+      region: 'us-east-1',
+      kinesisEndpointUrl: endpoint,
+      metricsLevel: 'none',
+      recordMaxBufferedTime: 20n,
+      recordTtl: 20_000n,
+      retryBackoffMax: 200n,
+      batchedResults: true,
+      ...config,
+    }),
+  );
+  d.write(credentialsFrame);
+  return d;
+}
+
+export function putFrame(
+  id: number,
+  partitionKey: string,
+  data: Uint8Array,
+  extra: { streamName?: string; explicitHashKey?: string } = {},
+): Buffer {
+  return messageFrame({
+    id: BigInt(id),
+    actualMessage: {
+      case: 'putRecord',
+      value: { streamName: extra.streamName ?? 's', partitionKey, data, ...extra },
+    },
+  });
+}
+
+export interface ResultSeen {
+  successful: boolean;
+  /** Error code of each attempt ('' for a success). */
+  codes: string[];
+  messages: string[];
+}
+
+/** Results by the id of the record they answer; a second result for one id throws. */
+export function resultsById(messages: Decoded[]): Map<number, ResultSeen> {
+  const out = new Map<number, ResultSeen>();
+  const add = (id: number, r: ResultSeen) => {
+    if (out.has(id)) throw new Error(`record ${id} answered twice`);
+    out.set(id, r);
+  };
+  for (const m of messages) {
+    if (m.kind === 'putRecordResult') {
+      add(m.sourceId, {
+        successful: m.result.successful,
+        codes: m.result.attempts.map((a) => a.errorCode ?? ''),
+        messages: m.result.attempts.map((a) => a.errorMessage ?? ''),
+      });
+    } else if (m.kind === 'putRecordResults') {
+      for (const id of m.results.sourceIds)
+        add(id, { successful: true, codes: [''], messages: [''] });
+    }
+  }
+  return out;
+}
+
+/** Sends `count` records with ids 0.. (key `k<i>`, data `record <i>`) and returns what was sent. */
+export function sendNumbered(
+  d: DaemonRun,
+  count: number,
+): { partitionKey: string; data: Buffer }[] {
+  const sent = [];
+  for (let i = 0; i < count; i++) {
+    const rec = { partitionKey: `k${i}`, data: Buffer.from(`record ${i}`) };
+    sent.push(rec);
+    d.write(putFrame(i, rec.partitionKey, rec.data));
+  }
+  return sent;
+}
+
+/** Waits until `count` records have their result, and returns the results by record id. */
+export function resultsFor(d: DaemonRun, count: number, timeoutMs = 40_000) {
+  return waitFor(
+    'a result for every record',
+    () => {
+      const r = resultsById(d.messages);
+      return r.size === count ? r : undefined;
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
 }

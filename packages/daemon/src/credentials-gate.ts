@@ -37,6 +37,7 @@ export class CredentialsGate {
       return;
     }
     this.held.push(batch);
+    for (const kr of batch.items) kr.detach();
     if (!this.listening) {
       this.listening = true;
       log.warn(

@@ -6,6 +6,7 @@ import {
   FrameDecoder,
   FrameError,
   type FrameWriter,
+  MAX_FRAME_SIZE,
   type Message,
   type PutRecordResultFields,
   putRecordResultSize,
@@ -19,7 +20,7 @@ import {
   writeSuccessResult,
 } from '@kinesis-producer/protocol';
 import { ConfigError, readConfig } from './config.js';
-import { DAEMON_INTERNAL_ERROR, describeError } from './contained-error.js';
+import { capText, DAEMON_INTERNAL_ERROR, describeError } from './contained-error.js';
 import { CredentialsHolder } from './credentials.js';
 import { fatalFrame } from './fatal.js';
 import { newPartitionKeyInfo, type PartitionKeyInfo } from './hash-key.js';
@@ -315,8 +316,37 @@ export class Dispatcher {
   private result(sourceId: number, r: PutRecordResultFields): void {
     this.afterResult();
     const id = ++this.resultId;
-    this.writer.frame(putRecordResultSize(id, sourceId, r), (buf, o) => {
+    let size = putRecordResultSize(id, sourceId, r);
+    if (size > MAX_FRAME_SIZE) {
+      // Attempts are few and their texts capped, so this cannot happen; if it ever does, the
+      // record still gets its answer rather than the writer throwing.
+      r = shrinkResult(r);
+      size = putRecordResultSize(id, sourceId, r);
+    }
+    this.writer.frame(size, (buf, o) => {
       writePutRecordResult(buf, o, id, sourceId, r);
     });
   }
+}
+
+/** The same outcome in few bytes: the last attempt, its texts short, and how many there were. */
+function shrinkResult(r: PutRecordResultFields): PutRecordResultFields {
+  const last = r.attempts[r.attempts.length - 1];
+  return {
+    ...r,
+    shardId: r.shardId?.slice(0, 128),
+    sequenceNumber: r.sequenceNumber?.slice(0, 128),
+    attempts: [
+      {
+        delay: 0,
+        duration: 0,
+        successful: last?.successful ?? r.successful,
+        errorCode: last?.errorCode?.slice(0, 128),
+        errorMessage: capText(
+          `the result of ${r.attempts.length} attempts was too large to send; the last: ${last?.errorMessage ?? ''}`,
+          256,
+        ),
+      },
+    ],
+  };
 }

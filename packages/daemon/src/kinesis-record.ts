@@ -42,6 +42,11 @@ export class KinesisRecord implements BatchContainer<UserRecord> {
     return ur;
   }
 
+  /** Its records will be held for a while: see UserRecord.detach. */
+  detach(): void {
+    for (const ur of this.builder.records) if (!ur.finished) ur.detach();
+  }
+
   accurateSize(): number {
     return this.builder.accurateSize();
   }

@@ -92,4 +92,33 @@ describe('Limiter', () => {
     expect(expired.map(([, held]) => held).sort()).toEqual([false, true, true]);
     l.close();
   });
+
+  test('a record held for the rate limit stops pinning its input chunk; one let through at once does not copy', () => {
+    const { l, passed } = limiter(true, 1);
+    const chunk = Buffer.alloc(64 * 1024);
+    const viewed = (offset: number) => {
+      const ur = new UserRecord(
+        1,
+        's',
+        'k',
+        undefined,
+        chunk.subarray(offset, offset + 100),
+        '1'.padStart(32, '0'),
+        now(),
+        100,
+        60_000,
+      );
+      ur.predictedShard = 0;
+      const k = new KinesisRecord();
+      k.add(ur);
+      return k;
+    };
+    // 1 % of a shard's limits: the first few records pass at once, the others wait.
+    const all = Array.from({ length: 50 }, (_, i) => viewed(i * 200));
+    for (const k of all) l.put(k);
+    expect(passed.length).toBeGreaterThan(0);
+    expect(passed.length).toBeLessThan(all.length);
+    for (const k of all) expect(k.items[0]!.detached).toBe(!passed.includes(k));
+    l.close();
+  });
 });

@@ -72,6 +72,8 @@ export class Limiter {
     this.queued++;
     // Records already waiting mean the bucket is short: the poll drains them in order.
     if (q.waiting.length === 1) this.drainShard(q, now());
+    // Held for the rate limit: it must not pin its input chunk meanwhile.
+    if (q.waiting.length > 1 || q.waiting[0] === kr) kr.detach();
     this.schedule();
   }
 

@@ -177,6 +177,10 @@ export class Pipeline {
         const end = now();
         this.metrics?.requestDone(batch, outcome, start, end);
         this.retrier.onOutcome(batch, outcome, start, end);
+        // What is not finished now is held for a retry: off the input chunk it goes.
+        if (!outcome.ok || batch.items.some((kr) => kr.items.some((ur) => !ur.finished))) {
+          for (const kr of batch.items) kr.detach();
+        }
       })
       .catch((err: unknown) => this.contain(batch, err, start));
   }

@@ -17,12 +17,19 @@ import type { Metrics } from './metrics/metrics.js';
 import { Pipeline } from './pipeline.js';
 import { PutRecordsClient } from './put-records-client.js';
 import type { ListShards } from './shard-map.js';
-import { type AttemptRecord, UserRecord } from './user-record.js';
+import {
+  type AttemptRecord,
+  KEEP_FIRST_ATTEMPTS,
+  KEEP_LAST_ATTEMPTS,
+  UserRecord,
+} from './user-record.js';
 import { userAgent } from './version.js';
 
 /** Error codes of records the daemon refuses on arrival. */
 export const INVALID_RECORD = 'InvalidRecord';
 export const RECORD_TOO_LARGE = 'RecordTooLarge';
+/** The code of the one entry standing for the attempts a record did not keep. */
+export const ATTEMPTS_OMITTED = 'AttemptsOmitted';
 
 export interface ResultSink {
   result(sourceId: number, result: PutRecordResultFields): void;
@@ -179,8 +186,25 @@ export class Producer {
       this.sink.success(ur.sourceId, ms(first!.start - ur.arrival), first!);
       return;
     }
-    const attempts = ur.attempts.map((a, i) => {
-      const before = i === 0 ? ur.arrival : ur.attempts[i - 1]!.end;
+    const kept = ur.attempts;
+    const o = ur.omitted;
+    // Attempts dropped in between are one entry, so the result still tells how many there were.
+    const list: readonly AttemptRecord[] =
+      o === undefined
+        ? kept
+        : [
+            ...kept.slice(0, KEEP_FIRST_ATTEMPTS),
+            {
+              start: o.start,
+              end: o.end,
+              success: false,
+              errorCode: ATTEMPTS_OMITTED,
+              errorMessage: `${o.count} attempts omitted (${ur.attemptCount} in all; the first ${KEEP_FIRST_ATTEMPTS} and the last ${KEEP_LAST_ATTEMPTS} are listed)`,
+            },
+            ...kept.slice(KEEP_FIRST_ATTEMPTS),
+          ];
+    const attempts = list.map((a, i) => {
+      const before = i === 0 ? ur.arrival : list[i - 1]!.end;
       return {
         delay: ms(a.start - before),
         duration: ms(a.end - a.start),

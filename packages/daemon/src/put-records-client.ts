@@ -5,6 +5,7 @@ import { isStreamArn } from '@kinesis-producer/protocol';
 import { createDispatcher } from '@kinesis-producer/transport';
 import type { Dispatcher } from 'undici';
 import type { DaemonConfig } from './config.js';
+import { capText } from './contained-error.js';
 import type { CredentialsHolder } from './credentials.js';
 import { kinesisOrigin } from './endpoint.js';
 import { log } from './log.js';
@@ -41,6 +42,15 @@ const CLOCK_ERRORS = new Set([
 ]);
 /** SigV4 accepts a signature dated within 5 minutes of the service's time. */
 const SKEW_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * Largest answer read: 500 entries of a successful PutRecords take about 60 KiB. A bigger body is
+ * not an answer Kinesis gives, and reading it whole would let one reply hold any amount of memory.
+ */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+export const RESPONSE_TOO_LARGE = 'ResponseTooLarge';
+/** Longest error code, shard id or sequence number taken from an answer (real ones are < 64). */
+const MAX_FIELD = 128;
 
 const TARGET = 'Kinesis_20131202.PutRecords';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -104,7 +114,15 @@ export class PutRecordsClient {
         bodyTimeout: this.c.requestTimeout,
       });
       status = res.statusCode;
-      const text = await res.body.text();
+      const text = await readCapped(res.body, MAX_RESPONSE_BYTES);
+      if (text === undefined) {
+        return {
+          ok: false,
+          status,
+          code: RESPONSE_TOO_LARGE,
+          message: `the answer (HTTP ${status}) was larger than ${MAX_RESPONSE_BYTES} bytes`,
+        };
+      }
       if (status === 200) return parseSuccess(text, entries.length);
       const error = parseError(text, res.headers['x-amzn-errortype']);
       const clockCorrected =
@@ -179,12 +197,32 @@ export function buildBody(
   return buf;
 }
 
+/** The body as text, or undefined once it passes `cap` bytes (the rest is not read). */
+async function readCapped(body: Dispatcher.ResponseData['body'], cap: number) {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    n += chunk.length;
+    if (n > cap) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, n).toString('utf8');
+}
+
+function field(v: unknown): string {
+  const s = typeof v === 'string' ? v : String(v ?? '');
+  return s.length > MAX_FIELD ? s.slice(0, MAX_FIELD) : s;
+}
+
 function parseSuccess(text: string, sent: number): PutRecordsOutcome {
   let parsed: { Records?: unknown };
   try {
     parsed = JSON.parse(text);
   } catch {
-    return malformed(`response is not JSON: ${text.slice(0, 120)}`);
+    return malformed(`response is not JSON: ${capText(text, 120)}`);
   }
   const recs = parsed?.Records;
   if (!Array.isArray(recs)) return malformed('response has no Records array');
@@ -192,9 +230,13 @@ function parseSuccess(text: string, sent: number): PutRecordsOutcome {
   for (let i = 0; i < recs.length; i++) {
     const r = recs[i] as Record<string, unknown> | null;
     if (r && typeof r.SequenceNumber === 'string' && r.SequenceNumber !== '') {
-      out[i] = { sequenceNumber: r.SequenceNumber, shardId: String(r.ShardId ?? '') };
+      out[i] = { sequenceNumber: field(r.SequenceNumber), shardId: field(r.ShardId) };
     } else if (r && typeof r.ErrorCode === 'string') {
-      out[i] = { errorCode: r.ErrorCode, errorMessage: String(r.ErrorMessage ?? '') };
+      // Copied into the result of every record of the entry: capped.
+      out[i] = {
+        errorCode: field(r.ErrorCode),
+        errorMessage: capText(String(r.ErrorMessage ?? '')),
+      };
     } else {
       return malformed(`entry ${i} of ${sent} has neither SequenceNumber nor ErrorCode`);
     }
@@ -214,15 +256,15 @@ function parseError(text: string, header: unknown): { code: string; message: str
     if (!code && typeof body.__type === 'string') code = body.__type;
     message = String(body.message ?? body.Message ?? '');
   } catch {
-    message = text.slice(0, 200);
+    message = capText(text, 200);
   }
-  code = code.slice(code.lastIndexOf('#') + 1);
-  return { code: code || 'UnknownError', message };
+  code = field(code.slice(code.lastIndexOf('#') + 1));
+  return { code: code || 'UnknownError', message: capText(message) };
 }
 
 function transportError(err: unknown): { code: string; message: string } {
   const e = err as { code?: string; message?: string; name?: string };
-  const message = e?.message ?? String(err);
+  const message = capText(e?.message ?? String(err));
   switch (e?.code) {
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':

@@ -297,10 +297,9 @@ export class Retrier {
   }
 }
 
+// Counted by the record, which keeps only some of its attempts (see UserRecord.addAttempt).
 function failedAttempts(ur: UserRecord): number {
-  let n = 0;
-  for (const a of ur.attempts) if (!a.success) n++;
-  return n;
+  return ur.failedAttempts;
 }
 
 /** Failed attempts at the end whose error no retry fixes by itself. */
@@ -315,7 +314,5 @@ function countTrailingFatal(ur: UserRecord): number {
 }
 
 function countTrailingFailures(ur: UserRecord): number {
-  let n = 0;
-  for (let i = ur.attempts.length - 1; i >= 0 && !ur.attempts[i]!.success; i--) n++;
-  return n;
+  return ur.trailingFailures;
 }

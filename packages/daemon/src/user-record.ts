@@ -16,11 +16,31 @@ export interface AttemptRecord {
 
 const NO_ATTEMPTS: readonly AttemptRecord[] = Object.freeze([]);
 
+/** A record keeps its first and its latest attempts; those between are counted, not kept. */
+export const KEEP_FIRST_ATTEMPTS = 3;
+export const KEEP_LAST_ATTEMPTS = 3;
+
+/** What is known of the attempts a record no longer keeps (made only once some are dropped). */
+export interface OmittedAttempts {
+  count: number;
+  /** Start of the first one dropped, end of the last one dropped. */
+  start: number;
+  end: number;
+  /** Over every attempt, kept or not. */
+  failed: number;
+  trailingFailures: number;
+}
+
 export class UserRecord {
   /** Shard the map predicted when the record was last routed; -1 when none. */
   predictedShard = -1;
-  /** Every attempt, oldest first. Starts as a shared empty array: most records get exactly one. */
+  /**
+   * The first KEEP_FIRST_ATTEMPTS and the last KEEP_LAST_ATTEMPTS attempts, oldest first; those
+   * between are in `omitted`. Starts as a shared empty array: most records get exactly one.
+   */
   attempts: readonly AttemptRecord[] = NO_ATTEMPTS;
+  /** Set once attempts have been dropped, so a record retried for hours stays small. */
+  omitted: OmittedAttempts | undefined;
   finished = false;
   shardId: string | undefined;
   sequenceNumber: string | undefined;
@@ -41,8 +61,8 @@ export class UserRecord {
    * Buffer view: tens of thousands of records are in flight at any time, and one object less for
    * each is that much less for every young-generation GC to copy.
    */
-  private readonly dataBytes: ArrayBufferLike;
-  private readonly dataOffset: number;
+  private dataBytes: ArrayBufferLike;
+  private dataOffset: number;
   readonly dataLength: number;
 
   constructor(
@@ -85,12 +105,83 @@ export class UserRecord {
     return this.hashKeyText;
   }
 
+  /**
+   * The record will be held beyond its first send (a retry, a rate-limit wait): its bytes are
+   * copied out of the input chunk, which would otherwise stay alive, all 64 KiB of it, for as
+   * long as this record waits. The first send never copies.
+   */
+  detach(): void {
+    if (this.dataOffset === 0 && this.dataBytes.byteLength === this.dataLength) return;
+    const own = new Uint8Array(this.dataLength);
+    own.set(this.data);
+    this.dataBytes = own.buffer;
+    this.dataOffset = 0;
+  }
+
+  /** The data's bytes are its own rather than part of a larger input chunk. */
+  get detached(): boolean {
+    return this.dataOffset === 0 && this.dataBytes.byteLength === this.dataLength;
+  }
+
   addAttempt(a: AttemptRecord): void {
-    if (this.attempts === NO_ATTEMPTS) this.attempts = [a];
-    else (this.attempts as AttemptRecord[]).push(a);
+    if (this.attempts === NO_ATTEMPTS) {
+      this.attempts = [a];
+      return;
+    }
+    const list = this.attempts as AttemptRecord[];
+    let o = this.omitted;
+    if (o === undefined && list.length < KEEP_FIRST_ATTEMPTS + KEEP_LAST_ATTEMPTS) {
+      list.push(a);
+      return;
+    }
+    if (o === undefined) {
+      o = this.omitted = {
+        count: 0,
+        start: 0,
+        end: 0,
+        failed: countFailed(list),
+        trailingFailures: countTrailingFailures(list),
+      };
+    }
+    const dropped = list.splice(KEEP_FIRST_ATTEMPTS, 1)[0]!;
+    if (o.count === 0) o.start = dropped.start;
+    o.end = dropped.end;
+    o.count++;
+    list.push(a);
+    if (a.success) o.trailingFailures = 0;
+    else {
+      o.failed++;
+      o.trailingFailures++;
+    }
+  }
+
+  /** Every attempt made, kept or not. */
+  get attemptCount(): number {
+    return this.attempts.length + (this.omitted?.count ?? 0);
+  }
+
+  get failedAttempts(): number {
+    return this.omitted ? this.omitted.failed : countFailed(this.attempts);
+  }
+
+  /** Failures since the last success (or since arrival). */
+  get trailingFailures(): number {
+    return this.omitted ? this.omitted.trailingFailures : countTrailingFailures(this.attempts);
   }
 
   expired(at: number): boolean {
     return at > this.expiration;
   }
+}
+
+function countFailed(attempts: readonly AttemptRecord[]): number {
+  let n = 0;
+  for (const a of attempts) if (!a.success) n++;
+  return n;
+}
+
+function countTrailingFailures(attempts: readonly AttemptRecord[]): number {
+  let n = 0;
+  for (let i = attempts.length - 1; i >= 0 && !attempts[i]!.success; i--) n++;
+  return n;
 }

@@ -1,0 +1,49 @@
+import { describe, expect, test } from '@jest/globals';
+import { KEEP_FIRST_ATTEMPTS, KEEP_LAST_ATTEMPTS, UserRecord } from './user-record.js';
+
+function record(data: Uint8Array): UserRecord {
+  return new UserRecord(1, 's', 'k', undefined, data, '1'.padStart(32, '0'), 0, 100, 60_000);
+}
+
+describe('UserRecord', () => {
+  test('keeps its data where it arrived until detached, then owns exactly its bytes', () => {
+    const chunk = Buffer.alloc(64 * 1024, 9);
+    chunk.write('hello', 1000);
+    const ur = record(chunk.subarray(1000, 1005));
+    expect(ur.detached).toBe(false);
+    expect(ur.data.buffer).toBe(chunk.buffer);
+    ur.detach();
+    expect(ur.detached).toBe(true);
+    expect(ur.data.buffer.byteLength).toBe(5);
+    chunk.fill(0);
+    expect(Buffer.from(ur.data).toString()).toBe('hello');
+  });
+
+  test('keeps the first and last attempts, and counts every one', () => {
+    const ur = record(new Uint8Array(1));
+    const total = 50;
+    for (let i = 0; i < total; i++) {
+      ur.addAttempt({
+        start: i * 10,
+        end: i * 10 + 5,
+        success: i === total - 1,
+        errorCode: `e${i}`,
+      });
+    }
+    expect(ur.attempts).toHaveLength(KEEP_FIRST_ATTEMPTS + KEEP_LAST_ATTEMPTS);
+    expect(ur.attempts.map((a) => a.errorCode)).toEqual(['e0', 'e1', 'e2', 'e47', 'e48', 'e49']);
+    expect(ur.attemptCount).toBe(total);
+    expect(ur.failedAttempts).toBe(total - 1);
+    expect(ur.trailingFailures).toBe(0);
+    expect(ur.omitted).toMatchObject({ count: total - 6, start: 30, end: 465 });
+  });
+
+  test('counts failures since the last success past what it keeps', () => {
+    const ur = record(new Uint8Array(1));
+    ur.addAttempt({ start: 0, end: 1, success: true });
+    for (let i = 0; i < 20; i++) ur.addAttempt({ start: i, end: i, success: false });
+    expect(ur.trailingFailures).toBe(20);
+    expect(ur.failedAttempts).toBe(20);
+    expect(ur.attemptCount).toBe(21);
+  });
+});
