@@ -104,6 +104,9 @@ export class FakeKinesis {
    * truncated bodies the client must survive.
    */
   respond?: (operation: string, input: Record<string, unknown>) => RawResponse | undefined;
+  /** For each PutRecords request in order: how many were in flight when it came, itself included. */
+  readonly inFlightAtArrival: number[] = [];
+  private putRecordsInFlight = 0;
   private readonly state: FakeState;
   private readonly faults: QueuedFault[] = [];
   private readonly secrets: Map<string, string> | undefined;
@@ -284,6 +287,10 @@ export class FakeKinesis {
     input: Record<string, unknown>,
   ): void {
     this.stats.putRecordsCalls++;
+    // Answered, or given up by the client (which closes the connection): no longer in flight.
+    this.putRecordsInFlight++;
+    this.inFlightAtArrival.push(this.putRecordsInFlight);
+    res.once('close', () => this.putRecordsInFlight--);
     const fault = this.nextFault();
     if (fault) this.stats.faultsApplied++;
     switch (fault?.kind) {

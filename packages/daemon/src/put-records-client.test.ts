@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { create } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ConfigurationSchema } from '@kinesis-producer/protocol';
 import { FakeKinesis } from '../../../test/support/fake-kinesis.js';
+import { listenLocally, stopServer } from '../../../test/support/http-server.js';
 import { readConfig } from './config.js';
 import { CredentialsHolder } from './credentials.js';
 import { buildBody, PutRecordsClient, type PutRecordsEntry } from './put-records-client.js';
@@ -109,5 +111,39 @@ describe('PutRecordsClient against the fake Kinesis', () => {
     const out = await client.putRecords('s', undefined, batch());
     creds.set({ accessKeyId: 'AKIDCLIENT', secretAccessKey: 'client-secret' });
     expect(out).toMatchObject({ ok: false, status: 400, code: 'InvalidSignatureException' });
+  });
+});
+
+describe('requestTimeout is a deadline for the whole request', () => {
+  test('an answer that trickles in, a byte at a time, times out as RequestTimeout', async () => {
+    const timers = new Set<NodeJS.Timeout>();
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.write('{');
+      // Each byte comes well within requestTimeout of the last: only a deadline ends this.
+      const t = setInterval(() => res.write(' '), 20);
+      timers.add(t);
+      res.on('close', () => clearInterval(t));
+    });
+    const port = await listenLocally(server);
+    const creds = new CredentialsHolder();
+    creds.set({ accessKeyId: 'AKID', secretAccessKey: 'secret' });
+    const c = readConfig(
+      create(ConfigurationSchema, {
+        region: 'us-east-1',
+        kinesisEndpointUrl: `http://127.0.0.1:${port}`,
+        requestTimeout: 300n,
+      }),
+    );
+    const client = new PutRecordsClient(c, creds, 'test');
+    try {
+      const out = await client.putRecords('s', undefined, [entry(Buffer.from('a'), 'k', '1')]);
+      expect(out).toMatchObject({ ok: false, status: 200, code: 'RequestTimeout' });
+      expect(client.window.limit).toBeLessThan(c.maxConnections);
+    } finally {
+      for (const t of timers) clearInterval(t);
+      await client.close();
+      await stopServer(server);
+    }
   });
 });

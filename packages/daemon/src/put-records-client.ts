@@ -4,11 +4,13 @@
 import { isStreamArn } from '@kinesis-producer/protocol';
 import { createDispatcher } from '@kinesis-producer/transport';
 import type { Dispatcher } from 'undici';
+import { now } from './clock.js';
 import type { DaemonConfig } from './config.js';
 import { capText } from './contained-error.js';
 import type { CredentialsHolder } from './credentials.js';
 import { kinesisOrigin } from './endpoint.js';
 import { log } from './log.js';
+import { RequestWindow } from './request-window.js';
 import { createSigner, type Signer } from './signer.js';
 
 export interface PutRecordsEntry {
@@ -49,6 +51,7 @@ const SKEW_TOLERANCE_MS = 5 * 60_000;
  */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 export const RESPONSE_TOO_LARGE = 'ResponseTooLarge';
+const REQUEST_TIMEOUT = 'RequestTimeout';
 /** Longest error code, shard id or sequence number taken from an answer (real ones are < 64). */
 const MAX_FIELD = 128;
 
@@ -64,6 +67,8 @@ export class PutRecordsClient {
    * time: a host whose clock is off still signs with a time the service accepts.
    */
   private clockOffset = 0;
+  /** How many requests may be in flight now: shared by every stream, as the pool is. */
+  readonly window: RequestWindow;
 
   constructor(
     private readonly c: DaemonConfig,
@@ -74,15 +79,38 @@ export class PutRecordsClient {
     this.url = kinesisOrigin(c);
     this.signer = createSigner('kinesis', c.region, credentials);
     this.dispatcher = createDispatcher(c, this.url);
+    this.window = new RequestWindow({ max: c.maxConnections, now });
   }
 
+  /**
+   * Sends one request once the window allows it (see RequestWindow): a request that times out
+   * narrows the window for those that follow, answers in time widen it again.
+   */
   async putRecords(
+    stream: string,
+    streamId: string | undefined,
+    entries: readonly PutRecordsEntry[],
+  ): Promise<PutRecordsOutcome> {
+    const sentAt = await this.window.acquire();
+    let outcome: PutRecordsOutcome | undefined;
+    try {
+      outcome = await this.send(stream, streamId, entries);
+      return outcome;
+    } finally {
+      this.window.done(sentAt, outcome?.ok === false && outcome.code === REQUEST_TIMEOUT);
+    }
+  }
+
+  private async send(
     stream: string,
     streamId: string | undefined,
     entries: readonly PutRecordsEntry[],
   ): Promise<PutRecordsOutcome> {
     const body = buildBody(stream, streamId, entries);
     let status = 0;
+    // A deadline for the whole exchange: undici's own timeouts restart with every byte, so an
+    // endpoint trickling its answer would hold the request (and its records) indefinitely.
+    const deadline = AbortSignal.timeout(this.c.requestTimeout);
     try {
       const signed = await this.signer.sign(
         {
@@ -112,6 +140,7 @@ export class PutRecordsClient {
         body,
         headersTimeout: this.c.requestTimeout,
         bodyTimeout: this.c.requestTimeout,
+        signal: deadline,
       });
       status = res.statusCode;
       const text = await readCapped(res.body, MAX_RESPONSE_BYTES);
@@ -129,6 +158,14 @@ export class PutRecordsClient {
         CLOCK_ERRORS.has(error.code) && this.correctClock(res.headers.date, error.code);
       return { ok: false, status, ...error, clockCorrected };
     } catch (err) {
+      if (deadline.aborted) {
+        return {
+          ok: false,
+          status,
+          code: REQUEST_TIMEOUT,
+          message: `no complete answer within requestTimeout (${this.c.requestTimeout} ms)`,
+        };
+      }
       return { ok: false, status, ...transportError(err) };
     }
   }
@@ -268,7 +305,7 @@ function transportError(err: unknown): { code: string; message: string } {
   switch (e?.code) {
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
-      return { code: 'RequestTimeout', message };
+      return { code: REQUEST_TIMEOUT, message };
     case 'UND_ERR_CONNECT_TIMEOUT':
       return { code: 'ConnectTimeout', message };
     case undefined:

@@ -36,7 +36,9 @@ export function createDispatcher(
     return new ProxyAgent({
       uri: `http://${s.proxyHost}:${s.proxyPort}`,
       token,
-      requestTls: tls,
+      // connectTimeout bounds the connection to the proxy and the TLS handshake through it.
+      proxyTls: { timeout: s.connectTimeout },
+      requestTls: { ...tls, timeout: s.connectTimeout },
       connections: s.maxConnections,
       // https goes through a CONNECT tunnel; plain http is forwarded, as curl and browsers do.
       proxyTunnel: false,
