@@ -75,9 +75,9 @@ function shardOf(s: Shard | null | undefined, i: number): ShardDescription {
     shardId: id,
     startingHashKey: start,
     endingHashKey: end,
-    closed: s.SequenceNumberRange?.EndingSequenceNumber !== undefined,
-    parentShardId: s.ParentShardId,
-    adjacentParentShardId: s.AdjacentParentShardId,
+    closed: s?.SequenceNumberRange?.EndingSequenceNumber !== undefined,
+    parentShardId: s?.ParentShardId,
+    adjacentParentShardId: s?.AdjacentParentShardId,
   };
 }
 

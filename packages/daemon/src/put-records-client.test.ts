@@ -139,7 +139,6 @@ describe('requestTimeout is a deadline for the whole request', () => {
     try {
       const out = await client.putRecords('s', undefined, [entry(Buffer.from('a'), 'k', '1')]);
       expect(out).toMatchObject({ ok: false, status: 200, code: 'RequestTimeout' });
-      expect(client.window.limit).toBeLessThan(c.maxConnections);
     } finally {
       for (const t of timers) clearInterval(t);
       await client.close();

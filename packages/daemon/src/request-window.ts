@@ -1,7 +1,11 @@
 // How many PutRecords requests may be in flight at once, adapted to the endpoint (AIMD). A slow
 // endpoint answers late; every request that times out is sent again while the first may still be
-// stored, so sending as many as the pool allows turns slowness into a storm of duplicates. A
-// timeout halves the window; each window's worth of answers in time widens it by one again.
+// stored, so sending as many as the pool allows turns slowness into a storm of duplicates. The
+// window starts at one request and grows by one with each answer in time (doubling every round
+// trip) until the first timeout; a timeout halves it; after that, each window's worth of answers
+// in time widens it by one. An endpoint that cannot take many requests at once is never sent
+// many, not even at start, where a backlog it would still be working through after the client
+// gave up would time out the requests after it too.
 
 export interface RequestWindowOptions {
   /** The most requests in flight (the connection pool's size). */
@@ -18,9 +22,11 @@ export class RequestWindow {
   private cutAt = Number.NEGATIVE_INFINITY;
   /** Answers in time since the window last changed. */
   private onTime = 0;
+  /** Until the first timeout, the window grows by one with every answer in time. */
+  private slowStart = true;
 
   constructor(private readonly o: RequestWindowOptions) {
-    this.limitNow = o.max;
+    this.limitNow = 1;
   }
 
   get limit(): number {
@@ -56,8 +62,9 @@ export class RequestWindow {
         this.limitNow = Math.max(1, Math.floor(this.limitNow / 2));
         this.cutAt = this.o.now();
         this.onTime = 0;
+        this.slowStart = false;
       }
-    } else if (this.limitNow < this.o.max && ++this.onTime >= this.limitNow) {
+    } else if (this.limitNow < this.o.max && (this.slowStart || ++this.onTime >= this.limitNow)) {
       this.limitNow++;
       this.onTime = 0;
     }

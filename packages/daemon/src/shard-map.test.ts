@@ -6,7 +6,13 @@ import { readConfig } from './config.js';
 import { CredentialsHolder } from './credentials.js';
 import { hashKeyFromDecimal, hashKeyHigh } from './hash-key.js';
 import { createControlClient, listShardsWith } from './kinesis-control.js';
-import { type ListShards, ShardMap, shardIdText, shardNumber } from './shard-map.js';
+import {
+  type ListShards,
+  MAX_LIST_SHARDS_PAGES,
+  ShardMap,
+  shardIdText,
+  shardNumber,
+} from './shard-map.js';
 
 async function until(cond: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -167,4 +173,22 @@ describe('ShardMap failures', () => {
     }
     map.close();
   });
+});
+
+test('ListShards paging is capped: an endpoint that pages forever fails the refresh', async () => {
+  let calls = 0;
+  const endless: ListShards = async () => {
+    calls++;
+    return {
+      shards: [{ shardId: shardIdText(calls), startingHashKey: '0', endingHashKey: '0' }],
+      nextToken: 'again',
+    };
+  };
+  const map = new ShardMap('endless', endless, () => undefined);
+  let settled = false;
+  map.onFirstLoad(() => (settled = true));
+  await until(() => settled);
+  expect(map.ready).toBe(false);
+  expect(calls).toBe(MAX_LIST_SHARDS_PAGES);
+  map.close();
 });

@@ -36,6 +36,8 @@ export interface HashRange {
 type State = 'invalid' | 'updating' | 'ready';
 
 const FIRST_BACKOFF = 1000;
+/** 100,000 shards at 1,000 a page, far more than a stream may have. */
+export const MAX_LIST_SHARDS_PAGES = 100;
 const MAX_BACKOFF = 30000;
 /**
  * How long the ranges of shards no longer open stay known: landings on them are judged by their
@@ -202,7 +204,12 @@ export class ShardMap {
     const shards: ShardDescription[] = [];
     let page = await this.list({ stream: this.stream, streamId: this.streamId(), everyShard });
     shards.push(...page.shards);
-    while (page.nextToken) {
+    for (let pages = 1; page.nextToken; pages++) {
+      // An endpoint that never stops paging (a token that repeats) must not hold the map, or
+      // its memory, forever: the listing fails and is retried like any failed ListShards.
+      if (pages >= MAX_LIST_SHARDS_PAGES) {
+        throw new Error(`ListShards was still paging after ${MAX_LIST_SHARDS_PAGES} pages`);
+      }
       page = await this.list({ nextToken: page.nextToken });
       shards.push(...page.shards);
     }
