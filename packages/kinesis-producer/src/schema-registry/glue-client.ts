@@ -39,7 +39,7 @@ export async function createGlueClient(
     );
   }
   const provider = toProvider(s.credentials ?? producer.credentials);
-  const [{ GlueClient }, { createDispatcher, UndiciHttpHandler }] = await Promise.all([
+  const [{ GlueClient }, { createDispatcher, createSdkHttpHandler }] = await Promise.all([
     import('@aws-sdk/client-glue'),
     import('@kinesis-producer/transport'),
   ]);
@@ -48,12 +48,12 @@ export async function createGlueClient(
     region,
     endpoint: s.endpoint,
     // HTTP/1.1 with keep-alive through undici, connecting as the daemon does.
-    requestHandler: new UndiciHttpHandler(
+    requestHandler: createSdkHttpHandler(
       createDispatcher({
         ...transport,
         maxConnections: Math.min(MAX_CONNECTIONS, transport.maxConnections),
       }),
-      { requestTimeout: REQUEST_TIMEOUT_MS },
+      REQUEST_TIMEOUT_MS,
     ),
     // Asked on every call, so a rotated key applies at once; the user's provider (or the SDK's
     // chain) does its own caching.
