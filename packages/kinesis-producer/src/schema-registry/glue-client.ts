@@ -5,6 +5,7 @@ import type { GlueClient } from '@aws-sdk/client-glue';
 import type { TransportSettings } from '@kinesis-producer/transport';
 import { type CredentialsOption, toProvider } from '../credentials.js';
 import { resolveRegion } from '../region.js';
+import { loadGlueSdk } from './glue-sdk.js';
 import type { SchemaRegistrySettings } from './settings.js';
 
 // Glue calls are rare and small: a few connections, and the KPL's request timeout.
@@ -40,7 +41,7 @@ export async function createGlueClient(
   }
   const provider = toProvider(s.credentials ?? producer.credentials);
   const [{ GlueClient }, { createDispatcher, createSdkHttpHandler }] = await Promise.all([
-    import('@aws-sdk/client-glue'),
+    loadGlueSdk(),
     import('@kinesis-producer/transport'),
   ]);
   const transport = producer.transport ?? DEFAULT_TRANSPORT;
