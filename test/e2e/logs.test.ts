@@ -1,5 +1,6 @@
 // The daemon's stderr reaches the user's logger at the level of each line, under the threshold
 // of logLevel, and stays quiet: a handful of lines per run, never one per record.
+import { fileURLToPath } from 'node:url';
 import { afterEach, expect, test } from '@jest/globals';
 import type { KinesisProducer, Logger } from '../../packages/kinesis-producer/src/index.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
@@ -66,7 +67,27 @@ test('logLevel is the threshold for the daemon and the wrapper alike', async () 
   await expect(producer.addUserRecord('s', 'k', 'after')).resolves.toMatchObject({
     successful: true,
   });
-  expect(log.at('warn')[0]).toMatch(/daemon was killed by SIGKILL; restarting it in \d+ ms/);
+  expect(log.at('warn').find((m) => m.includes('restarting it'))).toMatch(
+    /daemon was killed by SIGKILL; restarting it in \d+ ms/,
+  );
   // Below the threshold: neither the daemon's "configured" nor the wrapper's "restarted".
   expect(log.lines.filter(([l]) => l !== 'warn' && l !== 'error')).toEqual([]);
+});
+
+test("a process warning in the daemon (the AWS SDK's Node version notice) is one warn line", async () => {
+  fake = await FakeKinesis.start({ streams: { s: 1 } });
+  const log = new Capture();
+  producer = producerFor(fake.endpoint, {
+    logger: log,
+    nativeExecutable: fileURLToPath(new URL('../support/warning-daemon.cjs', import.meta.url)),
+  });
+  await expect(producer.addUserRecord('s', 'k', 'x')).resolves.toMatchObject({ successful: true });
+  await producer.flushSync();
+  expect(log.at('warn')).toContain(
+    'kinesis-producer daemon: TestWarning: first line | second line | third line',
+  );
+  expect(log.lines.filter(([, m]) => /second line|third line/.test(m))).toHaveLength(1);
+  // Node's own printing of warnings, one raw line each (on Node 20 the AWS SDK's notice about
+  // Node versions would be such lines), never reaches the logger.
+  expect(log.lines.filter(([, m]) => /\(node:\d+\)|--trace-warnings/.test(m))).toEqual([]);
 });

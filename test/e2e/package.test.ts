@@ -1,7 +1,8 @@
 // The packages as an application gets them: packed (exports pointing at dist/, declarations, the
-// bin), unpacked into a fresh node_modules, then imported with `import` and with `require()`
-// against a real emulator. Third-party dependencies are linked from this workspace, so nothing
-// is downloaded.
+// bin), checked by publint and are-the-types-wrong, unpacked into a fresh node_modules, then
+// imported with `import` and with `require()` against a real emulator. Third-party dependencies
+// are linked from this workspace, so nothing is downloaded; optional peers are not linked, as an
+// application that does not install them would have it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -31,6 +32,8 @@ const OURS = {
 
 let app: string;
 let emu: Emulator;
+/** The packed tarball of each of our packages, by package name. */
+const tarballs = new Map<string, string>();
 
 beforeAll(async () => {
   app = mkdtempSync(join(tmpdir(), 'kp-app-'));
@@ -39,16 +42,16 @@ beforeAll(async () => {
   const modules = join(app, 'node_modules');
   mkdirSync(join(modules, '@kinesis-producer'), { recursive: true });
   for (const [dir, name] of Object.entries(OURS)) {
+    const before = new Set(readdirSync(packs));
     execFileSync('pnpm', ['pack', '--pack-destination', packs], {
       cwd: join(root, 'packages', dir),
       stdio: 'ignore',
     });
-    // One tarball at a time: each is removed once unpacked.
-    const tarball = readdirSync(packs)[0];
+    const tarball = join(packs, readdirSync(packs).find((f) => !before.has(f))!);
+    tarballs.set(name, tarball);
     const target = join(modules, name);
     mkdirSync(target, { recursive: true });
-    execFileSync('tar', ['-xzf', join(packs, tarball!), '-C', target, '--strip-components=1']);
-    rmSync(join(packs, tarball!));
+    execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
   }
   // Their dependencies are linked from where pnpm installed them for the workspace; pnpm's
   // layout keeps each dependency's own dependencies beside its real path.
@@ -143,6 +146,74 @@ void r;
   );
   expect(r.stdout + r.stderr).toBe('');
   expect(r.status).toBe(0);
+});
+
+test.each(Object.values(OURS))('publint and are-the-types-wrong accept %s as packed', (name) => {
+  const tarball = tarballs.get(name)!;
+  const bin = (tool: string) => join(root, 'node_modules/.bin', tool);
+  const lint = spawnSync(bin('publint'), ['--strict', tarball], { encoding: 'utf8' });
+  expect({ status: lint.status, out: lint.stdout + lint.stderr }).toEqual({
+    status: 0,
+    out: expect.stringContaining('All good!'),
+  });
+  // ESM only: require() of it works natively on every Node we support (>= 20.19, the CommonJS
+  // test above), so the profile that leaves out CommonJS resolution under node16 rules.
+  const types = spawnSync(bin('attw'), ['--profile', 'esm-only', '--format', 'ascii', tarball], {
+    encoding: 'utf8',
+  });
+  expect({ status: types.status, out: types.stdout + types.stderr }).toEqual({
+    status: 0,
+    out: expect.stringContaining('node16 (from ESM): 🟢 (ESM)'),
+  });
+});
+
+test('every published package carries its README, LICENSE and NOTICE', () => {
+  for (const name of Object.values(OURS)) {
+    const files = execFileSync('tar', ['-tzf', tarballs.get(name)!], { encoding: 'utf8' });
+    for (const f of ['package/README.md', 'package/LICENSE', 'package/NOTICE']) {
+      expect({ name, has: files.split('\n').includes(f) }).toEqual({ name, has: true });
+    }
+  }
+});
+
+test('without @aws-sdk/client-glue installed, a record with a schema fails naming it, and the others arrive', async () => {
+  const manifest = JSON.parse(
+    readFileSync(join(app, 'node_modules/kinesis-producer/package.json'), 'utf8'),
+  );
+  expect(manifest.dependencies['@aws-sdk/client-glue']).toBeUndefined();
+  expect(manifest.peerDependenciesMeta['@aws-sdk/client-glue']).toEqual({ optional: true });
+  expect(existsSync(join(app, 'node_modules/@aws-sdk/client-glue'))).toBe(false);
+  const out = run(
+    'no-glue.mjs',
+    `import { KinesisProducer, SchemaRegistryError, MissingDependencyError } from 'kinesis-producer';
+const p = new KinesisProducer({ region: 'us-east-1', kinesisEndpoint: process.argv[2], credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, schemaRegistry: { region: 'us-east-1' } });
+const schema = { name: 'Event', dataFormat: 'JSON', definition: '{"type":"object"}' };
+const err = await p.addUserRecord({ streamName: 'app', partitionKey: 'glue-less', data: Buffer.from('{}'), schema }).catch((e) => e);
+const plain = await p.addUserRecord('app', 'no-schema', 'without a schema');
+await p.close();
+console.log(JSON.stringify({
+  registryError: err instanceof SchemaRegistryError,
+  cause: err.cause instanceof MissingDependencyError,
+  code: err.cause?.code,
+  packageName: err.cause?.packageName,
+  message: err.message,
+  plain: plain.successful,
+}));`,
+  );
+  const r = JSON.parse(out);
+  expect(r).toEqual({
+    registryError: true,
+    cause: true,
+    code: 'ERR_MISSING_DEPENDENCY',
+    packageName: '@aws-sdk/client-glue',
+    message: expect.stringContaining('npm install @aws-sdk/client-glue'),
+    plain: true,
+  });
+  const found = deaggregateAll(await readAllRecords(emu.client, 'app'));
+  expect(found.filter((f) => f.partitionKey === 'no-schema').map((f) => f.data.toString())).toEqual(
+    ['without a schema'],
+  );
+  expect(found.some((f) => f.partitionKey === 'glue-less')).toBe(false);
 });
 
 test('the bin answers --help', () => {

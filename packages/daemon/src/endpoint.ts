@@ -1,21 +1,27 @@
 // Where the daemon's clients connect: a URL given by the user, a host and port, or the
-// region's default (China's regions use their own domain).
+// region's default host as the AWS SDK resolves it (its endpoint ruleset knows each partition's
+// domain, China's and the isolated regions' included).
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { DaemonConfig } from './config.js';
 
-// The DNS suffix of each AWS partition other than the commercial one, by region prefix (the
-// same split as the SDK's partition table; GovCloud shares amazonaws.com).
-const PARTITION_SUFFIXES: readonly [RegExp, string][] = [
-  [/^cn-/, 'amazonaws.com.cn'],
-  [/^us-iso-/, 'c2s.ic.gov'],
-  [/^us-isob-/, 'sc2s.sgov.gov'],
-  [/^us-isof-/, 'csp.hci.ic.gov'],
-  [/^eu-isoe-/, 'cloud.adc-e.uk'],
-  [/^eusc-/, 'amazonaws.eu'],
-];
+type Service = 'kinesis' | 'monitoring';
 
-export function regionalHost(service: string, region: string): string {
-  const domain = PARTITION_SUFFIXES.find(([re]) => re.test(region))?.[1] ?? 'amazonaws.com';
-  return `${service}.${region}.${domain}`;
+/** The SDK's default host of `service` in `region`. */
+export function regionalHost(service: Service, region: string): string {
+  // The ruleset is only reachable through a client's configuration; building one sends nothing.
+  const client =
+    service === 'kinesis' ? new KinesisClient({ region }) : new CloudWatchClient({ region });
+  try {
+    const { url } = client.config.endpointProvider({
+      Region: region,
+      UseFIPS: false,
+      UseDualStack: false,
+    });
+    return url.hostname;
+  } finally {
+    client.destroy();
+  }
 }
 
 export function kinesisOrigin(c: DaemonConfig): URL {
@@ -32,7 +38,7 @@ export function cloudwatchOrigin(c: DaemonConfig): URL {
   );
 }
 
-function origin(url: string, host: string, port: number, service: string, region: string): URL {
+function origin(url: string, host: string, port: number, service: Service, region: string): URL {
   if (url) return new URL(url);
   const h = host || regionalHost(service, region);
   return new URL(`https://${h}:${port}`);

@@ -6,7 +6,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { isStreamArn } from '@kinesis-producer/protocol';
-import { createDispatcher, UndiciHttpHandler } from '@kinesis-producer/transport';
+import { createDispatcher, createSdkHttpHandler } from '@kinesis-producer/transport';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials.js';
 import { kinesisOrigin } from './endpoint.js';
@@ -19,9 +19,7 @@ export function createControlClient(c: DaemonConfig, creds: CredentialsHolder, u
     endpoint: origin.href,
     // HTTP/1.1 through undici, with the same TLS and proxy settings as PutRecords (the SDK's
     // HTTP/2 default is refused by emulators and gains nothing here).
-    requestHandler: new UndiciHttpHandler(createDispatcher(c, origin), {
-      requestTimeout: c.requestTimeout,
-    }),
+    requestHandler: createSdkHttpHandler(createDispatcher(c, origin), c.requestTimeout),
     // Expiring at once makes the SDK ask again on every call, so rotations apply immediately.
     credentials: async () => ({ ...(await creds.get()), expiration: new Date(0) }),
     maxAttempts: 1,

@@ -32,6 +32,10 @@ function frameDaemon(): void {
   // The wrapper closing stdin means it is gone or done: the daemon sends what it holds, for a
   // bounded time (Dispatcher.drain), and exits.
   process.stdin.on('end', () => dispatcher.end());
+  // Node prints a process warning (a deprecation, the AWS SDK's notice about Node versions) as
+  // several raw lines, which the wrapper would read as that many errors: one warn line instead.
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => log.warn(`${w.name}: ${w.message}`));
   process.on('uncaughtException', (err) => {
     log.error(`internal error: ${err.stack ?? err}`);
     dispatcher.fatal('INTERNAL', err.message, 70);

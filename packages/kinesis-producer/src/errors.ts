@@ -237,3 +237,22 @@ export class UnhandledPutFailuresError extends KinesisProducerError {
     );
   }
 }
+
+/**
+ * A feature that was used needs a package the application has not installed (an optional peer
+ * dependency of kinesis-producer). The message says what to install.
+ */
+export class MissingDependencyError extends KinesisProducerError {
+  constructor(
+    readonly packageName: string,
+    readonly feature: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'ERR_MISSING_DEPENDENCY',
+      `${feature} need the package ${packageName}, which is not installed: add it to your ` +
+        `application (npm install ${packageName}).`,
+      options,
+    );
+  }
+}

@@ -9,6 +9,7 @@ export {
   DaemonExitedError,
   InvalidOptionError,
   KinesisProducerError,
+  MissingDependencyError,
   PoisonRecordError,
   ProducerClosedError,
   ProducerDestroyedError,

@@ -1,3 +1,3 @@
 export { createDispatcher, type TransportSettings } from './dispatcher.js';
-export { UndiciHttpHandler } from './sdk-http-handler.js';
+export { createSdkHttpHandler } from './sdk-http-handler.js';
 export { readCaCertificates, type TlsOptions, TransportSettingsError, tlsOptions } from './tls.js';

@@ -1,7 +1,7 @@
 // PutMetricData through the SDK, over HTTP/1.1 keep-alive, signed with the metrics credentials
 // (the Kinesis ones until the wrapper has pushed any for metrics).
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { createDispatcher, UndiciHttpHandler } from '@kinesis-producer/transport';
+import { createDispatcher, createSdkHttpHandler } from '@kinesis-producer/transport';
 import type { DaemonConfig } from '../config.js';
 import type { Credentials, CredentialsHolder } from '../credentials.js';
 import { cloudwatchOrigin } from '../endpoint.js';
@@ -23,9 +23,7 @@ export function createCloudWatchClient(
     region: c.region,
     endpoint: origin.href,
     // The same TLS (verifyCertificate, caCertPath file or directory) and proxy as Kinesis.
-    requestHandler: new UndiciHttpHandler(createDispatcher(c, origin), {
-      requestTimeout: c.requestTimeout,
-    }),
+    requestHandler: createSdkHttpHandler(createDispatcher(c, origin), c.requestTimeout),
     // Expiring at once makes the SDK ask again on every call, so rotations apply immediately.
     credentials: async () => ({
       ...(await metricsOrKinesis(metrics, kinesis)),

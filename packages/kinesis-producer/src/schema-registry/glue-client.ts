@@ -5,6 +5,7 @@ import type { GlueClient } from '@aws-sdk/client-glue';
 import type { TransportSettings } from '@kinesis-producer/transport';
 import { type CredentialsOption, toProvider } from '../credentials.js';
 import { resolveRegion } from '../region.js';
+import { loadGlueSdk } from './glue-sdk.js';
 import type { SchemaRegistrySettings } from './settings.js';
 
 // Glue calls are rare and small: a few connections, and the KPL's request timeout.
@@ -39,8 +40,8 @@ export async function createGlueClient(
     );
   }
   const provider = toProvider(s.credentials ?? producer.credentials);
-  const [{ GlueClient }, { createDispatcher, UndiciHttpHandler }] = await Promise.all([
-    import('@aws-sdk/client-glue'),
+  const [{ GlueClient }, { createDispatcher, createSdkHttpHandler }] = await Promise.all([
+    loadGlueSdk(),
     import('@kinesis-producer/transport'),
   ]);
   const transport = producer.transport ?? DEFAULT_TRANSPORT;
@@ -48,12 +49,12 @@ export async function createGlueClient(
     region,
     endpoint: s.endpoint,
     // HTTP/1.1 with keep-alive through undici, connecting as the daemon does.
-    requestHandler: new UndiciHttpHandler(
+    requestHandler: createSdkHttpHandler(
       createDispatcher({
         ...transport,
         maxConnections: Math.min(MAX_CONNECTIONS, transport.maxConnections),
       }),
-      { requestTimeout: REQUEST_TIMEOUT_MS },
+      REQUEST_TIMEOUT_MS,
     ),
     // Asked on every call, so a rotated key applies at once; the user's provider (or the SDK's
     // chain) does its own caching.

@@ -9,6 +9,7 @@
 import type { GlueClient } from '@aws-sdk/client-glue';
 import { SchemaRegistryError } from '../errors.js';
 import type { Schema } from '../types.js';
+import { loadGlueSdk } from './glue-sdk.js';
 import type { SchemaRegistrySettings } from './settings.js';
 
 /** Polls of a PENDING version before giving up, and their delays (doubling, capped). */
@@ -126,7 +127,7 @@ export class SchemaVersions {
   }
 
   private async resolve(e: Entry): Promise<string> {
-    const glue = await import('@aws-sdk/client-glue');
+    const glue = await loadGlueSdk();
     const client = await this.glue();
     const s = this.settings;
     const schemaId = { RegistryName: s.registryName, SchemaName: e.name };
@@ -184,7 +185,7 @@ export class SchemaVersions {
     if (!id || !UUID.test(id)) {
       throw new Error(`Glue answered without a valid SchemaVersionId (${JSON.stringify(id)})`);
     }
-    const { GetSchemaVersionCommand } = await import('@aws-sdk/client-glue');
+    const { GetSchemaVersionCommand } = await loadGlueSdk();
     for (let poll = 0; status === 'PENDING' && poll < POLLS; poll++) {
       await new Promise((r) => setTimeout(r, Math.min(FIRST_POLL_MS * 2 ** poll, MAX_POLL_MS)));
       status = (await client.send(new GetSchemaVersionCommand({ SchemaVersionId: id }))).Status;
