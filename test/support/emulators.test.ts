@@ -111,7 +111,7 @@ describe('kinesalite', () => {
     const emu = await startKinesalite();
     try {
       await createStream(emu, 'agg', 1);
-      // kpl-spec §3.3 test vector: (pk1, hello), (pk2, world), (pk1, !).
+      // The KPL's worked example: (pk1, hello), (pk2, world), (pk1, !).
       const pb = Buffer.from(
         '0a03706b310a03706b321a0908001a0568656c6c6f1a0908011a05776f726c641a0508001a0121',
         'hex',

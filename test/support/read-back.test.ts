@@ -21,7 +21,7 @@ function stored(data: Buffer, extra: Partial<StoredRecord> = {}): StoredRecord {
 
 describe('deaggregateAll', () => {
   test('splits the KPL format test vector into its user records', () => {
-    // kpl-spec §3.3: (pk1, hello), (pk2, world), (pk1, !).
+    // The KPL's worked example: (pk1, hello), (pk2, world), (pk1, !).
     const data = aggregated(
       '0a03706b31 0a03706b32 1a0908001a0568656c6c6f 1a0908011a05776f726c64 1a0508001a0121',
     );

@@ -24,7 +24,7 @@ function build(
 
 const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
 
-/** The estimate of KPL §3.4, computed from scratch. */
+/** The KPL's size estimate (this package's README), computed from scratch. */
 function formulaEstimate(records: readonly AggregatableRecord[]): number {
   if (records.length === 0) return 0;
   if (records.length === 1) return records[0].data.length;
@@ -65,7 +65,7 @@ const rec = (partitionKey: string, data: string | Buffer, explicitHashKey?: stri
   return r;
 };
 
-describe('KPL worked example (kpl-spec §3.3)', () => {
+describe('KPL worked example: (pk1, hello), (pk2, world), (pk1, !)', () => {
   const records = [rec('pk1', 'hello'), rec('pk2', 'world'), rec('pk1', '!')];
   const golden =
     'f3899ac20a03706b310a03706b321a0908001a0568656c6c6f1a0908011a05776f726c641a0508001a0121' +
@@ -125,7 +125,7 @@ describe('empty and single records', () => {
 });
 
 describe('randomized agreement with protobuf-es', () => {
-  test('encode() equals protobuf-es + magic + MD5, its length is accurateSize(), the estimate is the §3.4 formula', () => {
+  test('encode() equals protobuf-es + magic + MD5, its length is accurateSize(), the estimate is the KPL formula', () => {
     const seed = 0x5eed01;
     const rand = seeded(seed);
     for (let i = 0; i < 3000; i++) {

@@ -102,7 +102,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
     return record;
   }
 
-  /** Exactly the length encode() returns (KPL §3.4). */
+  /** Exactly the length encode() returns (the KPL's size accounting). */
   accurateSize(): number {
     const n = this.items.length;
     if (n === 0) return 0;

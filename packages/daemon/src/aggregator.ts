@@ -1,4 +1,4 @@
-// Stage 1: packs user records into Kinesis records. By default records are grouped by the
+// The aggregator stage (docs/architecture.md): packs user records into Kinesis records. By default records are grouped by the
 // shard the map predicts (the KPL's way); in partition-key mode by their routing key, which
 // needs no shard map and can never put a record on a shard that does not hold its key.
 import { Batcher } from './batcher.js';

@@ -1,4 +1,4 @@
-// Stage 3: gathers Kinesis records into PutRecords requests.
+// The collector stage (docs/architecture.md): gathers Kinesis records into PutRecords requests.
 import { Batcher } from './batcher.js';
 import type { KinesisRecord } from './kinesis-record.js';
 import { PutRecordsBatch } from './put-records-batch.js';

@@ -1,4 +1,4 @@
-// Stage 2: holds Kinesis records to a share of each shard's write limits, so a producer does
+// The limiter stage (docs/architecture.md): holds Kinesis records to a share of each shard's write limits, so a producer does
 // not spend its requests on throttling errors.
 import { now } from './clock.js';
 import type { KinesisRecord } from './kinesis-record.js';

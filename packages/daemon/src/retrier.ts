@@ -1,4 +1,4 @@
-// Stage 5: reads each PutRecords outcome and decides, per user record, between done, try again
+// The retrier stage (docs/architecture.md): reads each PutRecords outcome and decides, per user record, between done, try again
 // and give up. Every decision leaves an attempt on the record, so the user sees all of them.
 import { now } from './clock.js';
 import { DelayQueue } from './delay-queue.js';

@@ -10,7 +10,8 @@ import {
 } from './options.js';
 import { config, fieldDefault, I64_MAX, row } from './test-support.js';
 
-// The KPL's defaults, copied by hand from kpl-spec §4.2 and §4.3 (Java field initialisers).
+// The KPL's defaults, copied by hand from the Java field initialisers of its
+// KinesisProducerConfiguration.
 const KPL_DEFAULTS: Record<string, unknown> = {
   AggregationEnabled: true,
   AggregationMaxCount: 4294967295,
@@ -87,7 +88,7 @@ const KPL_RANGES: Record<string, [bigint, bigint?]> = {
 };
 
 describe('the table covers the KPL', () => {
-  test('every KPL option of §4.2 and §4.3 but the Glue ones has a row, with the KPL default', () => {
+  test('every KPL option but the Glue ones has a row, with the KPL default', () => {
     const kplRows = OPTION_TABLE.filter((r) => r.kpl && r.property);
     expect(kplRows.map((r) => r.property).sort()).toEqual(Object.keys(KPL_DEFAULTS).sort());
     for (const r of kplRows) {

@@ -1,4 +1,4 @@
-// The options the KPL's daemon consumes (kpl-spec §4.2), as rows of the option table.
+// The options the KPL's daemon consumes, as rows of the option table.
 import {
   dimensions,
   ENDPOINT_ALLOWED,

@@ -1,4 +1,4 @@
-// The options the KPL's Java wrapper consumes (kpl-spec §4.3), as rows of the option table.
+// The options the KPL's Java wrapper consumes, as rows of the option table.
 import {
   type ConfigInit,
   CREDENTIALS_ALLOWED,

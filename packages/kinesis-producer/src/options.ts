@@ -1,6 +1,6 @@
 // Every option of the producer is one row of OPTION_TABLE. Validation, the Configuration message
 // sent to the daemon, the wrapper's settings, the .properties loader and the README table are all
-// derived from it, so they cannot drift apart. Defaults and ranges are the KPL's (kpl-spec §4).
+// derived from it, so they cannot drift apart. Defaults and ranges are the KPL's.
 import { create, type MessageInitShape, ScalarType } from '@bufbuild/protobuf';
 import { type Configuration, ConfigurationSchema } from '@kinesis-producer/protocol';
 import type { TransportSettings } from '@kinesis-producer/transport';

@@ -1,4 +1,4 @@
-// The StreamMetadata frame (kpl-spec §1.6): tells the daemon a stream's id, which it then sends
+// The StreamMetadata frame: tells the daemon a stream's id, which it then sends
 // as StreamId on every PutRecords for that stream and on the first page of each ListShards.
 import { create } from '@bufbuild/protobuf';
 import { type Message, MessageSchema } from '@kinesis-producer/protocol';

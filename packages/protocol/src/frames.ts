@@ -1,4 +1,4 @@
-/** The KPL daemon refuses to read or write a message larger than this (kpl-spec §1.3). */
+/** The KPL daemon refuses to read or write a message larger than this; so do we, both ways. */
 export const MAX_FRAME_SIZE = 11 * 1024 * 1024;
 
 /** Bytes of the big-endian length that precedes every message on the wire. */

@@ -1,4 +1,4 @@
-// The upload schedule (kpl-spec §5.7): every MetricsUploadDelay, the complete seconds since the
+// The upload schedule (docs/metrics.md, "CloudWatch"): every MetricsUploadDelay, the complete seconds since the
 // previous upload go out as PutMetricData requests. Requests wait in a bounded queue and are
 // sent one at a time, off the data path; a failure is logged and retried with backoff, and a
 // request that keeps failing is dropped. Nothing here can throw into the daemon.

@@ -1,4 +1,4 @@
-// The KPL's metric catalogue (kpl-spec §5.2): each name with its CloudWatch unit and the level
+// The KPL's metric catalogue (docs/metrics.md, "The catalogue"): each name with its CloudWatch unit and the level
 // from which it is uploaded.
 
 export type MetricUnit = 'Count' | 'Milliseconds' | 'Bytes' | 'None';

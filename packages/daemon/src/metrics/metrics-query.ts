@@ -1,4 +1,4 @@
-// getMetrics on the daemon's side: a MetricsRequest answered from the tree (kpl-spec §5.6).
+// getMetrics on the daemon's side: a MetricsRequest answered from the tree (docs/metrics.md, "getMetrics").
 // Unlike the KPL, a window is always the last N seconds: uploads do not consume the buckets.
 import { create, isFieldSet } from '@bufbuild/protobuf';
 import {

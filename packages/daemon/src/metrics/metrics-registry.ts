@@ -1,4 +1,4 @@
-// The metric tree (kpl-spec §5.1, §5.4): one root per metric name, and one level per dimension
+// The metric tree (docs/metrics.md): one root per metric name, and one level per dimension
 // in the KPL's fixed order. A sample is stored once, in the node it was put to; a node's
 // statistics are those of its whole subtree, summed when they are read. Reads are rare (an
 // upload a minute, a getMetrics now and then), puts happen several times per record.

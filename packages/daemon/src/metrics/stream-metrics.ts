@@ -1,4 +1,4 @@
-// One stream's emission points (kpl-spec §5.3). Nodes are looked up once per scope and kept in
+// One stream's emission points, where the KPL records each metric. Nodes are looked up once per scope and kept in
 // arrays, so recording a sample on the hot path is an index and a few additions: no strings
 // built, no objects allocated.
 import type { KinesisRecord } from '../kinesis-record.js';

@@ -1,4 +1,4 @@
-// What one upload sends (kpl-spec §5.5, §5.7): the nodes that pass the level and granularity
+// What one upload sends (docs/metrics.md, "CloudWatch"): the nodes that pass the level and granularity
 // filter and have samples in the window, one datum each, in the KPL's order, cut into requests.
 
 import {
