@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { now } from './clock.js';
 import { CredentialsHolder } from './credentials.js';
-import { CredentialsGate, EXPIRED_WAITING_FOR_CREDENTIALS } from './credentials-gate.js';
+import { CredentialsGate } from './credentials-gate.js';
 import { hashKeyFromDecimal } from './hash-key.js';
 import { KinesisRecord } from './kinesis-record.js';
 import { setLogLevel } from './log.js';
@@ -92,7 +92,7 @@ describe('CredentialsGate', () => {
     t.g.submit(batch(short, long));
     await until(() => t.finished.length === 1);
     expect(t.finished).toEqual([short]);
-    expect(short.attempts.at(-1)?.errorCode).toBe(EXPIRED_WAITING_FOR_CREDENTIALS);
+    expect(short.attempts.at(-1)?.errorCode).toBe('ExpiredWaitingForCredentials');
     expect(t.reput).toEqual([long]);
     expect(long.attempts).toEqual([]);
     expect(t.g.waiting).toBe(0);

@@ -1,13 +1,12 @@
 // PutRecords requests that cannot be signed yet because no credentials have arrived. They wait
 // for the first credentials rather than fail, but never past their records' TTL: one timer, armed
 // for the earliest expiration held, fails what expired and sends the rest round again.
+import { RecordErrorCode } from '@kinesis-producer/protocol';
 import { now } from './clock.js';
 import type { CredentialsHolder } from './credentials.js';
 import { log } from './log.js';
 import type { PutRecordsBatch } from './put-records-batch.js';
 import type { UserRecord } from './user-record.js';
-
-export const EXPIRED_WAITING_FOR_CREDENTIALS = 'ExpiredWaitingForCredentials';
 
 const MAX_TIMER = 2 ** 31 - 1;
 
@@ -100,7 +99,7 @@ export class CredentialsGate {
       start: t,
       end: t,
       success: false,
-      errorCode: EXPIRED_WAITING_FOR_CREDENTIALS,
+      errorCode: RecordErrorCode.expiredWaitingForCredentials,
       errorMessage:
         'Record reached its TTL while waiting for credentials: none were ever pushed to the daemon (check the credentials option and the warnings it logged)',
     });

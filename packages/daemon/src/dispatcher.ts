@@ -3,6 +3,8 @@
 import {
   type Decoded,
   decodeMessage,
+  ExitCode,
+  FatalCode,
   FrameDecoder,
   FrameError,
   type FrameWriter,
@@ -41,9 +43,6 @@ const MAX_BATCH = 10_000;
  */
 export const DRAIN_LIMIT_MS = 30_000;
 
-/** Exit codes: 1 the configuration is unusable; 3 the input is corrupt; 70 a bug of ours. */
-export const ExitCode = { config: 1, protocol: 3, internal: 70 } as const;
-
 export class Dispatcher {
   private readonly decoder = new FrameDecoder();
   /** Partition keys by their bytes, each entry holding what the daemon knows of the key. */
@@ -74,7 +73,7 @@ export class Dispatcher {
     } catch (err) {
       // Only the framing is the input's fault; anything else is ours and exits as such.
       if (!(err instanceof FrameError)) throw err;
-      this.fatal('PROTOCOL', err.message, ExitCode.protocol);
+      this.fatal(FatalCode.protocol, err.message, ExitCode.protocol);
     }
   }
 
@@ -106,7 +105,7 @@ export class Dispatcher {
       this.decoder.end();
     } catch (err) {
       this.fatal(
-        'PROTOCOL',
+        FatalCode.protocol,
         `input ended inside a frame: ${(err as Error).message}`,
         ExitCode.protocol,
       );
@@ -151,11 +150,11 @@ export class Dispatcher {
     this.flushBatch();
     this.stopped = true;
     if (this.drainTimer) clearTimeout(this.drainTimer);
-    this.exit(0);
+    this.exit(ExitCode.done);
   }
 
   /** Reports why the daemon stops (stderr and a last frame), then exits. Only the first counts. */
-  fatal(code: string, message: string, exitCode: number): void {
+  fatal(code: FatalCode, message: string, exitCode: ExitCode): void {
     if (this.stopped) return;
     this.stopped = true;
     log.fatal(`${code}: ${message}`);
@@ -169,7 +168,7 @@ export class Dispatcher {
       m = decodeMessage(buf, this.keys, start, end);
     } catch (err) {
       this.fatal(
-        'PROTOCOL',
+        FatalCode.protocol,
         `a frame did not decode: ${(err as Error).message}`,
         ExitCode.protocol,
       );
@@ -177,7 +176,11 @@ export class Dispatcher {
     }
     if (m.kind === 'putRecord') {
       if (!this.producer) {
-        this.fatal('PROTOCOL', 'a record arrived before the configuration', ExitCode.protocol);
+        this.fatal(
+          FatalCode.protocol,
+          'a record arrived before the configuration',
+          ExitCode.protocol,
+        );
         return;
       }
       try {
@@ -262,7 +265,7 @@ export class Dispatcher {
       );
       log.debug('configured');
     } catch (err) {
-      this.fatal('CONFIG', (err as Error).message, ExitCode.config);
+      this.fatal(FatalCode.config, (err as Error).message, ExitCode.config);
     }
   }
 

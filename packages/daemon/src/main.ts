@@ -2,7 +2,7 @@
 // The first frame is the Configuration; credentials follow as SetCredentials frames. Nothing
 // secret ever comes through argv or the environment.
 import { Socket } from 'node:net';
-import { FrameWriter } from '@kinesis-producer/protocol';
+import { ExitCode, FatalCode, FrameWriter } from '@kinesis-producer/protocol';
 import { Dispatcher } from './dispatcher.js';
 import { log } from './log.js';
 import { runCli } from './standalone/cli.js';
@@ -38,7 +38,7 @@ function frameDaemon(): void {
   process.on('warning', (w) => log.warn(`${w.name}: ${w.message}`));
   process.on('uncaughtException', (err) => {
     log.error(`internal error: ${err.stack ?? err}`);
-    dispatcher.fatal('INTERNAL', err.message, 70);
+    dispatcher.fatal(FatalCode.internal, err.message, ExitCode.internal);
   });
 }
 
@@ -50,7 +50,7 @@ if (args.length > 0 || process.stdin.isTTY) {
     (code) => process.exit(code),
     (err: Error) => {
       process.stderr.write(`kinesis-producer: ${err.stack ?? err}\n`);
-      process.exit(70);
+      process.exit(ExitCode.internal);
     },
   );
 } else {

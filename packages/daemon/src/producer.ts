@@ -4,6 +4,7 @@ import {
   type DecodedPutRecord,
   isStreamArn,
   type PutRecordResultFields,
+  RecordErrorCode,
   streamArnProblem,
   streamNameOf,
 } from '@kinesis-producer/protocol';
@@ -24,12 +25,6 @@ import {
   UserRecord,
 } from './user-record.js';
 import { userAgent } from './version.js';
-
-/** Error codes of records the daemon refuses on arrival. */
-export const INVALID_RECORD = 'InvalidRecord';
-export const RECORD_TOO_LARGE = 'RecordTooLarge';
-/** The code of the one entry standing for the attempts a record did not keep. */
-export const ATTEMPTS_OMITTED = 'AttemptsOmitted';
 
 export interface ResultSink {
   result(sourceId: number, result: PutRecordResultFields): void;
@@ -81,7 +76,7 @@ export class Producer {
             delay: 0,
             duration: 0,
             successful: false,
-            errorCode: tooLarge ? RECORD_TOO_LARGE : INVALID_RECORD,
+            errorCode: tooLarge ? RecordErrorCode.recordTooLarge : RecordErrorCode.invalidRecord,
             errorMessage: invalid,
           },
         ],
@@ -198,7 +193,7 @@ export class Producer {
               start: o.start,
               end: o.end,
               success: false,
-              errorCode: ATTEMPTS_OMITTED,
+              errorCode: RecordErrorCode.attemptsOmitted,
               errorMessage: `${o.count} attempts omitted (${ur.attemptCount} in all; the first ${KEEP_FIRST_ATTEMPTS} and the last ${KEEP_LAST_ATTEMPTS} are listed)`,
             },
             ...kept.slice(KEEP_FIRST_ATTEMPTS),

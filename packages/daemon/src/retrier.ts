@@ -1,5 +1,6 @@
 // The retrier stage (docs/architecture.md): reads each PutRecords outcome and decides, per user record, between done, try again
 // and give up. Every decision leaves an attempt on the record, so the user sees all of them.
+import { RecordErrorCode } from '@kinesis-producer/protocol';
 import { now } from './clock.js';
 import { DelayQueue } from './delay-queue.js';
 import type { KinesisRecord } from './kinesis-record.js';
@@ -23,16 +24,6 @@ export interface RetrierOptions {
   /** Undefined: retry on the KPL's timing (half the buffering time, no backoff). */
   backoff?: BackoffPolicy;
 }
-
-/** Error codes the daemon itself gives to attempts. */
-export const Codes = {
-  expiredBeforeSend: 'ExpiredBeforeSend',
-  expiredAfterRetries: 'ExpiredAfterRetries',
-  expiredInLimiter: 'ExpiredWaitingForRateLimit',
-  wrongShard: 'WrongShard',
-  rangeUnknown: 'ShardRangeUnknown',
-  countMismatch: 'RecordCountMismatch',
-} as const;
 
 export class Retrier {
   private readonly waiting: DelayQueue<UserRecord>;
@@ -75,7 +66,8 @@ export class Retrier {
       // may not be stored. Sending again risks a duplicate; failing risks a loss. We send again.
       const msg = `PutRecords answered ${results.length} entries for ${batch.count} sent`;
       for (const kr of batch.items) {
-        for (const ur of kr.items) this.failed(ur, Codes.countMismatch, msg, start, end, 'server');
+        for (const ur of kr.items)
+          this.failed(ur, RecordErrorCode.recordCountMismatch, msg, start, end, 'server');
       }
       return;
     }
@@ -121,7 +113,7 @@ export class Retrier {
           start: t,
           end: t,
           success: false,
-          errorCode: Codes.expiredInLimiter,
+          errorCode: RecordErrorCode.expiredWaitingForRateLimit,
           errorMessage: `Record reached its TTL while waiting for the shard rate limit, after ${failed} failed attempt(s)`,
         });
         this.finish(ur);
@@ -193,7 +185,7 @@ export class Retrier {
             start,
             end: t,
             success: false,
-            errorCode: Codes.rangeUnknown,
+            errorCode: RecordErrorCode.shardRangeUnknown,
             errorMessage: `Record was stored on ${r.shardId}, whose hash-key range could not be listed before the record's TTL; a KCL consumer may drop it there`,
           });
           this.finish(ur);
@@ -208,7 +200,7 @@ export class Retrier {
             start,
             end,
             success: false,
-            errorCode: Codes.wrongShard,
+            errorCode: RecordErrorCode.wrongShard,
             errorMessage: why,
           });
           this.again(ur, 0);
@@ -282,14 +274,14 @@ export class Retrier {
             start: t,
             end: t,
             success: false,
-            errorCode: Codes.expiredAfterRetries,
+            errorCode: RecordErrorCode.expiredAfterRetries,
             errorMessage: `Record reached its TTL after ${failed} failed attempt(s)`,
           }
         : {
             start: t,
             end: t,
             success: false,
-            errorCode: Codes.expiredBeforeSend,
+            errorCode: RecordErrorCode.expiredBeforeSend,
             errorMessage: 'Record reached its TTL before it could be sent',
           },
     );

@@ -2,8 +2,7 @@
 // start (a static identity before any record), every credentialsRefreshDelay, and a minute
 // before an identity expires. The daemon never looks for credentials itself, and nothing secret
 // ever reaches a log line.
-import { create } from '@bufbuild/protobuf';
-import { type Message, MessageSchema } from '@kinesis-producer/protocol';
+import { type Message, setCredentialsMessage } from '@kinesis-producer/protocol';
 import { type Clock, systemClock } from './clock.js';
 import { KinesisProducerError } from './errors.js';
 import type { Logger } from './options.js';
@@ -126,22 +125,7 @@ export class CredentialsPusher {
   }
 
   private push(id: CredentialIdentity, forMetrics: boolean): void {
-    this.send(
-      create(MessageSchema, {
-        id: 0n,
-        actualMessage: {
-          case: 'setCredentials',
-          value: {
-            forMetrics,
-            credentials: {
-              akid: id.accessKeyId,
-              secretKey: id.secretAccessKey,
-              token: id.sessionToken || undefined,
-            },
-          },
-        },
-      }),
-    );
+    this.send(setCredentialsMessage(id, forMetrics));
   }
 
   private async refresh(s: Source): Promise<void> {

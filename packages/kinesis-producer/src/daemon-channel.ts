@@ -3,15 +3,14 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { create } from '@bufbuild/protobuf';
 import {
   type Configuration,
+  configurationMessage,
   decodeMessage,
   encodeMessage,
   FrameDecoder,
   FrameWriter,
   type Message,
-  MessageSchema,
   type PutRecordFields,
   type PutRecordResultFields,
   type PutRecordResultsFields,
@@ -169,14 +168,7 @@ export class DaemonChannel {
   }
 
   private sendConfiguration(configuration: Configuration): void {
-    this.writer.message(
-      encodeMessage(
-        create(MessageSchema, {
-          id: 0n,
-          actualMessage: { case: 'configuration', value: configuration },
-        }),
-      ),
-    );
+    this.writer.message(encodeMessage(configurationMessage(configuration)));
   }
 
   private hold(frame: Uint8Array): void {

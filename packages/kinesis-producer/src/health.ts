@@ -9,17 +9,13 @@
 // silent for the whole stall. So a look that comes late judges nothing; it starts a fresh window
 // and pings, and the daemon is declared hung only when a whole timeout of on-time looks passed
 // without a word from it.
-import { create } from '@bufbuild/protobuf';
-import { type Message, MessageSchema } from '@kinesis-producer/protocol';
+import { type Message, metricsRequestMessage } from '@kinesis-producer/protocol';
 
 /** Ping ids live far above the ids of getMetrics requests, so a pong is never mistaken for one. */
 const PING_BASE = 1n << 62n;
 
 export function pingMessage(id: bigint): Message {
-  return create(MessageSchema, {
-    id,
-    actualMessage: { case: 'metricsRequest', value: { name: 'UserRecordsPut', seconds: 1n } },
-  });
+  return metricsRequestMessage(id, 'UserRecordsPut', 1n);
 }
 
 export function isPong(m: Message): boolean {

@@ -1,10 +1,9 @@
 // The wrapper's side of metrics: getMetrics as MetricsRequest/MetricsResponse frames, and
 // snapshots taken on an interval for applications that feed their own monitoring.
-import { create } from '@bufbuild/protobuf';
 import {
   type Message,
-  MessageSchema,
   type Metric as MetricMessage,
+  metricsRequestMessage,
 } from '@kinesis-producer/protocol';
 import { ValidationError } from './errors.js';
 import type { Logger } from './options.js';
@@ -95,12 +94,7 @@ export class MetricsClient {
     });
     if (this.pending.size === 1) this.setBusy(true);
     const seconds = window !== undefined ? BigInt(window) : undefined;
-    this.send(
-      create(MessageSchema, {
-        id,
-        actualMessage: { case: 'metricsRequest', value: { name: name || undefined, seconds } },
-      }),
-    );
+    this.send(metricsRequestMessage(id, name || undefined, seconds));
     return promise;
   }
 

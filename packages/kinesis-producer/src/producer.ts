@@ -3,9 +3,8 @@
 // dies, the records it had not answered go to the next one (or fail, if so configured).
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { create } from '@bufbuild/protobuf';
 import {
-  MessageSchema,
+  flushMessage,
   type PutRecordResultFields,
   type PutRecordResultsFields,
 } from '@kinesis-producer/protocol';
@@ -48,7 +47,7 @@ import { PutRecord } from './put-record.js';
 import { withRegion } from './region.js';
 import { existingSchemaRecords, schemaRecordsOf } from './schema-registry/schema-records.js';
 import { settleResult, settleResults } from './settle-results.js';
-import { streamMetadataMessage } from './stream-metadata.js';
+import { validatedStreamMetadata } from './stream-metadata.js';
 import { Supervisor } from './supervisor.js';
 import { type ThrottleWatch, watchThrottling } from './throttle-watch.js';
 import type { PutEntry, UserRecord, UserRecordResult } from './types.js';
@@ -208,7 +207,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   /** Tells Kinesis the stream's id (sent as StreamId from now on), as the KPL's setStreamId. */
   setStreamId(streamName: string, streamId: string): void {
     if (this.failure) throw this.failure;
-    this.supervisor.send(streamMetadataMessage(this.streamOf(streamName), streamId));
+    this.supervisor.send(validatedStreamMetadata(this.streamOf(streamName), streamId));
   }
 
   /**
@@ -432,12 +431,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     if (this.failure) throw this.failure;
     // Named as records are (trimmed), so it reaches their pipeline; '' still means every stream.
     const stream = streamName ? this.streamOf(streamName) : streamName;
-    this.supervisor.send(
-      create(MessageSchema, {
-        id: 0n,
-        actualMessage: { case: 'flush', value: { streamName: stream } },
-      }),
-    );
+    this.supervisor.send(flushMessage(stream));
   }
 
   /**

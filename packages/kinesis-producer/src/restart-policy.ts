@@ -1,5 +1,6 @@
 // When a dead daemon is started again, and when the producer gives up instead. Kept apart from
 // the process handling so the rules can be read, and tested, on their own.
+import { ExitCode, FatalCode } from '@kinesis-producer/protocol';
 
 /** How one daemon run ended, as the channel saw it. */
 export interface ExitInfo {
@@ -18,8 +19,8 @@ export interface ExitInfo {
  */
 export function restartable(exit: ExitInfo): boolean {
   if (exit.spawnFailed) return false;
-  if (exit.fatal?.code === 'CONFIG') return false;
-  return exit.code !== 1;
+  if (exit.fatal?.code === FatalCode.config) return false;
+  return exit.code !== ExitCode.config;
 }
 
 export interface RestartPolicy {

@@ -1,3 +1,5 @@
+export * from './contract.js';
+export * from './control-messages.js';
 export { FrameDecoder } from './frame-decoder.js';
 export { FrameWriter, type FrameWriterOptions } from './frame-writer.js';
 export { FRAME_HEADER_SIZE, FrameError, type FrameErrorCode, MAX_FRAME_SIZE } from './frames.js';

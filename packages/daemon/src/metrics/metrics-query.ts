@@ -3,13 +3,13 @@
 import { create, isFieldSet } from '@bufbuild/protobuf';
 import {
   encodeMessage,
-  MessageSchema,
   type Metric,
   MetricSchema,
   type MetricsRequest,
   MetricsRequestSchema,
   type MetricsResponse,
   MetricsResponseSchema,
+  metricsResponseMessage,
 } from '@kinesis-producer/protocol';
 import type { Stats } from './accumulator.js';
 import { cumulative, type MetricsRegistry, windowed } from './metrics-registry.js';
@@ -54,14 +54,5 @@ export function metricsResponseFrame(
   sourceId: bigint,
   response: MetricsResponse | undefined,
 ): Uint8Array {
-  return encodeMessage(
-    create(MessageSchema, {
-      id,
-      sourceId,
-      actualMessage: {
-        case: 'metricsResponse',
-        value: response ?? create(MetricsResponseSchema),
-      },
-    }),
-  );
+  return encodeMessage(metricsResponseMessage(id, sourceId, response));
 }

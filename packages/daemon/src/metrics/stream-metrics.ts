@@ -1,10 +1,10 @@
 // One stream's emission points, where the KPL records each metric. Nodes are looked up once per scope and kept in
 // arrays, so recording a sample on the hot path is an index and a few additions: no strings
 // built, no objects allocated.
+import { isExpiredCode, RecordErrorCode } from '@kinesis-producer/protocol';
 import type { KinesisRecord } from '../kinesis-record.js';
 import type { PutRecordsBatch } from '../put-records-batch.js';
 import type { PutRecordsOutcome } from '../put-records-client.js';
-import { Codes } from '../retrier.js';
 import { shardIdText } from '../shard-map.js';
 import type { UserRecord } from '../user-record.js';
 import { M, type MetricName } from './metric-names.js';
@@ -97,7 +97,7 @@ export class StreamMetrics {
     if (!outcome.ok || outcome.records.length !== items.length) {
       // The whole call failed; a count mismatch fails every record of it too, so it counts
       // as such (the KPL leaves that case out of the error metrics).
-      const code = outcome.ok ? Codes.countMismatch : outcome.code;
+      const code = outcome.ok ? RecordErrorCode.recordCountMismatch : outcome.code;
       this.errorNode(code, -1).put(1, s);
       st.get(I.AllErrors).put(1, s);
       return;
@@ -131,7 +131,7 @@ export class StreamMetrics {
       ok && ur.shardId ? this.shardById(ur.shardId) : this.predictedNumber(ur.predictedShard);
     c.get(I.UserRecordsPut).put(ok ? 1 : 0, s);
     if (ok) c.get(I.UserRecordsDataPut).put(ur.dataLength, s);
-    else if (last?.errorCode?.startsWith('Expired')) c.get(I.UserRecordExpired).put(1, s);
+    else if (isExpiredCode(last?.errorCode)) c.get(I.UserRecordExpired).put(1, s);
     const buffering = c.get(I.BufferingTime);
     let before = ur.arrival;
     for (let i = 0; i < n; i++) {

@@ -5,14 +5,15 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Writable } from 'node:stream';
-import { create } from '@bufbuild/protobuf';
 import {
+  configurationMessage,
   decodeMessage,
   encodeMessage,
   FrameDecoder,
   FrameWriter,
+  flushMessage,
   type Message,
-  MessageSchema,
+  metricsRequestMessage,
   type PutRecordResultFields,
   putRecordSize,
   writePutRecord,
@@ -42,9 +43,7 @@ export async function runSession(options: KinesisProducerOptions, io: SessionIo)
   const config = await withRegion(configuration);
   return new Promise((resolve) => {
     const s = new Session(io, resolve);
-    s.send(
-      create(MessageSchema, { id: 0n, actualMessage: { case: 'configuration', value: config } }),
-    );
+    s.send(configurationMessage(config));
     // The SDK's default chain, as the wrapper does with no credentials option.
     s.credentials = new CredentialsPusher(
       undefined,
@@ -168,9 +167,7 @@ class Session {
 
   private flush(c: Record<string, unknown>, tag: Tag): void {
     const streamName = typeof c.stream === 'string' ? c.stream : undefined;
-    this.send(
-      create(MessageSchema, { id: 0n, actualMessage: { case: 'flush', value: { streamName } } }),
-    );
+    this.send(flushMessage(streamName));
     this.flushWaiters.push({ upTo: this.nextId - 1, tag });
     this.answerFlushes();
   }
@@ -180,12 +177,7 @@ class Session {
     this.metrics.set(id, tag);
     const name = typeof c.name === 'string' ? c.name : undefined;
     const seconds = typeof c.seconds === 'number' && c.seconds > 0 ? BigInt(c.seconds) : undefined;
-    this.send(
-      create(MessageSchema, {
-        id,
-        actualMessage: { case: 'metricsRequest', value: { name, seconds } },
-      }),
-    );
+    this.send(metricsRequestMessage(id, name, seconds));
   }
 
   private fromDaemon(chunk: Buffer): void {
@@ -257,7 +249,7 @@ class Session {
     if (this.puts.size > 0 || this.metrics.size > 0) {
       // As flushSync does: buffered records go out now rather than after their buffering time.
       this.endTimer ??= setInterval(() => {
-        this.send(create(MessageSchema, { id: 0n, actualMessage: { case: 'flush', value: {} } }));
+        this.send(flushMessage());
       }, END_FLUSH_MS);
       return;
     }
