@@ -4,7 +4,7 @@
 import { create } from '@bufbuild/protobuf';
 import { afterEach, expect, test } from '@jest/globals';
 import { readConfig } from '../../packages/daemon/src/config.js';
-import { CredentialsHolder } from '../../packages/daemon/src/credentials.js';
+import { CredentialsHolder } from '../../packages/daemon/src/credentials-holder.js';
 import { createControlClient, listShardsWith } from '../../packages/daemon/src/kinesis-control.js';
 import { userAgent, VERSION } from '../../packages/daemon/src/version.js';
 import { ConfigurationSchema } from '../../packages/protocol/src/index.js';

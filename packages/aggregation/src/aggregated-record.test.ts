@@ -12,7 +12,7 @@ import {
   referenceEncoding,
   referenceProtobuf,
   seeded,
-} from './test-support.js';
+} from './record-set-fixtures.js';
 
 function build(
   records: readonly AggregatableRecord[],

@@ -5,7 +5,7 @@ import { aggregate } from './aggregated-record.js';
 import { AggregationArgumentError } from './argument-error.js';
 import { deaggregate, deaggregateLambdaRecord } from './deaggregate.js';
 import { hashKeyOf, MAX_HASH_KEY } from './hash-key.js';
-import { randomRecordSet, seeded } from './test-support.js';
+import { randomRecordSet, seeded } from './record-set-fixtures.js';
 
 const HALF = MAX_HASH_KEY / 2n;
 const LOWER = { startingHashKey: 0n, endingHashKey: HALF };

@@ -12,7 +12,7 @@ import {
   deaggregateLambdaRecord,
   isAggregated,
 } from './deaggregate.js';
-import { randomRecordSet, seeded, wrapAggregate } from './test-support.js';
+import { randomRecordSet, seeded, wrapAggregate } from './record-set-fixtures.js';
 
 const MAGIC_HEX = 'f3899ac2';
 

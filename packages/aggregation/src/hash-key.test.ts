@@ -6,7 +6,7 @@ import {
   normalizeExplicitHashKey,
   parseExplicitHashKey,
 } from './hash-key.js';
-import { randomKey, seeded } from './test-support.js';
+import { randomKey, seeded } from './record-set-fixtures.js';
 
 describe('hashKeyOf', () => {
   test('matches the examples of the KPL spec', () => {

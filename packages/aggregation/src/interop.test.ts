@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, test } from '@jest/globals';
 import { type AggregatableRecord, aggregate } from './aggregated-record.js';
 import { deaggregate } from './deaggregate.js';
-import { type Random, randomRecordSet, seeded } from './test-support.js';
+import { type Random, randomRecordSet, seeded } from './record-set-fixtures.js';
 
 interface TheirUserRecord {
   partitionKey: string;

@@ -2,7 +2,7 @@
 // answered by hand, so the outcome never depends on how fast the machine is.
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { Aggregator, FIRST_MAP_WAIT_MS } from './aggregator.js';
-import { newPartitionKeyInfo } from './hash-key.js';
+import { newPartitionKeyInfo } from './hex-hash-key.js';
 import type { KinesisRecord } from './kinesis-record.js';
 import { ShardMap, type ShardPage } from './shard-map.js';
 import { UserRecord } from './user-record.js';

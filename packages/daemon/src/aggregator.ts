@@ -14,7 +14,7 @@ export interface AggregatorOptions {
   maxSize: number;
 }
 
-type Buffer = Batcher<UserRecord, KinesisRecord>;
+type ShardBuffer = Batcher<UserRecord, KinesisRecord>;
 
 /**
  * How long a new stream's first records wait for its shard map even when their own deadline is
@@ -27,7 +27,7 @@ type Buffer = Batcher<UserRecord, KinesisRecord>;
 export const FIRST_MAP_WAIT_MS = 1000;
 
 export class Aggregator {
-  private readonly buffers = new Map<number | string, Buffer>();
+  private readonly buffers = new Map<number | string, ShardBuffer>();
   /** Records that arrived before the first shard map, waiting at most until their deadline. */
   private parked: UserRecord[] = [];
   private parkTimer: NodeJS.Timeout | undefined;
@@ -129,7 +129,7 @@ export class Aggregator {
     }
   }
 
-  private bufferFor(key: number | string): Buffer {
+  private bufferFor(key: number | string): ShardBuffer {
     let b = this.buffers.get(key);
     if (!b) {
       b = new Batcher<UserRecord, KinesisRecord>({

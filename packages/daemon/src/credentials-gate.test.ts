@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { now } from './clock.js';
-import { CredentialsHolder } from './credentials.js';
 import { CredentialsGate } from './credentials-gate.js';
-import { hashKeyFromDecimal } from './hash-key.js';
+import { CredentialsHolder } from './credentials-holder.js';
+import { hashKeyFromDecimal } from './hex-hash-key.js';
 import { KinesisRecord } from './kinesis-record.js';
 import { setLogLevel } from './log.js';
 import { PutRecordsBatch } from './put-records-batch.js';

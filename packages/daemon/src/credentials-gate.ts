@@ -3,7 +3,7 @@
 // for the earliest expiration held, fails what expired and sends the rest round again.
 import { RecordErrorCode } from '@kinesis-producer/protocol';
 import { now } from './clock.js';
-import type { CredentialsHolder } from './credentials.js';
+import type { CredentialsHolder } from './credentials-holder.js';
 import { log } from './log.js';
 import type { PutRecordsBatch } from './put-records-batch.js';
 import type { UserRecord } from './user-record.js';

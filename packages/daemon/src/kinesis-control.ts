@@ -8,8 +8,8 @@ import {
 import { isStreamArn } from '@kinesis-producer/protocol';
 import { createDispatcher, createSdkHttpHandler } from '@kinesis-producer/transport';
 import type { DaemonConfig } from './config.js';
-import type { CredentialsHolder } from './credentials.js';
-import { kinesisOrigin } from './endpoint.js';
+import type { CredentialsHolder } from './credentials-holder.js';
+import { kinesisOrigin } from './service-origins.js';
 import type { ListShards, ShardDescription } from './shard-map.js';
 
 export function createControlClient(c: DaemonConfig, creds: CredentialsHolder, userAgent: string) {

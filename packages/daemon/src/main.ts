@@ -3,7 +3,7 @@
 // secret ever comes through argv or the environment.
 import { Socket } from 'node:net';
 import { ExitCode, FatalCode, FrameWriter } from '@kinesis-producer/protocol';
-import { Dispatcher } from './dispatcher.js';
+import { FrameRouter } from './frame-router.js';
 import { log } from './log.js';
 import { runCli } from './standalone/cli.js';
 
@@ -26,19 +26,19 @@ function frameDaemon(): void {
   }
 
   const writer = new FrameWriter(out);
-  const dispatcher = new Dispatcher(writer, exit);
+  const router = new FrameRouter(writer, exit);
 
-  process.stdin.on('data', (chunk: Buffer) => dispatcher.data(chunk));
+  process.stdin.on('data', (chunk: Buffer) => router.data(chunk));
   // The wrapper closing stdin means it is gone or done: the daemon sends what it holds, for a
-  // bounded time (Dispatcher.drain), and exits.
-  process.stdin.on('end', () => dispatcher.end());
+  // bounded time (FrameRouter.end), and exits.
+  process.stdin.on('end', () => router.end());
   // Node prints a process warning (a deprecation, the AWS SDK's notice about Node versions) as
   // several raw lines, which the wrapper would read as that many errors: one warn line instead.
   process.removeAllListeners('warning');
   process.on('warning', (w) => log.warn(`${w.name}: ${w.message}`));
   process.on('uncaughtException', (err) => {
     log.error(`internal error: ${err.stack ?? err}`);
-    dispatcher.fatal(FatalCode.internal, err.message, ExitCode.internal);
+    router.fatal(FatalCode.internal, err.message, ExitCode.internal);
   });
 }
 

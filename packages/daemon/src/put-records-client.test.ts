@@ -6,7 +6,7 @@ import { ConfigurationSchema } from '@kinesis-producer/protocol';
 import { FakeKinesis } from '../../../test/support/fake-kinesis.js';
 import { listenLocally, stopServer } from '../../../test/support/http-server.js';
 import { readConfig } from './config.js';
-import { CredentialsHolder } from './credentials.js';
+import { CredentialsHolder } from './credentials-holder.js';
 import { buildBody, PutRecordsClient, type PutRecordsEntry } from './put-records-client.js';
 
 function entry(data: Buffer, partitionKey: string, explicitHashKey: string): PutRecordsEntry {

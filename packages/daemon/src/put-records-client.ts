@@ -7,10 +7,10 @@ import type { Dispatcher } from 'undici';
 import { now } from './clock.js';
 import type { DaemonConfig } from './config.js';
 import { capText } from './contained-error.js';
-import type { CredentialsHolder } from './credentials.js';
-import { kinesisOrigin } from './endpoint.js';
+import type { CredentialsHolder } from './credentials-holder.js';
 import { log } from './log.js';
 import { RequestWindow } from './request-window.js';
+import { kinesisOrigin } from './service-origins.js';
 import { createSigner, type Signer } from './signer.js';
 
 export interface PutRecordsEntry {

@@ -2,7 +2,7 @@
 // ListShards: an aggregate is sent again only when the shard it landed on cannot hold it whole.
 import { describe, expect, test } from '@jest/globals';
 import { now } from './clock.js';
-import { hashKeyFromDecimal } from './hash-key.js';
+import { hashKeyFromDecimal } from './hex-hash-key.js';
 import { KinesisRecord } from './kinesis-record.js';
 import { PutRecordsBatch } from './put-records-batch.js';
 import { Retrier } from './retrier.js';

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ConfigurationSchema } from '@kinesis-producer/protocol';
 import { FakeKinesis } from '../../../test/support/fake-kinesis.js';
 import { readConfig } from './config.js';
-import { CredentialsHolder } from './credentials.js';
-import { hashKeyFromDecimal, hashKeyHigh } from './hash-key.js';
+import { CredentialsHolder } from './credentials-holder.js';
+import { hashKeyFromDecimal, hashKeyHigh } from './hex-hash-key.js';
 import { createControlClient, listShardsWith } from './kinesis-control.js';
 import {
   type ListShards,

@@ -1,7 +1,7 @@
 // Which open shard owns a hash key, learnt from ListShards, and the hash-key range of every shard
 // a record may land on, closed ones included. While the map is not ready nothing is predicted.
 import { now } from './clock.js';
-import { type HashKey, hashKeyFromDecimal, hashKeyHigh } from './hash-key.js';
+import { type HashKey, hashKeyFromDecimal, hashKeyHigh } from './hex-hash-key.js';
 import { log } from './log.js';
 
 export interface ShardDescription {

@@ -1,7 +1,7 @@
 // SigV4 for the daemon's hand-built requests, hashing with node:crypto.
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { CredentialsHolder } from './credentials.js';
+import type { CredentialsHolder } from './credentials-holder.js';
 
 type Source = string | ArrayBuffer | ArrayBufferView;
 

@@ -1,5 +1,10 @@
 // One addUserRecord call as the daemon tracks it, from arrival to its single result.
-import { type HashKey, hashKeyHigh, hashKeyToDecimal, type PartitionKeyInfo } from './hash-key.js';
+import {
+  type HashKey,
+  hashKeyHigh,
+  hashKeyToDecimal,
+  type PartitionKeyInfo,
+} from './hex-hash-key.js';
 
 export interface AttemptRecord {
   start: number;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { CrashIsolation, SMALL_GROUP } from './crash-isolation.js';
 import { DaemonExitedError } from './errors.js';
-import { type Entry, Outstanding } from './outstanding.js';
+import { type Entry, Journal } from './journal.js';
 
 const crash = new DaemonExitedError(70, null, '', 'crashed');
 
@@ -21,7 +21,7 @@ function entry(n: number): Entry {
 
 /** An isolation over a real journal of `n` records, with what it sends recorded per daemon. */
 function setup(n: number) {
-  const journal = new Outstanding({ maxRecords: 1e6, maxBytes: 1e9, timeoutMs: 0 }, () => {});
+  const journal = new Journal({ maxRecords: 1e6, maxBytes: 1e9, timeoutMs: 0 }, () => {});
   for (let id = 1; id <= n; id++) journal.add(id, entry(id));
   const sent: number[][] = [];
   const poisoned: [number, number][] = [];

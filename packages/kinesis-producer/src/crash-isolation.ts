@@ -5,7 +5,7 @@
 // that crashes a daemon is sent again as smaller groups, then one record at a time, and a record
 // that crashes a daemon alone fails with PoisonRecordError. The others are delivered.
 import type { DaemonExitedError } from './errors.js';
-import type { Entry, Outstanding } from './outstanding.js';
+import type { Entry, Journal } from './journal.js';
 
 /** Crashes with the same record outstanding before the records are isolated. */
 export const SUSPECT_AFTER_CRASHES = 2;
@@ -43,7 +43,7 @@ export class CrashIsolation {
   private generation = 0;
 
   constructor(
-    private readonly journal: Outstanding,
+    private readonly journal: Journal,
     private readonly hooks: IsolationHooks,
   ) {}
 

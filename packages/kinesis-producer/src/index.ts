@@ -3,7 +3,7 @@ export type {
   CredentialIdentity,
   CredentialsOption,
   CredentialsProvider,
-} from './credentials.js';
+} from './credentials-pusher.js';
 export {
   BufferFullError,
   DaemonExitedError,
@@ -29,7 +29,7 @@ export type {
   ThrottlingEndedEvent,
   ThrottlingEvent,
 } from './lifecycle-events.js';
-export type { Metric, MetricsObserverOptions, MetricsSnapshot } from './metrics.js';
+export type { Metric, MetricsObserverOptions, MetricsSnapshot } from './metrics-client.js';
 export type { KinesisProducerOptions, Logger } from './options.js';
 export { KinesisProducer } from './producer.js';
 export {

@@ -1,8 +1,8 @@
 // What a row of the option table says of one option, and the checks rows share (endpoints,
 // credentials, loggers, metric dimensions). The rows themselves are in options-*.ts.
 import { type Configuration, STREAM_ARN_FORM, streamArnProblem } from '@kinesis-producer/protocol';
-import { isCredentialsOption } from './credentials.js';
-import { isHostName, urlOrigin } from './endpoint.js';
+import { isCredentialsOption } from './credentials-pusher.js';
+import { isHostName, urlOrigin } from './endpoint-option.js';
 import { InvalidOptionError } from './errors.js';
 
 export type OptionType = 'boolean' | 'integer' | 'string' | 'enum' | 'object' | 'list';

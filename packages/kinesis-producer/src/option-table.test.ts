@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationSchema } from '@kinesis-producer/protocol';
+import { config, fieldDefault, I64_MAX, row } from './option-fixtures.js';
 import {
   type KinesisProducerOptions,
   OPTION_TABLE,
@@ -8,7 +9,6 @@ import {
   type WrapperOptionName,
   type WrapperSettings,
 } from './options.js';
-import { config, fieldDefault, I64_MAX, row } from './test-support.js';
 
 // The KPL's defaults, copied by hand from the Java field initialisers of its
 // KinesisProducerConfiguration.

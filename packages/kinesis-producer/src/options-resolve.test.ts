@@ -3,8 +3,8 @@
 import { fromBinary, isFieldSet, toBinary } from '@bufbuild/protobuf';
 import { describe, expect, test } from '@jest/globals';
 import { type Configuration, ConfigurationSchema } from '@kinesis-producer/protocol';
+import { config, expectRejected, field, rejection } from './option-fixtures.js';
 import { resolveOptions } from './options.js';
-import { config, expectRejected, field, rejection } from './test-support.js';
 
 describe('the Configuration and the settings', () => {
   test('recordTtl 5000 sets configuration.recordTtl = 5000n, and it survives the wire', () => {

@@ -3,6 +3,7 @@
 import { isFieldSet } from '@bufbuild/protobuf';
 import { describe, expect, test } from '@jest/globals';
 import { InvalidOptionError } from './errors.js';
+import { config, expectRejected, field, I64_MAX, rejection, row } from './option-fixtures.js';
 import {
   describeAllowed,
   describeDestination,
@@ -10,7 +11,6 @@ import {
   OPTION_TABLE,
   resolveOptions,
 } from './options.js';
-import { config, expectRejected, field, I64_MAX, rejection, row } from './test-support.js';
 
 describe('integer ranges', () => {
   const integers = OPTION_TABLE.filter((r) => r.type === 'integer');

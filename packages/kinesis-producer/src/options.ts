@@ -4,7 +4,7 @@
 import { create, type MessageInitShape, ScalarType } from '@bufbuild/protobuf';
 import { type Configuration, ConfigurationSchema } from '@kinesis-producer/protocol';
 import type { TransportSettings } from '@kinesis-producer/transport';
-import type { CredentialsOption } from './credentials.js';
+import type { CredentialsOption } from './credentials-pusher.js';
 import { InvalidOptionError } from './errors.js';
 import {
   type ConfigInit,

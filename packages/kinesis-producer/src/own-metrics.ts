@@ -1,7 +1,7 @@
 // Metrics only the wrapper can count, added to every getMetrics answer and snapshot. A daemon
 // starts its figures afresh when it is restarted, so the restarts themselves are counted here:
 // DaemonRestarts, the KPL's sign of an unhealthy daemon made a number an alarm can watch.
-import { countMetric, MAX_WINDOW_SECONDS, type Metric } from './metrics.js';
+import { countMetric, MAX_WINDOW_SECONDS, type Metric } from './metrics-client.js';
 
 export const DAEMON_RESTARTS = 'DaemonRestarts';
 

@@ -2,7 +2,7 @@
 // records a second each object kept until the result arrives costs GC time in the user's
 // process, so one object holds what is sent, the promise's settle functions and the counts, and
 // the record as the caller gave it is only made when an error needs it.
-import type { Entry } from './outstanding.js';
+import type { Entry } from './journal.js';
 import { TakenRecord } from './taken-record.js';
 import type { UserRecord, UserRecordResult } from './types.js';
 

@@ -10,7 +10,7 @@ import {
 } from '@kinesis-producer/protocol';
 import { type AbortOptions, checkedSignal, raceAbort } from './abort.js';
 import { CrashIsolation } from './crash-isolation.js';
-import { CredentialsPusher } from './credentials.js';
+import { CredentialsPusher } from './credentials-pusher.js';
 import type { DaemonChannel } from './daemon-channel.js';
 import {
   BufferFullError,
@@ -23,6 +23,7 @@ import {
   ValidationError,
   withRecord,
 } from './errors.js';
+import { type Entry, Journal } from './journal.js';
 import { type KinesisProducerEvents, LifecycleEvents } from './lifecycle-events.js';
 import { leveled, quietLogger } from './logging.js';
 import {
@@ -30,7 +31,7 @@ import {
   MetricsClient,
   type MetricsObserverOptions,
   type MetricsSnapshot,
-} from './metrics.js';
+} from './metrics-client.js';
 import { checkStreamArnRegions } from './option-row.js';
 import {
   type KinesisProducerOptions,
@@ -38,7 +39,6 @@ import {
   resolveOptions,
   type WrapperSettings,
 } from './options.js';
-import { type Entry, Outstanding } from './outstanding.js';
 import { OwnMetrics } from './own-metrics.js';
 import { PendingRecord } from './pending-record.js';
 import { loadPropertiesFile } from './properties.js';
@@ -70,7 +70,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   private readonly settings: WrapperSettings;
   private readonly supervisor: Supervisor;
   private readonly credentials: CredentialsPusher;
-  private readonly journal: Outstanding;
+  private readonly journal: Journal;
   private readonly isolation: CrashIsolation;
   private readonly logger: Logger;
   private readonly metrics: MetricsClient;
@@ -102,7 +102,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     this.settings = settings;
     this.logger = leveled(settings.logger ?? quietLogger, settings.logLevel);
     this.events = new LifecycleEvents(this, this.logger);
-    this.journal = new Outstanding(
+    this.journal = new Journal(
       {
         maxRecords: settings.maxOutstandingRecords,
         maxBytes: settings.maxOutstandingBytes,

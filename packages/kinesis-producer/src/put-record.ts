@@ -2,7 +2,7 @@
 // and one reference to where its result goes. At hundreds of thousands of records a second, the
 // promise, its resolve function and the caller's continuation are most of what addUserRecord
 // costs the user's process.
-import type { Entry } from './outstanding.js';
+import type { Entry } from './journal.js';
 import type { PutFailure, PutOutcomes } from './put-outcomes.js';
 import { TakenRecord } from './taken-record.js';
 import type { UserRecord, UserRecordResult } from './types.js';

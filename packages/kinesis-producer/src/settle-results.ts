@@ -3,10 +3,10 @@
 // carries the record.
 import type { PutRecordResultFields, PutRecordResultsFields } from '@kinesis-producer/protocol';
 import { UserRecordFailedError } from './errors.js';
-import type { Outstanding } from './outstanding.js';
+import type { Journal } from './journal.js';
 import type { Attempt, UserRecordResult } from './types.js';
 
-export function settleResult(journal: Outstanding, id: number, r: PutRecordResultFields): void {
+export function settleResult(journal: Journal, id: number, r: PutRecordResultFields): void {
   const p = journal.take(id);
   if (!p) return;
   // The decoded fields already have the public shape: no copy per record.
@@ -16,7 +16,7 @@ export function settleResult(journal: Outstanding, id: number, r: PutRecordResul
 }
 
 /** The records of one Kinesis record that succeeded on their first attempt. */
-export function settleResults(journal: Outstanding, b: PutRecordResultsFields): void {
+export function settleResults(journal: Journal, b: PutRecordResultsFields): void {
   const { sourceIds, delays, shardId, sequenceNumber, duration } = b;
   // Records that arrived in the same millisecond have equal results: they share one frozen
   // result, so a batch of thousands costs few objects (each kept until the user drops it).

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import type { Metric } from './metrics.js';
+import type { Metric } from './metrics-client.js';
 import { THROTTLE_WATCH, ThrottleWatch, throttledByStream } from './throttle-watch.js';
 
 const metric = (

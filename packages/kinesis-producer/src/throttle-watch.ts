@@ -5,7 +5,7 @@
 // ended at the first window without throttling. A short burst, which the daemon's adaptive
 // rate limit absorbs by itself, is not reported.
 import type { LifecycleEvents } from './lifecycle-events.js';
-import type { Metric } from './metrics.js';
+import type { Metric } from './metrics-client.js';
 
 /** The codes Kinesis answers a record with when the stream (or its key) is over its limits. */
 const THROTTLE_CODES = new Set([

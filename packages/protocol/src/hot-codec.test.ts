@@ -26,7 +26,7 @@ import {
   randomResult,
   resultMessage,
   sameBytes,
-} from './test-support.js';
+} from './wire-fixtures.js';
 
 describe('PutRecord, hand-written vs protobuf-es (seed 1)', () => {
   test('5,000 random messages encode to the bytes of toBinary and decode to the same fields', () => {

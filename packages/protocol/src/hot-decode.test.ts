@@ -19,7 +19,7 @@ import {
   randomPutRecord,
   randomResult,
   resultMessage,
-} from './test-support.js';
+} from './wire-fixtures.js';
 
 describe('decodeMessage of hand-built inputs', () => {
   // Minimal protobuf writer for inputs protobuf-es would never produce.

@@ -3,8 +3,8 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { createDispatcher, createSdkHttpHandler } from '@kinesis-producer/transport';
 import type { DaemonConfig } from '../config.js';
-import type { Credentials, CredentialsHolder } from '../credentials.js';
-import { cloudwatchOrigin } from '../endpoint.js';
+import type { Credentials, CredentialsHolder } from '../credentials-holder.js';
+import { cloudwatchOrigin } from '../service-origins.js';
 import type { Datum } from './upload-data.js';
 
 export interface PutMetricData {

@@ -5,7 +5,7 @@ import { ConfigurationSchema } from '@kinesis-producer/protocol';
 import { FakeCloudWatch } from '../../../../test/support/fake-cloudwatch.js';
 import { waitFor } from '../../../../test/support/wait.js';
 import { readConfig } from '../config.js';
-import { CredentialsHolder } from '../credentials.js';
+import { CredentialsHolder } from '../credentials-holder.js';
 import { setLogLevel } from '../log.js';
 import { createCloudWatchClient } from './cloudwatch-client.js';
 import { CloudWatchUploader, type UploaderOptions } from './cloudwatch-uploader.js';

@@ -1,4 +1,4 @@
-// The --json session: the daemon's own dispatcher, in this process, fed with frames built from
+// The --json session: the daemon's own frame router, in this process, fed with frames built from
 // JSON lines, its frames turned back into JSON lines. Everything between is the daemon as a
 // KinesisProducer runs it, so what it does by hand is what it does under a producer.
 
@@ -18,14 +18,14 @@ import {
   putRecordSize,
   writePutRecord,
 } from '@kinesis-producer/protocol';
-import { CredentialsPusher } from '../../../kinesis-producer/src/credentials.js';
+import { CredentialsPusher } from '../../../kinesis-producer/src/credentials-pusher.js';
 import {
   type KinesisProducerOptions,
   resolveOptions,
 } from '../../../kinesis-producer/src/options.js';
 import { withRegion } from '../../../kinesis-producer/src/region.js';
 import { checkRecord } from '../../../kinesis-producer/src/validate.js';
-import { Dispatcher } from '../dispatcher.js';
+import { FrameRouter } from '../frame-router.js';
 import { log } from '../log.js';
 
 export interface SessionIo {
@@ -63,7 +63,7 @@ class Session {
   credentials: CredentialsPusher | undefined;
   private readonly decoder = new FrameDecoder();
   private readonly writer: FrameWriter;
-  private readonly dispatcher: Dispatcher;
+  private readonly router: FrameRouter;
   /** Records without a result, by id, in the order they were put. */
   private readonly puts = new Map<number, Tag>();
   private readonly metrics = new Map<bigint, Tag>();
@@ -85,7 +85,7 @@ class Session {
       },
     });
     this.writer = new FrameWriter(sink);
-    this.dispatcher = new Dispatcher(this.writer, (code) => this.exit(code));
+    this.router = new FrameRouter(this.writer, (code) => this.exit(code));
   }
 
   send(m: Message): void {
@@ -109,7 +109,7 @@ class Session {
     const f = Buffer.allocUnsafe(4 + payload.length);
     f.writeUInt32BE(payload.length, 0);
     f.set(payload, 4);
-    this.dispatcher.data(f);
+    this.router.data(f);
   }
 
   private command(text: string, maxDataBytes: number): void {
@@ -162,7 +162,7 @@ class Session {
     const f = Buffer.allocUnsafe(4 + putRecordSize(id, r));
     f.writeUInt32BE(f.length - 4, 0);
     writePutRecord(f, 4, id, r);
-    this.dispatcher.data(f);
+    this.router.data(f);
   }
 
   private flush(c: Record<string, unknown>, tag: Tag): void {
@@ -253,7 +253,7 @@ class Session {
       }, END_FLUSH_MS);
       return;
     }
-    this.dispatcher.end();
+    this.router.end();
   }
 
   private exit(code: number): void {

@@ -3,7 +3,7 @@
 // caCertPath, the proxy options), through the same transport.
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { TransportSettings } from '@kinesis-producer/transport';
-import { type CredentialsOption, toProvider } from '../credentials.js';
+import { type CredentialsOption, toProvider } from '../credentials-pusher.js';
 import { resolveRegion } from '../region.js';
 import { loadGlueSdk } from './glue-sdk.js';
 import type { SchemaRegistrySettings } from './settings.js';

@@ -35,7 +35,7 @@ export interface JournalLimits {
  * move to `stragglers`, a Map in id order, and the array starts afresh: the memory held follows
  * the number of records outstanding, never the range of their ids.
  */
-export class Outstanding {
+export class Journal {
   private slots: (Entry | undefined)[] = [];
   private base = 0;
   private head = 0;

@@ -2,7 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationSchema } from '@kinesis-producer/protocol';
 import { readConfig } from './config.js';
-import { cloudwatchOrigin, kinesisOrigin, regionalHost } from './endpoint.js';
+import { cloudwatchOrigin, kinesisOrigin, regionalHost } from './service-origins.js';
 
 function config(fields: Record<string, unknown>) {
   return readConfig(create(ConfigurationSchema, { region: 'us-east-1', ...fields }));

@@ -10,11 +10,11 @@ import {
 } from '@kinesis-producer/protocol';
 import { now } from './clock.js';
 import type { DaemonConfig } from './config.js';
-import type { CredentialsHolder } from './credentials.js';
-import { hashKeyFromDecimal, hashKeyHigh, type PartitionKeyInfo } from './hash-key.js';
+import type { CredentialsHolder } from './credentials-holder.js';
+import { hashKeyFromDecimal, hashKeyHigh, type PartitionKeyInfo } from './hex-hash-key.js';
 import { createControlClient, listShardsWith } from './kinesis-control.js';
 import { log } from './log.js';
-import type { Metrics } from './metrics/metrics.js';
+import type { Metrics } from './metrics/daemon-metrics.js';
 import { Pipeline } from './pipeline.js';
 import { PutRecordsClient } from './put-records-client.js';
 import type { ListShards } from './shard-map.js';
@@ -35,7 +35,7 @@ export interface ResultSink {
   success(sourceId: number, delay: number, attempt: AttemptRecord): void;
 }
 
-export class Producer {
+export class StreamPipelines {
   private readonly pipelines = new Map<string, Pipeline>();
   private readonly client: PutRecordsClient;
   private readonly listShards: ListShards;

@@ -5,7 +5,7 @@ import {
   hashKeyHigh,
   hashKeyToDecimal,
   newPartitionKeyInfo,
-} from './hash-key.js';
+} from './hex-hash-key.js';
 
 test('hex hash keys order like the numbers they stand for, and convert both ways', () => {
   const values = [0n, 1n, 15n, 16n, 2n ** 64n, 2n ** 127n, 2n ** 128n - 1n];

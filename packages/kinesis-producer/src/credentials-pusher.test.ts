@@ -8,7 +8,7 @@ import {
   PROVIDER_TIMEOUT_MS,
   RETRY_MAX_MS,
   RETRY_MS,
-} from './credentials.js';
+} from './credentials-pusher.js';
 
 /** Time that moves only when the test says, running the timers due and what they start. */
 class ManualClock implements Clock {

@@ -1,5 +1,6 @@
-// Reads frames and routes each message: records to the producer, control messages to their
-// handlers. Input it cannot trust ends the daemon with a clear fatal error, never a crash.
+// Reads frames and routes each message: records to their stream's pipeline, control messages
+// to their handlers. Input it cannot trust ends the daemon with a clear fatal error, never a
+// crash. Results go back through the ResultWriter.
 import {
   type Decoded,
   decodeMessage,
@@ -8,33 +9,20 @@ import {
   FrameDecoder,
   FrameError,
   type FrameWriter,
-  MAX_FRAME_SIZE,
   type Message,
-  type PutRecordResultFields,
-  putRecordResultSize,
-  putRecordResultsSize,
-  resultsHead,
   StringInterner,
-  successResultSize,
-  successTail,
-  writePutRecordResult,
-  writePutRecordResults,
-  writeSuccessResult,
 } from '@kinesis-producer/protocol';
 import { ConfigError, readConfig } from './config.js';
-import { capText, DAEMON_INTERNAL_ERROR, describeError } from './contained-error.js';
-import { CredentialsHolder } from './credentials.js';
+import { DAEMON_INTERNAL_ERROR, describeError } from './contained-error.js';
+import { CredentialsHolder } from './credentials-holder.js';
 import { fatalFrame } from './fatal.js';
-import { newPartitionKeyInfo, type PartitionKeyInfo } from './hash-key.js';
+import { newPartitionKeyInfo, type PartitionKeyInfo } from './hex-hash-key.js';
 import { log, setLogLevel } from './log.js';
-import { Metrics } from './metrics/metrics.js';
+import { Metrics } from './metrics/daemon-metrics.js';
 import { metricsResponseFrame } from './metrics/metrics-query.js';
-import { ms, Producer } from './producer.js';
-import type { AttemptRecord } from './user-record.js';
+import { ResultWriter } from './result-writer.js';
+import { StreamPipelines } from './stream-pipelines.js';
 import { userAgent } from './version.js';
-
-/** Most results in one PutRecordResults message. */
-const MAX_BATCH = 10_000;
 
 /**
  * The longest the daemon keeps sending after its input ended (the application exited or died):
@@ -43,13 +31,13 @@ const MAX_BATCH = 10_000;
  */
 export const DRAIN_LIMIT_MS = 30_000;
 
-export class Dispatcher {
+export class FrameRouter {
   private readonly decoder = new FrameDecoder();
   /** Partition keys by their bytes, each entry holding what the daemon knows of the key. */
   private readonly keys = new StringInterner(newPartitionKeyInfo);
   private readonly kinesisCredentials = new CredentialsHolder();
   readonly metricsCredentials = new CredentialsHolder();
-  private producer: Producer | undefined;
+  private producer: StreamPipelines | undefined;
   private metrics: Metrics | undefined;
   private resultId = 0;
   private stopped = false;
@@ -58,13 +46,18 @@ export class Dispatcher {
   private drainCheckScheduled = false;
   private drainTimer: NodeJS.Timeout | undefined;
   private recordTtl = 0;
-  private batchedResults = false;
-  private batch: { attempt: AttemptRecord; ids: number[]; delays: number[] } | undefined;
+  private readonly results: ResultWriter;
 
   constructor(
     private readonly writer: FrameWriter,
     private readonly exit: (code: number) => void,
-  ) {}
+  ) {
+    this.results = new ResultWriter(
+      writer,
+      () => ++this.resultId,
+      () => this.afterResult(),
+    );
+  }
 
   data(chunk: Buffer): void {
     if (this.stopped || this.inputEnded) return;
@@ -85,7 +78,7 @@ export class Dispatcher {
   private containRecord(id: number, err: unknown): void {
     const why = describeError(err);
     log.error(`record ${id} could not be handled: ${why}`);
-    this.result(id, {
+    this.results.result(id, {
       successful: false,
       attempts: [
         {
@@ -147,7 +140,7 @@ export class Dispatcher {
 
   private leave(): void {
     if (this.stopped) return;
-    this.flushBatch();
+    this.results.flushBatch();
     this.stopped = true;
     if (this.drainTimer) clearTimeout(this.drainTimer);
     this.exit(ExitCode.done);
@@ -246,7 +239,7 @@ export class Dispatcher {
     try {
       const c = readConfig(value);
       setLogLevel(c.logLevel);
-      this.batchedResults = c.batchedResults;
+      this.results.batched = c.batchedResults;
       this.recordTtl = c.recordTtl;
       if (!c.region)
         throw new ConfigError(
@@ -254,102 +247,10 @@ export class Dispatcher {
         );
       const credentials = { metrics: this.metricsCredentials, kinesis: this.kinesisCredentials };
       this.metrics = new Metrics(c, credentials, userAgent());
-      this.producer = new Producer(
-        c,
-        this.kinesisCredentials,
-        {
-          result: (id, r) => this.result(id, r),
-          success: (id, delay, attempt) => this.success(id, delay, attempt),
-        },
-        this.metrics,
-      );
+      this.producer = new StreamPipelines(c, this.kinesisCredentials, this.results, this.metrics);
       log.debug('configured');
     } catch (err) {
       this.fatal(FatalCode.config, (err as Error).message, ExitCode.config);
     }
   }
-
-  /**
-   * With batched results (the wrapper asked for them), the records of one Kinesis record are
-   * answered together: the retrier finishes them one after another, so a batch is open while the
-   * same attempt comes in, and goes out at the latest when this turn's microtasks run.
-   */
-  private success(sourceId: number, delay: number, attempt: AttemptRecord): void {
-    this.afterResult();
-    if (!this.batchedResults) {
-      attempt.tail ??= successTail(attempt.shardId!, attempt.sequenceNumber!);
-      this.successFrame(sourceId, delay, ms(attempt.end - attempt.start), attempt.tail);
-      return;
-    }
-    let b = this.batch;
-    if (b !== undefined && (b.attempt !== attempt || b.ids.length >= MAX_BATCH)) {
-      this.flushBatch();
-      b = undefined;
-    }
-    if (b === undefined) {
-      b = this.batch = { attempt, ids: [], delays: [] };
-      queueMicrotask(this.flushBatchSoon);
-    }
-    b.ids.push(sourceId);
-    b.delays.push(delay);
-  }
-
-  private readonly flushBatchSoon = (): void => this.flushBatch();
-
-  private flushBatch(): void {
-    const b = this.batch;
-    if (b === undefined) return;
-    this.batch = undefined;
-    const a = b.attempt;
-    const head = resultsHead(a.shardId!, a.sequenceNumber!, ms(a.end - a.start));
-    const id = ++this.resultId;
-    const n = b.ids.length;
-    this.writer.frame(putRecordResultsSize(id, head, b.ids, b.delays, n), (buf, o) => {
-      writePutRecordResults(buf, o, id, head, b.ids, b.delays, n);
-    });
-  }
-
-  private successFrame(sourceId: number, delay: number, duration: number, tail: Buffer): void {
-    const id = ++this.resultId;
-    this.writer.frame(successResultSize(id, sourceId, delay, duration, tail), (buf, o) => {
-      writeSuccessResult(buf, o, id, sourceId, delay, duration, tail);
-    });
-  }
-
-  private result(sourceId: number, r: PutRecordResultFields): void {
-    this.afterResult();
-    const id = ++this.resultId;
-    let size = putRecordResultSize(id, sourceId, r);
-    if (size > MAX_FRAME_SIZE) {
-      // Attempts are few and their texts capped, so this cannot happen; if it ever does, the
-      // record still gets its answer rather than the writer throwing.
-      r = shrinkResult(r);
-      size = putRecordResultSize(id, sourceId, r);
-    }
-    this.writer.frame(size, (buf, o) => {
-      writePutRecordResult(buf, o, id, sourceId, r);
-    });
-  }
-}
-
-/** The same outcome in few bytes: the last attempt, its texts short, and how many there were. */
-function shrinkResult(r: PutRecordResultFields): PutRecordResultFields {
-  const last = r.attempts[r.attempts.length - 1];
-  return {
-    ...r,
-    shardId: r.shardId?.slice(0, 128),
-    sequenceNumber: r.sequenceNumber?.slice(0, 128),
-    attempts: [
-      {
-        delay: 0,
-        duration: 0,
-        successful: last?.successful ?? r.successful,
-        errorCode: last?.errorCode?.slice(0, 128),
-        errorMessage: capText(
-          `the result of ${r.attempts.length} attempts was too large to send; the last: ${last?.errorMessage ?? ''}`,
-          256,
-        ),
-      },
-    ],
-  };
 }

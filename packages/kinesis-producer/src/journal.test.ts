@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, test } from '@jest/globals';
-import { type Entry, Outstanding } from './outstanding.js';
+import { type Entry, Journal } from './journal.js';
 
 function entry(createdAt: number, bytes = 10, partitionKey = 'k'): Entry & { settled?: unknown } {
   const e: Entry & { settled?: unknown } = {
@@ -32,9 +32,9 @@ async function until(done: () => boolean): Promise<void> {
 
 const limits = { maxRecords: 3, maxBytes: 100, timeoutMs: 0 };
 
-describe('Outstanding', () => {
+describe('Journal', () => {
   test('keeps entries in the order they were taken, whatever order they settle in', () => {
-    const j = new Outstanding(limits, () => {});
+    const j = new Journal(limits, () => {});
     for (const id of [1, 2, 3]) j.add(id, entry(id, 10, `k${id}`));
     j.take(2);
     j.add(4, entry(4, 10, 'k4'));
@@ -45,7 +45,7 @@ describe('Outstanding', () => {
   });
 
   test('is full at maxRecords, or once the bytes reach maxBytes (one record may go past)', () => {
-    const j = new Outstanding(limits, () => {});
+    const j = new Journal(limits, () => {});
     expect(j.full()).toBeUndefined();
     j.add(1, entry(0, 95));
     expect(j.full()).toBeUndefined();
@@ -58,7 +58,7 @@ describe('Outstanding', () => {
   });
 
   test('waitForCapacity resolves at the first settle that makes room, waitForIdle at the last', async () => {
-    const j = new Outstanding(limits, () => {});
+    const j = new Journal(limits, () => {});
     await j.waitForCapacity(); // room now: resolves at once
     await j.waitForIdle();
     for (const id of [1, 2, 3]) j.add(id, entry(0));
@@ -75,7 +75,7 @@ describe('Outstanding', () => {
   });
 
   test('takeAll empties it, oldest first, and wakes those waiting for the end', async () => {
-    const j = new Outstanding(limits, () => {});
+    const j = new Journal(limits, () => {});
     for (const id of [7, 8]) j.add(id, entry(0));
     const idle = j.waitForIdle();
     expect(j.takeAll().map(([id]) => id)).toEqual([7, 8]);
@@ -84,7 +84,7 @@ describe('Outstanding', () => {
   });
 
   test('release wakes every waiter even though nothing changed', async () => {
-    const j = new Outstanding({ ...limits, maxRecords: 1 }, () => {});
+    const j = new Journal({ ...limits, maxRecords: 1 }, () => {});
     j.add(1, entry(0));
     const both = Promise.all([j.waitForCapacity(), j.waitForIdle()]);
     j.release();
@@ -96,7 +96,7 @@ describe('Outstanding', () => {
     let now = 1000;
     const timedOut: number[] = [];
     let wake: () => void = () => {};
-    const j = new Outstanding(
+    const j = new Journal(
       { ...limits, maxRecords: 10, timeoutMs: 20 },
       (id) => {
         timedOut.push(id);
@@ -119,9 +119,9 @@ describe('Outstanding', () => {
   });
 });
 
-describe('Outstanding as an array journal', () => {
+describe('Journal as an array journal', () => {
   test('many records settling in random order: counts, bytes and order stay right through compaction', () => {
-    const j = new Outstanding({ maxRecords: 1e9, maxBytes: 1e12, timeoutMs: 0 }, () => {});
+    const j = new Journal({ maxRecords: 1e9, maxBytes: 1e12, timeoutMs: 0 }, () => {});
     const live = new Set<number>();
     let next = 1;
     let seed = 42;
@@ -156,7 +156,7 @@ describe('Outstanding as an array journal', () => {
   test('timeouts walk the head even when compaction moves it', async () => {
     const timedOut: number[] = [];
     let clock = 0;
-    const j = new Outstanding(
+    const j = new Journal(
       { maxRecords: 1e9, maxBytes: 1e12, timeoutMs: 5 },
       (id) => timedOut.push(id),
       () => clock,
@@ -170,7 +170,7 @@ describe('Outstanding as an array journal', () => {
   });
 
   test('one stuck record while a million after it settle: the footprint follows what is outstanding', () => {
-    const j = new Outstanding({ maxRecords: 1e9, maxBytes: 1e12, timeoutMs: 0 }, () => {});
+    const j = new Journal({ maxRecords: 1e9, maxBytes: 1e12, timeoutMs: 0 }, () => {});
     j.add(1, entry(1, 5, 'stuck'));
     let most = 0;
     let missing = 0;
@@ -195,7 +195,7 @@ describe('Outstanding as an array journal', () => {
   test('a timed-out record keeps counting against the limits until the daemon answers or ends', async () => {
     let now = 0;
     const timedOut: number[] = [];
-    const clocked = new Outstanding(
+    const clocked = new Journal(
       { maxRecords: 3, maxBytes: 1e6, timeoutMs: 10 },
       (id) => timedOut.push(id),
       () => now,
@@ -230,7 +230,7 @@ describe('Outstanding as an array journal', () => {
   test('a timed-out record no daemon holds (waiting for a restart) frees its room at once', async () => {
     let now = 0;
     const timedOut: number[] = [];
-    const j = new Outstanding(
+    const j = new Journal(
       { maxRecords: 2, maxBytes: 1e6, timeoutMs: 10 },
       (id) => timedOut.push(id),
       () => now,
@@ -246,7 +246,7 @@ describe('Outstanding as an array journal', () => {
   });
 
   test('an aborted wait for room rejects with the reason and leaves no waiter or listener', async () => {
-    const j = new Outstanding(limits, () => {});
+    const j = new Journal(limits, () => {});
     for (const id of [1, 2, 3]) j.add(id, entry(id));
     const controller = new AbortController();
     const reason = new Error('gave up');
@@ -266,7 +266,7 @@ describe('Outstanding as an array journal', () => {
   });
 
   test('a wait that resolves removes its abort listener', async () => {
-    const j = new Outstanding(limits, () => {});
+    const j = new Journal(limits, () => {});
     for (const id of [1, 2, 3]) j.add(id, entry(id));
     const controller = new AbortController();
     const wait = j.waitForCapacity(controller.signal);

@@ -3,7 +3,7 @@
 import type { MetricsRequest, MetricsResponse } from '@kinesis-producer/protocol';
 import { now } from '../clock.js';
 import type { DaemonConfig } from '../config.js';
-import type { CredentialsHolder } from '../credentials.js';
+import type { CredentialsHolder } from '../credentials-holder.js';
 import { createCloudWatchClient, type PutMetricData } from './cloudwatch-client.js';
 import { CloudWatchUploader } from './cloudwatch-uploader.js';
 import type { Granularity, MetricsLevel } from './metric-names.js';
