@@ -1,6 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Message } from '@kinesis-producer/protocol';
-import type { Clock } from './clock.js';
 import {
   type CredentialIdentity,
   type CredentialsOption,
@@ -9,6 +8,7 @@ import {
   RETRY_MAX_MS,
   RETRY_MS,
 } from './credentials-pusher.js';
+import type { Clock } from './scheduler-clock.js';
 
 /** Time that moves only when the test says, running the timers due and what they start. */
 class ManualClock implements Clock {

@@ -3,9 +3,9 @@
 // before an identity expires. The daemon never looks for credentials itself, and nothing secret
 // ever reaches a log line.
 import { type Message, setCredentialsMessage } from '@kinesis-producer/protocol';
-import { type Clock, systemClock } from './clock.js';
 import { KinesisProducerError } from './errors.js';
 import type { Logger } from './options.js';
+import { type Clock, systemClock } from './scheduler-clock.js';
 
 export interface CredentialIdentity {
   accessKeyId: string;
