@@ -8,6 +8,7 @@ import {
   type KinesisProducer,
   ProducerDestroyedError,
 } from '../../packages/kinesis-producer/src/index.js';
+import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
 import { isolateAwsEnv } from '../support/aws-env.js';
 import { configFrame, frame, messageFrame, runDaemon } from '../support/daemon-process.js';
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
@@ -17,13 +18,7 @@ import { waitFor } from '../support/wait.js';
 
 const support = (name: string) => fileURLToPath(new URL(`../support/${name}`, import.meta.url));
 
-interface Internals {
-  channel: { pid: number; pendingBytes: number };
-  supervisor: { restartsSoFar: number };
-}
-const channelOf = (p: KinesisProducer) => (p as unknown as Internals).channel;
-const pidOf = (p: KinesisProducer) => channelOf(p).pid;
-const restartsOf = (p: KinesisProducer) => (p as unknown as Internals).supervisor.restartsSoFar;
+const restartsOf = (p: KinesisProducer) => producerInternals(p).restartsSoFar;
 
 /** Records that stay buffered in the daemon: nothing is due for a minute. */
 const HOLD = { recordMaxBufferedTime: 60_000, recordTtl: 120_000 };
@@ -46,12 +41,12 @@ describe('kill -9 of the daemon', () => {
     const p = producerFor(emu.endpoint, { recordMaxBufferedTime: 2000 });
     const run = sendRecords(p, 'd', 2000);
     // Let the daemon take the records in before it dies.
-    await waitFor('records read by the daemon', () => channelOf(p).pendingBytes === 0);
-    const first = pidOf(p);
+    await waitFor('records read by the daemon', () => producerInternals(p).pendingBytes === 0);
+    const first = producerInternals(p).daemonPid!;
     process.kill(first, 'SIGKILL');
     await run.done;
     expect(run.failed.map((f) => f.err.message)).toEqual([]);
-    expect(pidOf(p)).not.toBe(first);
+    expect(producerInternals(p).daemonPid!).not.toBe(first);
     expect(restartsOf(p)).toBe(1);
     await p.close();
     const check = await expectDelivered(emu, 'd', run.sent, { allowDuplicates: true });
@@ -61,8 +56,8 @@ describe('kill -9 of the daemon', () => {
   test('with resubmitOnDaemonExit false, outstanding promises reject (as in the KPL), and the new daemon takes new records', async () => {
     const p = producerFor(emu.endpoint, { ...HOLD, resubmitOnDaemonExit: false });
     const pending = addMany(p, 2000);
-    await waitFor('records read by the daemon', () => channelOf(p).pendingBytes === 0);
-    process.kill(pidOf(p), 'SIGKILL');
+    await waitFor('records read by the daemon', () => producerInternals(p).pendingBytes === 0);
+    process.kill(producerInternals(p).daemonPid!, 'SIGKILL');
     const settled = await Promise.allSettled(pending);
     expect(settled.every((s) => s.status === 'rejected')).toBe(true);
     for (const s of settled) {
@@ -86,8 +81,8 @@ describe('kill -9 of the daemon', () => {
   test('with daemonMaxRestarts 0, the producer fails for good', async () => {
     const p = producerFor(emu.endpoint, { ...HOLD, daemonMaxRestarts: 0 });
     const pending = addMany(p, 200);
-    await waitFor('records read by the daemon', () => channelOf(p).pendingBytes === 0);
-    process.kill(pidOf(p), 'SIGKILL');
+    await waitFor('records read by the daemon', () => producerInternals(p).pendingBytes === 0);
+    process.kill(producerInternals(p).daemonPid!, 'SIGKILL');
     for (const s of await Promise.allSettled(pending)) {
       expect((s as PromiseRejectedResult).reason).toBeInstanceOf(DaemonExitedError);
     }

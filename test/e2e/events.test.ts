@@ -15,6 +15,7 @@ import {
   type ThrottlingEndedEvent,
   type ThrottlingEvent,
 } from '../../packages/kinesis-producer/src/index.js';
+import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { expectDelivered, producerFor } from '../support/producer.js';
@@ -24,8 +25,6 @@ import { verifyDelivery } from '../support/verify.js';
 import { waitFor } from '../support/wait.js';
 
 const support = (name: string) => fileURLToPath(new URL(`../support/${name}`, import.meta.url));
-const channelOf = (p: KinesisProducer) =>
-  (p as unknown as { channel: { pid: number; pendingBytes: number } }).channel;
 
 /** Records that stay buffered in the daemon until flushed. */
 const HOLD = { recordMaxBufferedTime: 60_000, recordTtl: 120_000 };
@@ -72,8 +71,8 @@ describe('a daemon killed with SIGKILL', () => {
     });
     try {
       const run = sendRecords(p, 'killed', 200);
-      await waitFor('records read by the daemon', () => channelOf(p).pendingBytes === 0);
-      const first = channelOf(p).pid;
+      await waitFor('records read by the daemon', () => producerInternals(p).pendingBytes === 0);
+      const first = producerInternals(p).daemonPid!;
       process.kill(first, 'SIGKILL');
       await waitFor('the records sent again', () => resubmitted.length === 1);
       expect(seen).toEqual(['daemonExit', 'daemonRestart', 'recordsResubmitted']);
@@ -84,7 +83,9 @@ describe('a daemon killed with SIGKILL', () => {
         error: { signal: 'SIGKILL' },
       });
       expect(exits[0]!.restartInMs).toBeGreaterThan(0);
-      expect(restarts).toEqual([{ pid: channelOf(p).pid, restarts: 1, restartsInWindow: 1 }]);
+      expect(restarts).toEqual([
+        { pid: producerInternals(p).daemonPid!, restarts: 1, restartsInWindow: 1 },
+      ]);
       expect(restarts[0]!.pid).not.toBe(first);
       // The first daemon held every record: all 200 went to the new one.
       expect(resubmitted).toEqual([{ count: 200 }]);
@@ -125,8 +126,8 @@ describe('a daemon killed with SIGKILL', () => {
     });
     const restarted = new Promise<DaemonRestartEvent>((r) => p.once('daemonRestart', r));
     const run = sendRecords(p, 'killed', 10, { from: 1000 });
-    await waitFor('records read by the daemon', () => channelOf(p).pendingBytes === 0);
-    process.kill(channelOf(p).pid, 'SIGKILL');
+    await waitFor('records read by the daemon', () => producerInternals(p).pendingBytes === 0);
+    process.kill(producerInternals(p).daemonPid!, 'SIGKILL');
     await expect(restarted).resolves.toMatchObject({ restarts: 1 });
     expect(errors.some((e) => /a 'daemonExit' listener threw: Error: listener bug/.test(e))).toBe(
       true,

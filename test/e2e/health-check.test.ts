@@ -6,18 +6,14 @@ import type {
   DaemonExitEvent,
   KinesisProducer,
 } from '../../packages/kinesis-producer/src/index.js';
+import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
 import { isAlive } from '../support/child-server.js';
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
 import { expectDelivered, producerFor } from '../support/producer.js';
 import { sendRecords } from '../support/send-records.js';
 import { waitFor } from '../support/wait.js';
 
-interface Internals {
-  channel: { pid: number; pendingBytes: number };
-  supervisor: { restartsSoFar: number };
-}
-const channelOf = (p: KinesisProducer) => (p as unknown as Internals).channel;
-const restartsOf = (p: KinesisProducer) => (p as unknown as Internals).supervisor.restartsSoFar;
+const restartsOf = (p: KinesisProducer) => producerInternals(p).restartsSoFar;
 
 /** The shortest timeout the option allows: the test stalls for longer than it. */
 const TIMEOUT_MS = 5000;
@@ -72,7 +68,7 @@ test('a stall of the application longer than the timeout restarts nothing and du
   const { p, warnings, exits } = await startedProducer('stall');
   try {
     const run = sendRecords(p, 'stall', 2000);
-    await waitFor('records read by the daemon', () => channelOf(p).pendingBytes === 0);
+    await waitFor('records read by the daemon', () => producerInternals(p).pendingBytes === 0);
     // Meanwhile the daemon sends the records and its answers wait, unread, in the pipe.
     await stallEventLoop(TIMEOUT_MS + 1500);
     await run.done;
@@ -91,12 +87,12 @@ test('a stall of the application longer than the timeout restarts nothing and du
 test('a daemon that stops answering (SIGSTOP) is killed and its records go to a new one', async () => {
   const { p, warnings, exits } = await startedProducer('stopped');
   try {
-    const first = channelOf(p).pid;
+    const first = producerInternals(p).daemonPid!;
     process.kill(first, 'SIGSTOP');
     const run = sendRecords(p, 'stopped', 300, { from: 1_000_000 });
     await run.done;
     expect(run.failed.map((f) => f.err.message)).toEqual([]);
-    expect(channelOf(p).pid).not.toBe(first);
+    expect(producerInternals(p).daemonPid!).not.toBe(first);
     expect(restartsOf(p)).toBe(1);
     expect(warnings.some((w) => w.includes(`killing daemon ${first}`))).toBe(true);
     expect(exits.map((e) => [e.reason, e.error.signal])).toEqual([['hung', 'SIGKILL']]);

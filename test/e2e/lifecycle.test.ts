@@ -10,6 +10,7 @@ import {
   UserRecordTimeoutError,
   ValidationError,
 } from '../../packages/kinesis-producer/src/index.js';
+import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { producerFor, tearDown } from '../support/producer.js';
 import { deaggregateAll } from '../support/read-back.js';
@@ -33,8 +34,7 @@ async function start(options: Parameters<typeof producerFor>[1]) {
   return producer;
 }
 
-const daemonAlive = (p: KinesisProducer) =>
-  (p as unknown as { channel: { alive: boolean } }).channel.alive;
+const daemonAlive = (p: KinesisProducer) => producerInternals(p).daemonAlive;
 
 describe('userRecordTimeoutInMillis', () => {
   test('a record without a result in time rejects with the record; its late result is ignored', async () => {

@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, test } from '@jest/globals';
 import type { KinesisProducer, Logger } from '../../packages/kinesis-producer/src/index.js';
+import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { producerFor, tearDown } from '../support/producer.js';
 import { sendRecords } from '../support/send-records.js';
@@ -61,7 +62,7 @@ test('logLevel is the threshold for the daemon and the wrapper alike', async () 
   const log = new Capture();
   producer = producerFor(fake.endpoint, { logLevel: 'warning', logger: log });
   await producer.addUserRecord('s', 'k', 'before');
-  const pid = (producer as unknown as { channel: { pid: number } }).channel.pid;
+  const pid = producerInternals(producer).daemonPid!;
   process.kill(pid, 'SIGKILL');
   await waitFor('the restart', () => log.at('warn').some((m) => m.includes('restarting it')));
   await expect(producer.addUserRecord('s', 'k', 'after')).resolves.toMatchObject({

@@ -3,11 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { KinesisProducer } from '../../packages/kinesis-producer/src/index.js';
+import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
 import { expectDelivered, payload, producerFor } from '../support/producer.js';
 import type { SentRecord } from '../support/verify.js';
 
-const pidOf = (p: KinesisProducer) => (p as unknown as { channel: { pid: number } }).channel.pid;
+const pidOf = (p: KinesisProducer) => producerInternals(p).daemonPid!;
 
 /** Bytes the process has read through read() and its kind, whatever from (Linux's rchar). */
 function bytesRead(pid: number): number {

@@ -13,6 +13,7 @@ import {
   type UserRecordResult,
   ValidationError,
 } from '../../packages/kinesis-producer/src/index.js';
+import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { expectDelivered, payload, producerFor } from '../support/producer.js';
@@ -169,8 +170,7 @@ describe('put() records and a daemon that dies', () => {
       recordMaxBufferedTime: 60_000,
       recordTtl: 120_000,
     });
-    const channel = () =>
-      (producer as unknown as { channel: { pid: number; pendingBytes: number } }).channel;
+    const internals = producerInternals(producer);
     const { sent, make } = ledger();
     const failures: PutFailure[] = [];
     producer.onPutFailure((f) => failures.push(f));
@@ -179,10 +179,10 @@ describe('put() records and a daemon that dies', () => {
         const rec = make(i);
         producer.put('s', rec.partitionKey, rec.data);
       }
-      await waitFor('records read by the daemon', () => channel().pendingBytes === 0);
-      const first = channel().pid;
+      await waitFor('records read by the daemon', () => internals.pendingBytes === 0);
+      const first = internals.daemonPid!;
       process.kill(first, 'SIGKILL');
-      await waitFor('a new daemon', () => channel().pid !== first);
+      await waitFor('a new daemon', () => internals.daemonPid! !== first);
       expect(producer.getOutstandingRecordsCount()).toBe(2000);
       await producer.flushSync();
     } finally {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { DaemonExitedError } from '../../packages/kinesis-producer/src/index.js';
+import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
 import { isolateAwsEnv } from '../support/aws-env.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { TEST_CREDENTIALS } from '../support/kinesis-client.js';
@@ -49,7 +50,7 @@ test('the region comes from the profile in the config file; records sent at once
     run = sendRecords(producer, 's', 500);
     producer.flush();
     // Proof that this run took the waiting path: the channel is still holding the frames.
-    expect((producer as unknown as { channel: { held?: unknown[] } }).channel.held).toBeDefined();
+    expect(producerInternals(producer).waitingForConfiguration).toBe(true);
     await run.done;
   } finally {
     await producer.close();
@@ -72,9 +73,8 @@ test('closing before the region is known still ends the daemon cleanly', async (
   writeFileSync(join(dir, 'config'), '[default]\nregion = us-east-1\n');
   fake = await FakeKinesis.start({ streams: { s: 1 } });
   const producer = producerFor(fake.endpoint, { region: undefined });
-  const channel = (producer as unknown as { channel: { held?: unknown[]; alive: boolean } })
-    .channel;
-  expect(channel.held).toBeDefined();
+  const internals = producerInternals(producer);
+  expect(internals.waitingForConfiguration).toBe(true);
   await producer.close();
-  expect(channel.alive).toBe(false);
+  expect(internals.daemonAlive).toBe(false);
 });

@@ -10,6 +10,7 @@ import {
   type KinesisProducerOptions,
 } from '../../packages/kinesis-producer/src/index.js';
 import { optionsFromProperties } from '../../packages/kinesis-producer/src/properties.js';
+import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { producerFor } from '../support/producer.js';
 import { deaggregateAll } from '../support/read-back.js';
@@ -73,14 +74,10 @@ test('no secret on the daemon command line, in its environment, or in any log li
       error: capture('error'),
     },
   });
-  const channel = (
-    producer as unknown as {
-      channel: { pid: number; child: { stderr: NodeJS.ReadableStream } };
-    }
-  ).channel;
+  const internals = producerInternals(producer);
   const stderr: string[] = [];
-  channel.child.stderr.on('data', (chunk: string | Buffer) => stderr.push(String(chunk)));
-  const pid = channel.pid;
+  internals.daemonStderr.on('data', (chunk: string | Buffer) => stderr.push(String(chunk)));
+  const pid = internals.daemonPid!;
   let cmdline = '';
   let environ = '';
   let run: ReturnType<typeof sendRecords>;

@@ -2,7 +2,7 @@
 // SIGKILL several times. Every promise resolves, every record is in the stream at least once,
 // and the duplicates that at-least-once delivery allows are counted and reported.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { KinesisProducer } from '../../packages/kinesis-producer/src/index.js';
+import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
 import { expectDelivered, payload, producerFor } from '../support/producer.js';
 import type { SentRecord } from '../support/verify.js';
@@ -10,13 +10,6 @@ import { waitFor } from '../support/wait.js';
 
 const COUNT = 100_000;
 const KILLS = 4;
-
-interface Internals {
-  channel: { pid: number; alive: boolean };
-  supervisor: { restartsSoFar: number };
-  resubmitted: number;
-}
-const internals = (p: KinesisProducer) => p as unknown as Internals;
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -45,12 +38,12 @@ test(`${COUNT} records, the daemon killed ${KILLS} times: every record arrives a
           timeoutMs: 120_000,
         },
       );
-      const pid = internals(producer).channel.pid;
+      const pid = producerInternals(producer).daemonPid!;
       process.kill(pid, 'SIGKILL');
       killed.push(pid);
       await waitFor('a new daemon', () => {
-        const c = internals(producer).channel;
-        return c.pid !== pid && c.alive;
+        const i = producerInternals(producer);
+        return i.daemonPid !== pid && i.daemonAlive;
       });
     }
     return killed;
@@ -87,10 +80,10 @@ test(`${COUNT} records, the daemon killed ${KILLS} times: every record arrives a
   expect(failures.map((e) => (e as Error).message).slice(0, 5)).toEqual([]);
   expect(settled).toBe(COUNT);
   expect(new Set(killed).size).toBe(KILLS);
-  expect(internals(producer).supervisor.restartsSoFar).toBe(KILLS);
+  expect(producerInternals(producer).restartsSoFar).toBe(KILLS);
   const check = await expectDelivered(emu, 'z', sent, { allowDuplicates: true });
   console.info(
-    `zero-loss: ${COUNT} records, ${KILLS} daemons killed, ${internals(producer).resubmitted} records sent again, ` +
+    `zero-loss: ${COUNT} records, ${KILLS} daemons killed, ${producerInternals(producer).resubmitted} records sent again, ` +
       `${check.duplicates} duplicates in the stream (${check.userRecords} user records in ${check.kinesisRecords} Kinesis records)`,
   );
   expect(check.userRecords).toBe(COUNT + check.duplicates);

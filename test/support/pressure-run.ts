@@ -11,6 +11,7 @@ import {
   KinesisProducer,
   type KinesisProducerOptions,
 } from '../../packages/kinesis-producer/src/index.js';
+import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
 import { TEST_CREDENTIALS, TEST_REGION } from './kinesis-client.js';
 
 const [endpoint, mode, seconds, rate, json, size] = process.argv.slice(2);
@@ -24,7 +25,7 @@ const producer = new KinesisProducer({
   credentials: TEST_CREDENTIALS,
   ...options,
 });
-const daemonPid = () => (producer as unknown as { channel: { pid: number } }).channel.pid;
+const daemonPid = () => producerInternals(producer).daemonPid!;
 
 function daemonRss(): number {
   try {

@@ -8,6 +8,7 @@
 //             buffers them for 30 s, prints "buffered <daemon pid>" once they are all in the
 //             daemon's pipe, and waits to be killed.
 import { KinesisProducer } from '../../packages/kinesis-producer/src/index.js';
+import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
 import { BUFFERED_COUNT, bufferedRecord } from './buffered-records.js';
 import { TEST_CREDENTIALS, TEST_REGION } from './kinesis-client.js';
 
@@ -24,7 +25,7 @@ const producer = new KinesisProducer({
   // Far longer than the test waits: only the drain on end of input can send these in time.
   ...(mode === 'buffered' ? { recordMaxBufferedTime: 30_000, recordTtl: 60_000 } : {}),
 });
-const daemonPid = () => (producer as unknown as { channel: { pid: number } }).channel.pid;
+const daemonPid = () => producerInternals(producer).daemonPid!;
 
 if (mode === 'hold') {
   void producer.addUserRecord('s', 'pk', 'held in the daemon').catch(() => {});

@@ -104,6 +104,11 @@ export class DaemonChannel {
     return !this.ended;
   }
 
+  /** Where the daemon's log lines arrive (tests listen to it). */
+  get stderr(): NodeJS.ReadableStream {
+    return this.child.stderr;
+  }
+
   /** The daemon sent a frame that does not decode (and was killed for it). */
   get sentCorruptFrame(): boolean {
     return this.protocolError !== undefined;

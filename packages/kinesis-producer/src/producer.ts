@@ -11,7 +11,6 @@ import {
 import { type AbortOptions, checkedSignal, raceAbort } from './abort.js';
 import { CrashIsolation } from './crash-isolation.js';
 import { CredentialsPusher } from './credentials-pusher.js';
-import type { DaemonChannel } from './daemon-channel.js';
 import {
   BufferFullError,
   type DaemonExitedError,
@@ -49,6 +48,7 @@ import { existingSchemaRecords, schemaRecordsOf } from './schema-registry/schema
 import { settleResult, settleResults } from './settle-results.js';
 import { validatedStreamMetadata } from './stream-metadata.js';
 import { Supervisor } from './supervisor.js';
+import { internalsOf, type ProducerInternals } from './test-hook.js';
 import { type ThrottleWatch, watchThrottling } from './throttle-watch.js';
 import type { PutEntry, UserRecord, UserRecordResult } from './types.js';
 import {
@@ -557,9 +557,33 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     await this.close();
   }
 
-  /** The current daemon's channel (tests read its pid). */
-  private get channel(): DaemonChannel {
-    return this.supervisor.channel;
+  /** @internal Not public API: tests read this through test-hook.ts. */
+  [internalsOf](): ProducerInternals {
+    const supervisor = this.supervisor;
+    const producer = this;
+    return {
+      get daemonPid() {
+        return supervisor.channel.pid;
+      },
+      get daemonAlive() {
+        return supervisor.channel.alive;
+      },
+      get daemonStderr() {
+        return supervisor.channel.stderr;
+      },
+      get pendingBytes() {
+        return supervisor.channel.pendingBytes;
+      },
+      get waitingForConfiguration() {
+        return supervisor.channel.waitingForConfiguration;
+      },
+      get restartsSoFar() {
+        return supervisor.restartsSoFar;
+      },
+      get resubmitted() {
+        return producer.resubmitted;
+      },
+    };
   }
 
   private async shutDown(): Promise<void> {
