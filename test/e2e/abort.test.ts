@@ -9,6 +9,7 @@ import {
   type UserRecordResult,
   ValidationError,
 } from '../../packages/kinesis-producer/src/index.js';
+import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
 import { isAlive } from '../support/child-server.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { producerFor, tearDown } from '../support/producer.js';
@@ -52,8 +53,7 @@ function expectAllDelivered(sent: SentRecord[]) {
   verifyDelivery(sent, deaggregateAll(fake!.records('s')), fake!.shards('s'));
 }
 
-const daemonPid = (p: KinesisProducer) =>
-  (p as unknown as { channel: { pid: number } }).channel.pid;
+const daemonPid = (p: KinesisProducer) => producerInternals(p).daemonPid!;
 
 /** Holds the answer to the next PutRecords (the records are stored) until told to answer. */
 function stallNextRequest(ms = 60_000) {

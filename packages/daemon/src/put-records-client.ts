@@ -1,7 +1,7 @@
 // The data path to Kinesis: PutRecords bodies written straight into one Buffer, signed, and sent
 // on a keep-alive connection pool. The SDK stays on the control plane, where its cost is moot.
 
-import { isStreamArn } from '@kinesis-producer/protocol';
+import { isStreamArn, RecordErrorCode } from '@kinesis-producer/protocol';
 import { createDispatcher } from '@kinesis-producer/transport';
 import type { Dispatcher } from 'undici';
 import { now } from './clock.js';
@@ -50,8 +50,6 @@ const SKEW_TOLERANCE_MS = 5 * 60_000;
  * not an answer Kinesis gives, and reading it whole would let one reply hold any amount of memory.
  */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
-export const RESPONSE_TOO_LARGE = 'ResponseTooLarge';
-const REQUEST_TIMEOUT = 'RequestTimeout';
 /** Longest error code, shard id or sequence number taken from an answer (real ones are < 64). */
 const MAX_FIELD = 128;
 
@@ -97,7 +95,10 @@ export class PutRecordsClient {
       outcome = await this.send(stream, streamId, entries);
       return outcome;
     } finally {
-      this.window.done(sentAt, outcome?.ok === false && outcome.code === REQUEST_TIMEOUT);
+      this.window.done(
+        sentAt,
+        outcome?.ok === false && outcome.code === RecordErrorCode.requestTimeout,
+      );
     }
   }
 
@@ -148,7 +149,7 @@ export class PutRecordsClient {
         return {
           ok: false,
           status,
-          code: RESPONSE_TOO_LARGE,
+          code: RecordErrorCode.responseTooLarge,
           message: `the answer (HTTP ${status}) was larger than ${MAX_RESPONSE_BYTES} bytes`,
         };
       }
@@ -162,7 +163,7 @@ export class PutRecordsClient {
         return {
           ok: false,
           status,
-          code: REQUEST_TIMEOUT,
+          code: RecordErrorCode.requestTimeout,
           message: `no complete answer within requestTimeout (${this.c.requestTimeout} ms)`,
         };
       }
@@ -282,7 +283,7 @@ function parseSuccess(text: string, sent: number): PutRecordsOutcome {
 }
 
 function malformed(message: string): PutRecordsOutcome {
-  return { ok: false, status: 200, code: 'MalformedResponse', message };
+  return { ok: false, status: 200, code: RecordErrorCode.malformedResponse, message };
 }
 
 function parseError(text: string, header: unknown): { code: string; message: string } {
@@ -296,7 +297,7 @@ function parseError(text: string, header: unknown): { code: string; message: str
     message = capText(text, 200);
   }
   code = field(code.slice(code.lastIndexOf('#') + 1));
-  return { code: code || 'UnknownError', message: capText(message) };
+  return { code: code || RecordErrorCode.unknownError, message: capText(message) };
 }
 
 function transportError(err: unknown): { code: string; message: string } {
@@ -305,12 +306,12 @@ function transportError(err: unknown): { code: string; message: string } {
   switch (e?.code) {
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
-      return { code: REQUEST_TIMEOUT, message };
+      return { code: RecordErrorCode.requestTimeout, message };
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return { code: 'ConnectTimeout', message };
+      return { code: RecordErrorCode.connectTimeout, message };
     case undefined:
-      return { code: e?.name || 'NetworkingError', message };
+      return { code: e?.name || RecordErrorCode.networkingError, message };
     default:
-      return { code: 'NetworkingError', message: `${e.code}: ${message}` };
+      return { code: RecordErrorCode.networkingError, message: `${e.code}: ${message}` };
   }
 }

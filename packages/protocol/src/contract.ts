@@ -52,6 +52,18 @@ export const RecordErrorCode = {
   recordTooLarge: 'RecordTooLarge',
   /** Not an attempt: the one entry standing for the attempts a record did not keep. */
   attemptsOmitted: 'AttemptsOmitted',
+  /** A PutRecords answer larger than any Kinesis gives; it is not read whole. */
+  responseTooLarge: 'ResponseTooLarge',
+  /** A PutRecords answer that does not parse. */
+  malformedResponse: 'MalformedResponse',
+  /** An error answer that names no code. */
+  unknownError: 'UnknownError',
+  /** No answer (headers or body) in time. */
+  requestTimeout: 'RequestTimeout',
+  /** No connection in time. */
+  connectTimeout: 'ConnectTimeout',
+  /** Any other failure of the connection. */
+  networkingError: 'NetworkingError',
 } as const;
 export type RecordErrorCode = (typeof RecordErrorCode)[keyof typeof RecordErrorCode];
 
