@@ -48,12 +48,11 @@ function gate(creds: CredentialsHolder) {
   const sent: PutRecordsBatch[] = [];
   const reput: UserRecord[] = [];
   const finished: UserRecord[] = [];
-  const g = new CredentialsGate(
-    creds,
-    (b) => sent.push(b),
-    (ur) => reput.push(ur),
-    (ur) => finished.push(ur),
-  );
+  const g = new CredentialsGate(creds, {
+    send: (b) => sent.push(b),
+    reput: (ur) => reput.push(ur),
+    finish: (ur) => finished.push(ur),
+  });
   return { g, sent, reput, finished };
 }
 

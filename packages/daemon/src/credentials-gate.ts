@@ -10,6 +10,16 @@ import type { UserRecord } from './user-record.js';
 
 const MAX_TIMER = 2 ** 31 - 1;
 
+/** Where the gate passes requests and records, by name rather than by position. */
+export interface CredentialsGateHandlers {
+  /** The request may go: credentials are there. */
+  send(batch: PutRecordsBatch): void;
+  /** A record of an expired request that itself still has time goes round again. */
+  reput(ur: UserRecord): void;
+  /** A held record that expired: its result goes to the wrapper. */
+  finish(ur: UserRecord): void;
+}
+
 export class CredentialsGate {
   private held: PutRecordsBatch[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -19,9 +29,7 @@ export class CredentialsGate {
 
   constructor(
     private readonly creds: CredentialsHolder,
-    private readonly send: (batch: PutRecordsBatch) => void,
-    private readonly reput: (ur: UserRecord) => void,
-    private readonly finish: (ur: UserRecord) => void,
+    private readonly to: CredentialsGateHandlers,
   ) {}
 
   /** Requests held for credentials. */
@@ -32,7 +40,7 @@ export class CredentialsGate {
   /** Sends the batch now when credentials are there; otherwise holds it until they come. */
   submit(batch: PutRecordsBatch): void {
     if (this.creds.current) {
-      this.send(batch);
+      this.to.send(batch);
       return;
     }
     this.held.push(batch);
@@ -62,7 +70,7 @@ export class CredentialsGate {
     this.armedFor = Number.POSITIVE_INFINITY;
     const held = this.held;
     this.held = [];
-    for (const b of held) this.send(b);
+    for (const b of held) this.to.send(b);
   };
 
   private arm(): void {
@@ -87,7 +95,7 @@ export class CredentialsGate {
         for (const ur of kr.items) {
           if (ur.expired(t)) this.expire(ur, t);
           // A neighbour expired; this one still has time and goes round again.
-          else this.reput(ur);
+          else this.to.reput(ur);
         }
       }
     }
@@ -103,6 +111,6 @@ export class CredentialsGate {
       errorMessage:
         'Record reached its TTL while waiting for credentials: none were ever pushed to the daemon (check the credentials option and the warnings it logged)',
     });
-    this.finish(ur);
+    this.to.finish(ur);
   }
 }

@@ -1,4 +1,5 @@
-// One stream's path through the stages: aggregator → limiter → collector → PutRecords → retrier.
+// One stream's path through the stages: shard map → aggregator → limiter → collector →
+// credentials gate → PutRecords → retrier, built and read in that order.
 import { Aggregator } from './aggregator.js';
 import { now } from './clock.js';
 import { Collector } from './collector.js';
@@ -20,8 +21,8 @@ export class Pipeline {
   private readonly aggregator: Aggregator;
   private readonly limiter: Limiter;
   private readonly collector: Collector;
-  private readonly retrier: Retrier;
   private readonly gate: CredentialsGate;
+  private readonly retrier: Retrier;
   private outstandingCount = 0;
   /** A flush came while the first shard map was loading: it happens once the map is there. */
   private flushAfterMap = false;
@@ -42,23 +43,25 @@ export class Pipeline {
   ) {
     this.streamId = streamId;
     this.shards = new ShardMap(stream, listShards, () => this.streamId);
-    this.retrier = new Retrier(
+    // The stages in the order a record meets them. Each hands on to the next through a closure
+    // read when a record passes, so a stage may name one built after it.
+    this.aggregator = new Aggregator(
       {
-        failIfThrottled: c.failIfThrottled,
-        recordMaxBufferedTime: c.recordMaxBufferedTime,
-        backoff: c.retryBackoff ? { base: c.retryBackoffBase, max: c.retryBackoffMax } : undefined,
+        enabled: c.aggregationEnabled,
+        mode: c.aggregationMode,
+        maxCount: c.aggregationMaxCount,
+        maxSize: c.aggregationMaxSize,
       },
       this.shards,
-      (ur) => this.reput(ur),
-      (ur) => this.finish(ur),
-      (shard, throttled) =>
-        throttled ? this.limiter.throttled(shard) : this.limiter.accepted(shard),
+      (kr: KinesisRecord) => this.limiter.put(kr),
     );
-    this.gate = new CredentialsGate(
-      client.credentials,
-      (batch) => this.send(batch),
-      (ur) => this.reput(ur),
-      (ur) => this.finish(ur),
+    this.limiter = new Limiter(
+      { rateLimit: c.rateLimit, adaptive: c.adaptiveRateLimit },
+      (kr) => {
+        this.collector.put(kr);
+        if (this.draining) this.kick();
+      },
+      (kr, held) => this.retrier.expiredInLimiter(kr, held),
     );
     this.collector = new Collector(
       {
@@ -71,23 +74,24 @@ export class Pipeline {
       (batch) => this.gate.submit(batch),
       now,
     );
-    this.limiter = new Limiter(
-      { rateLimit: c.rateLimit, adaptive: c.adaptiveRateLimit },
-      (kr) => {
-        this.collector.put(kr);
-        if (this.draining) this.kick();
-      },
-      (kr, held) => this.retrier.expiredInLimiter(kr, held),
-    );
-    this.aggregator = new Aggregator(
+    this.gate = new CredentialsGate(client.credentials, {
+      send: (batch) => this.send(batch),
+      reput: (ur) => this.reput(ur),
+      finish: (ur) => this.finish(ur),
+    });
+    this.retrier = new Retrier(
       {
-        enabled: c.aggregationEnabled,
-        mode: c.aggregationMode,
-        maxCount: c.aggregationMaxCount,
-        maxSize: c.aggregationMaxSize,
+        failIfThrottled: c.failIfThrottled,
+        recordMaxBufferedTime: c.recordMaxBufferedTime,
+        backoff: c.retryBackoff ? { base: c.retryBackoffBase, max: c.retryBackoffMax } : undefined,
       },
       this.shards,
-      (kr: KinesisRecord) => this.limiter.put(kr),
+      {
+        reput: (ur) => this.reput(ur),
+        finish: (ur) => this.finish(ur),
+        shardFeedback: (shard, throttled) =>
+          throttled ? this.limiter.throttled(shard) : this.limiter.accepted(shard),
+      },
     );
   }
 

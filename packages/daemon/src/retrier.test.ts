@@ -57,12 +57,10 @@ function harness(list: ListShards) {
   const map = new ShardMap('s', list, () => undefined);
   const reput: UserRecord[] = [];
   const finished: UserRecord[] = [];
-  const retrier = new Retrier(
-    { failIfThrottled: false, recordMaxBufferedTime: 100 },
-    map,
-    (ur) => reput.push(ur),
-    (ur) => finished.push(ur),
-  );
+  const retrier = new Retrier({ failIfThrottled: false, recordMaxBufferedTime: 100 }, map, {
+    reput: (ur) => reput.push(ur),
+    finish: (ur) => finished.push(ur),
+  });
   return { map, retrier, reput, finished };
 }
 

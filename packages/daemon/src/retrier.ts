@@ -25,16 +25,23 @@ export interface RetrierOptions {
   backoff?: BackoffPolicy;
 }
 
+/** Where the retrier's decisions go, by name rather than by position. */
+export interface RetrierHandlers {
+  /** Send the record again: back into the aggregator. */
+  reput(ur: UserRecord): void;
+  /** The record is done (succeeded or failed for good): its result goes to the wrapper. */
+  finish(ur: UserRecord): void;
+  /** Tells the rate limiter how each shard's sends fared. */
+  shardFeedback?(shard: number, throttled: boolean): void;
+}
+
 export class Retrier {
   private readonly waiting: DelayQueue<UserRecord>;
 
   constructor(
     private readonly o: RetrierOptions,
     private readonly shards: ShardMap,
-    private readonly reput: (ur: UserRecord) => void,
-    private readonly finish: (ur: UserRecord) => void,
-    /** Tells the rate limiter how each shard's sends fared. */
-    private readonly shardFeedback: (shard: number, throttled: boolean) => void = () => {},
+    private readonly to: RetrierHandlers,
   ) {
     this.waiting = new DelayQueue((ur) => this.resume(ur));
   }
@@ -55,7 +62,7 @@ export class Retrier {
         return;
       }
       for (const kr of batch.items) {
-        if (cls === 'throttled') this.shardFeedback(kr.predictedShard, true);
+        if (cls === 'throttled') this.to.shardFeedback?.(kr.predictedShard, true);
         for (const ur of kr.items) this.failed(ur, outcome.code, outcome.message, start, end, cls);
       }
       return;
@@ -91,7 +98,7 @@ export class Retrier {
       for (const ur of kr.items) {
         ur.addAttempt({ start, end, success: false, errorCode: code, errorMessage: message });
         if (alone && ur.isolated) {
-          this.finish(ur);
+          this.to.finish(ur);
         } else {
           ur.isolated = true;
           this.again(ur, 0);
@@ -106,7 +113,7 @@ export class Retrier {
     for (const ur of kr.items) {
       if (!ur.expired(t)) {
         // A neighbour in the same Kinesis record expired; this one still has time.
-        this.reput(ur);
+        this.to.reput(ur);
       } else if (held) {
         const failed = failedAttempts(ur);
         ur.addAttempt({
@@ -116,7 +123,7 @@ export class Retrier {
           errorCode: RecordErrorCode.expiredWaitingForRateLimit,
           errorMessage: `Record reached its TTL while waiting for the shard rate limit, after ${failed} failed attempt(s)`,
         });
-        this.finish(ur);
+        this.to.finish(ur);
       } else {
         this.expire(ur, t);
       }
@@ -130,11 +137,11 @@ export class Retrier {
   private entry(kr: KinesisRecord, r: EntryResult, start: number, end: number): void {
     if (r.errorCode !== undefined) {
       const cls = classify(r.errorCode, 0, r.errorMessage);
-      if (cls === 'throttled') this.shardFeedback(kr.predictedShard, true);
+      if (cls === 'throttled') this.to.shardFeedback?.(kr.predictedShard, true);
       for (const ur of kr.items) this.failed(ur, r.errorCode, r.errorMessage, start, end, cls);
       return;
     }
-    this.shardFeedback(kr.predictedShard, false);
+    this.to.shardFeedback?.(kr.predictedShard, false);
     const actual = shardNumber(r.shardId);
     const range = this.shards.hashRange(actual);
     if (range === undefined && this.misrouted(kr, actual)) {
@@ -188,7 +195,7 @@ export class Retrier {
             errorCode: RecordErrorCode.shardRangeUnknown,
             errorMessage: `Record was stored on ${r.shardId}, whose hash-key range could not be listed before the record's TTL; a KCL consumer may drop it there`,
           });
-          this.finish(ur);
+          this.to.finish(ur);
         }
         return;
       }
@@ -214,7 +221,7 @@ export class Retrier {
       ur.addAttempt(ok);
       ur.shardId = r.shardId;
       ur.sequenceNumber = r.sequenceNumber;
-      this.finish(ur);
+      this.to.finish(ur);
     }
   }
 
@@ -228,13 +235,13 @@ export class Retrier {
   ): void {
     ur.addAttempt({ start, end, success: false, errorCode: code, errorMessage: message });
     if (cls === 'throttled' && this.o.failIfThrottled) {
-      this.finish(ur);
+      this.to.finish(ur);
       return;
     }
     const failures = countTrailingFailures(ur);
     const delay = this.o.backoff ? backoffDelay(this.o.backoff, failures) : 0;
     if (cls === 'fatal') {
-      if (countTrailingFatal(ur) >= FATAL_ATTEMPTS) this.finish(ur);
+      if (countTrailingFatal(ur) >= FATAL_ATTEMPTS) this.to.finish(ur);
       else this.again(ur, Math.max(delay, FATAL_RETRY_DELAY_MS));
       return;
     }
@@ -250,7 +257,7 @@ export class Retrier {
     const half = Math.floor(this.o.recordMaxBufferedTime / 2);
     if (delay <= half) {
       ur.deadline = Math.min(t + half, ur.expiration);
-      this.reput(ur);
+      this.to.reput(ur);
     } else {
       this.waiting.add(ur, Math.min(t + delay, ur.expiration));
     }
@@ -263,7 +270,7 @@ export class Retrier {
       return;
     }
     ur.deadline = Math.min(t + Math.floor(this.o.recordMaxBufferedTime / 2), ur.expiration);
-    this.reput(ur);
+    this.to.reput(ur);
   }
 
   private expire(ur: UserRecord, t: number): void {
@@ -285,7 +292,7 @@ export class Retrier {
             errorMessage: 'Record reached its TTL before it could be sent',
           },
     );
-    this.finish(ur);
+    this.to.finish(ur);
   }
 }
 
