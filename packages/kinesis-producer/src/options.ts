@@ -47,9 +47,12 @@ export interface KinesisProducerOptions {
   aggregationMaxCount?: number | bigint;
   /** Maximum bytes of one aggregated Kinesis record; a larger user record is sent on its own. */
   aggregationMaxSize?: number;
-  /** CloudWatch host (HTTPS on cloudwatchPort) or a full http(s) URL; empty means the regional default. */
+  /**
+   * CloudWatch host (HTTPS on cloudwatchPort) or a full http(s) URL; empty means the regional
+   * default.
+   */
   cloudwatchEndpoint?: string;
-  /** Port used with a host-only cloudwatchEndpoint. */
+  /** Port used with a host-only cloudwatchEndpoint (a URL carries its own port). */
   cloudwatchPort?: number;
   /** Maximum number of Kinesis records in one PutRecords call. */
   collectionMaxCount?: number;
@@ -57,15 +60,20 @@ export interface KinesisProducerOptions {
   collectionMaxSize?: number | bigint;
   /** Timeout in ms for establishing a connection. */
   connectTimeout?: number;
-  /** Accepted for compatibility; no effect (the daemon is a Node.js process). */
+  /**
+   * Raise or clear the core-dump limit of the daemon. No effect here: the daemon is a Node.js
+   * process; use ulimit or node --abort-on-uncaught-exception.
+   */
   enableCoreDumps?: boolean;
   /** Fail a throttled record at once instead of retrying it. */
   failIfThrottled?: boolean;
-  /** Kinesis host (HTTPS on kinesisPort) or a full http(s) URL; empty means the regional default. */
+  /**
+   * Kinesis host (HTTPS on kinesisPort) or a full http(s) URL; empty means the regional default.
+   */
   kinesisEndpoint?: string;
-  /** Port used with a host-only kinesisEndpoint. */
+  /** Port used with a host-only kinesisEndpoint (a URL carries its own port). */
   kinesisPort?: number;
-  /** Log threshold of the daemon and of the messages forwarded to the logger ('warn' = 'warning'). */
+  /** Log threshold of the daemon and of the lines forwarded to the logger. */
   logLevel?: 'trace' | 'debug' | 'info' | 'warning' | 'warn' | 'error';
   /** Maximum concurrent HTTP connections per service client. */
   maxConnections?: number;
@@ -77,7 +85,7 @@ export interface KinesisProducerOptions {
   metricsNamespace?: string;
   /** Interval in ms between CloudWatch uploads (getMetrics windows do not use it). */
   metricsUploadDelay?: number;
-  /** Accepted for compatibility; no effect (the KPL never used it either). */
+  /** Minimum number of open connections. No effect here: the KPL validated it but never used it. */
   minConnections?: number;
   /** Per-shard send rate as a percentage of the shard's limits. */
   rateLimit?: number | bigint;
@@ -85,13 +93,16 @@ export interface KinesisProducerOptions {
   recordMaxBufferedTime?: number | bigint;
   /** Time in ms after which an unsent user record fails as expired. */
   recordTtl?: number | bigint;
-  /** AWS region; empty or unset means the SDK's region chain. */
+  /** AWS region to send to and sign for. */
   region?: string;
   /** Timeout in ms of one HTTP request (a timed-out request may still have succeeded). */
   requestTimeout?: number;
   /** Verify the TLS certificates of the endpoints. */
   verifyCertificate?: boolean;
-  /** Proxy host for the daemon's HTTP clients. */
+  /**
+   * Proxy host for the producer's HTTP clients (the daemon's and the Glue calls); empty means no
+   * proxy.
+   */
   proxyHost?: string;
   /** Proxy port. */
   proxyPort?: number;
@@ -99,15 +110,21 @@ export interface KinesisProducerOptions {
   proxyUserName?: string;
   /** Proxy password. */
   proxyPassword?: string;
-  /** Accepted for compatibility; no effect (Node.js has no thread-per-request model). */
+  /**
+   * How the native SDK ran HTTP calls: a thread per request or a pool. No effect here: Node.js runs
+   * every request on one event loop; maxConnections bounds them.
+   */
   threadingModel?: 'PER_REQUEST' | 'POOLED';
-  /** Accepted for compatibility; no effect (Node.js has no thread pool for HTTP). */
+  /** Size of the native thread pool for POOLED. No effect here: Node.js has no HTTP thread pool. */
   threadPoolSize?: number;
-  /** Custom dimensions added to every metric uploaded to CloudWatch, in order. */
+  /**
+   * Custom dimensions added to uploaded metrics, in order (the KPL's
+   * addAdditionalMetricsDimension).
+   */
   additionalMetricsDimensions?: readonly MetricsDimension[];
-  /** Credentials for Kinesis (and CloudWatch unless metricsCredentials is set); default: the SDK's chain. */
+  /** Credentials for Kinesis, and for CloudWatch unless metricsCredentials is set. */
   credentials?: CredentialsOption;
-  /** Credentials for the CloudWatch uploads; default: credentials. */
+  /** Credentials for the CloudWatch uploads. */
   metricsCredentials?: CredentialsOption;
   /** Period in ms of pushing fresh credentials to the daemon. */
   credentialsRefreshDelay?: number;
@@ -115,31 +132,56 @@ export interface KinesisProducerOptions {
   maxUserRecordSize?: number;
   /** Path of a daemon executable to run instead of the bundled one. */
   nativeExecutable?: string;
-  /** Accepted for compatibility; no effect (nothing is extracted, no pipes are created). */
+  /**
+   * Where the KPL extracted its binary and made its pipes. No effect here: nothing is extracted and
+   * the daemon talks over stdio, not named pipes.
+   */
   tempDirectory?: string;
   /** PEM certificates (a file or a directory) trusted in addition to the system's roots. */
   caCertPath?: string;
-  /** A PEM bundle trusted in addition to the system's roots (the same as caCertPath). */
+  /** A PEM bundle trusted in addition to the system's roots; the same as caCertPath. */
   caCertFile?: string;
   /** Fail a record in the wrapper if not completed after this many ms; 0 means never. */
   userRecordTimeoutInMillis?: number;
-  /** Accepted for compatibility; the oldest outstanding record is always tracked. */
+  /**
+   * Track the oldest outstanding record for getOldestRecordTimeInMillis. No effect here: the oldest
+   * outstanding record is always tracked; it costs nothing here.
+   */
   enableOldestFutureTracker?: boolean;
-  /** Accepted for compatibility; no effect: the error of a failed record always carries `.userRecord`. */
+  /**
+   * In the KPL, attach the user record to the exception of a failed record; here it is always
+   * attached, as .userRecord. No effect here: every error of a failed record carries it as
+   * .userRecord, true or false.
+   */
   returnUserRecordOnFailure?: boolean;
-  /** Restart the daemon when it stops answering pings. */
+  /** Restart the daemon when it stops answering pings (on by default, unlike the KPL). */
   enableDaemonHealthCheck?: boolean;
   /** Silence in ms after which the health check restarts the daemon. */
   daemonHealthCheckTimeoutMs?: number;
-  /** Accepted for compatibility; no effect (the KPL ignored it too). */
+  /**
+   * STS host of old KPL versions. No effect here: the KPL stopped using STS in 1.0.5 and kept the
+   * option for compatibility.
+   */
   stsEndpoint?: string;
-  /** Accepted for compatibility; no effect (the KPL ignored it too). */
+  /**
+   * STS port of old KPL versions. No effect here: the KPL stopped using STS in 1.0.5 and kept the
+   * option for compatibility.
+   */
   stsPort?: number;
-  /** How aggregation groups records: by predicted shard (the KPL's way) or by partition key. */
+  /**
+   * Group aggregated records by predicted shard (the KPL's way) or by partition key (one key per
+   * Kinesis record).
+   */
   aggregationMode?: 'shard' | 'partitionKey';
-  /** Back off exponentially before retrying throttled and failed records (false = the KPL's timing). */
+  /**
+   * Back off exponentially before retrying throttled and failed records; false keeps the KPL's
+   * timing.
+   */
   retryBackoff?: boolean;
-  /** Lower a shard's rate limit when Kinesis throttles it, raise it back after (false = the KPL's fixed RateLimit). */
+  /**
+   * Lower a shard's rate limit when Kinesis throttles it and raise it back after; false keeps the
+   * KPL's fixed RateLimit.
+   */
   adaptiveRateLimit?: boolean;
   /** First retry backoff in ms. */
   retryBackoffBase?: number;
@@ -149,24 +191,36 @@ export interface KinesisProducerOptions {
   maxOutstandingRecords?: number;
   /** Most data bytes outstanding at once; past it addUserRecord rejects with BufferFullError. */
   maxOutstandingBytes?: number;
-  /** After a daemon crash, send its unanswered records to the new daemon (false: fail them, as the KPL). */
+  /**
+   * After a daemon crash, send the records it had not answered to the restarted daemon
+   * (at-least-once); false fails them with DaemonExitedError, as the KPL does.
+   */
   resubmitOnDaemonExit?: boolean;
-  /** Restarts allowed within daemonRestartWindowMs before the producer gives up; 0 = never restart. */
+  /**
+   * Daemon restarts allowed within daemonRestartWindowMs; one more end within the window fails the
+   * producer for good. 0 means never restart.
+   */
   daemonMaxRestarts?: number;
-  /** The sliding window in ms over which restarts are counted (default one hour). */
+  /**
+   * The sliding window in ms over which daemon restarts are counted against daemonMaxRestarts
+   * (default one hour, at most a week).
+   */
   daemonRestartWindowMs?: number;
-  /** First delay in ms before restarting a daemon that died. */
+  /** First delay in ms before a dead daemon is restarted (doubling, with jitter). */
   daemonRestartBackoffBase?: number;
-  /** Largest delay in ms before restarting a daemon that died. */
+  /** Largest delay in ms before a dead daemon is restarted. */
   daemonRestartBackoffMax?: number;
-  /** Receives the producer's and the daemon's log lines; default: none. */
+  /** Receives the producer's and the daemon's log lines. */
   logger?: Logger;
   /**
-   * Stream names to send by ARN, `{ orders: 'arn:aws:kinesis:us-east-1:111122223333:stream/orders' }`:
-   * records keep naming the stream `orders` (docs/configuration.md, "Streams by ARN").
+   * Streams to address by ARN (another account's): records naming one of these streams are sent
+   * with its ARN as StreamARN.
    */
   streamArns?: Record<string, string>;
-  /** The AWS Glue Schema Registry for records with a `schema` (docs/schema-registry.md). */
+  /**
+   * The AWS Glue Schema Registry used for records with a schema: registry, auto-registration,
+   * compression, endpoint, region, credentials.
+   */
   schemaRegistry?: SchemaRegistryOptions;
 }
 
