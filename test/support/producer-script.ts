@@ -36,10 +36,8 @@ if (mode === 'hold') {
     const r = bufferedRecord(i);
     void producer.addUserRecord('drain', r.partitionKey, r.data).catch(() => {});
   }
-  const channel = (
-    producer as unknown as { channel: { pendingBytes: number; waitingForConfiguration: boolean } }
-  ).channel;
-  while (channel.waitingForConfiguration || channel.pendingBytes > 0) {
+  const internals = producerInternals(producer);
+  while (internals.waitingForConfiguration || internals.pendingBytes > 0) {
     await new Promise((r) => setTimeout(r, 10));
   }
   process.stdout.write(`buffered ${daemonPid()}\n`);
