@@ -1,14 +1,13 @@
 // The retrier stage (docs/architecture.md): reads each PutRecords outcome and decides, per user record, between done, try again
 // and give up. Every decision leaves an attempt on the record, so the user sees all of them.
 import { RecordErrorCode } from '@kinesis-producer/protocol';
+import { type BackoffPolicy, backoffDelay } from '@kinesis-producer/transport';
 import { now } from './clock.js';
 import { DelayQueue } from './delay-queue.js';
 import type { KinesisRecord } from './kinesis-record.js';
 import type { PutRecordsBatch } from './put-records-batch.js';
 import type { EntryResult, PutRecordsOutcome } from './put-records-client.js';
 import {
-  type BackoffPolicy,
-  backoffDelay,
   classify,
   type ErrorClass,
   FATAL_ATTEMPTS,

@@ -1,5 +1,6 @@
 import { expect, test } from '@jest/globals';
-import { backoffDelay, classify, credentialsRefused, refusesAnEntry } from './retry-policy.js';
+import { backoffDelay } from '@kinesis-producer/transport';
+import { classify, credentialsRefused, refusesAnEntry } from './retry-policy.js';
 
 test('classifies Kinesis outcomes', () => {
   expect(classify('ProvisionedThroughputExceededException')).toBe('throttled');

@@ -1,4 +1,5 @@
-// When to try again and how long to wait: one classifier of Kinesis outcomes, one backoff.
+// When to try again: one classifier of Kinesis outcomes. How long to wait is the producer's one
+// backoff, backoffDelay in @kinesis-producer/transport.
 
 /**
  * - throttled: the shard or the account is over a limit; slow down and retry.
@@ -76,20 +77,4 @@ export function classify(code: string, status = 0, message = ''): ErrorClass {
   if (TRANSPORT.has(code)) return 'transport';
   if (status >= 500 || code === 'InternalFailure' || code === 'ServiceUnavailable') return 'server';
   return 'client';
-}
-
-export interface BackoffPolicy {
-  /** First delay, ms. */
-  base: number;
-  /** Largest delay, ms. */
-  max: number;
-}
-
-/**
- * Exponential backoff with jitter: the n-th consecutive failure (n ≥ 1) waits a random time
- * between half and all of min(max, base·2^(n-1)), so a fleet of producers spreads out.
- */
-export function backoffDelay(p: BackoffPolicy, failures: number, random = Math.random): number {
-  const ceiling = Math.min(p.max, p.base * 2 ** Math.min(failures - 1, 30));
-  return ceiling / 2 + (random() * ceiling) / 2;
 }

@@ -1,5 +1,7 @@
 // Which open shard owns a hash key, learnt from ListShards, and the hash-key range of every shard
 // a record may land on, closed ones included. While the map is not ready nothing is predicted.
+
+import { type BackoffPolicy, backoffDelay } from '@kinesis-producer/transport';
 import { now } from './clock.js';
 import { type HashKey, hashKeyFromDecimal, hashKeyHigh } from './hex-hash-key.js';
 import { log } from './log.js';
@@ -35,10 +37,10 @@ export interface HashRange {
 
 type State = 'invalid' | 'updating' | 'ready';
 
-const FIRST_BACKOFF = 1000;
+/** A failed ListShards is tried again after 1 s, growing 1.5× per failure up to 30 s (jittered). */
+const REFRESH_BACKOFF: BackoffPolicy = { base: 1000, max: 30_000, factor: 1.5 };
 /** 100,000 shards at 1,000 a page, far more than a stream may have. */
 export const MAX_LIST_SHARDS_PAGES = 100;
-const MAX_BACKOFF = 30000;
 /**
  * How long the ranges of shards no longer open stay known: landings on them are judged by their
  * own range, so this outlives any request that may still report one.
@@ -69,7 +71,8 @@ export class ShardMap {
   private readonly ranges = new Map<number, HashRange & { seen: number }>();
   /** When the listing behind the current map was asked for (not when it arrived). */
   private listedAt = Number.NEGATIVE_INFINITY;
-  private backoff = FIRST_BACKOFF;
+  /** ListShards failures in a row of the map's own refreshes. */
+  private failures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private everReady = false;
@@ -77,7 +80,8 @@ export class ShardMap {
   /** Landings on shards whose range is not known yet, waiting for a listing of every shard. */
   private rangeWaiters: RangeWaiter[] = [];
   private lookingUp = false;
-  private lookupBackoff = FIRST_BACKOFF;
+  /** ListShards failures in a row of the look-ups of landing shards' ranges. */
+  private lookupFailures = 0;
   private lookupTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -194,7 +198,7 @@ export class ShardMap {
       this.fail(err);
       return;
     }
-    this.backoff = FIRST_BACKOFF;
+    this.failures = 0;
     this.state = 'ready';
     this.settleFirstLoad();
     log.debug(`stream ${this.stream}: shard map ready with ${this.open.size} open shards`);
@@ -273,7 +277,7 @@ export class ShardMap {
       (shards) => {
         this.lookingUp = false;
         if (this.closed) return;
-        this.lookupBackoff = FIRST_BACKOFF;
+        this.lookupFailures = 0;
         this.install(shards, at);
         if (this.state === 'invalid' && this.listedAt === at) {
           // The map's own refresh is failing; this listing serves it as well.
@@ -294,8 +298,7 @@ export class ShardMap {
 
   private retryLookUp(why: string): void {
     if (this.rangeWaiters.length === 0) return;
-    const delay = jittered(this.lookupBackoff);
-    this.lookupBackoff = Math.min(Math.floor((this.lookupBackoff * 3) / 2), MAX_BACKOFF);
+    const delay = Math.round(backoffDelay(REFRESH_BACKOFF, ++this.lookupFailures));
     // Waiters past their time are answered when the timer fires, even if it fires early for them.
     const giveUp = Math.min(...this.rangeWaiters.map((w) => w.giveUpAt));
     const wait = Math.max(0, Math.min(delay, giveUp - now()));
@@ -318,19 +321,13 @@ export class ShardMap {
     if (this.closed) return;
     this.state = 'invalid';
     this.settleFirstLoad();
-    const delay = jittered(this.backoff);
-    this.backoff = Math.min(Math.floor((this.backoff * 3) / 2), MAX_BACKOFF);
+    const delay = Math.round(backoffDelay(REFRESH_BACKOFF, ++this.failures));
     log.warn(
       `stream ${this.stream}: ListShards failed (${describe(err)}); retrying in ${delay} ms`,
     );
     this.retryTimer = setTimeout(() => this.update(), delay);
     this.retryTimer.unref();
   }
-}
-
-/** Between half and all of `ms`, so producers that failed together do not retry together. */
-function jittered(ms: number): number {
-  return Math.round(ms * (0.5 + Math.random() * 0.5));
 }
 
 function describe(err: unknown): string {

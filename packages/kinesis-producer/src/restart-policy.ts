@@ -1,6 +1,7 @@
 // When a dead daemon is started again, and when the producer gives up instead. Kept apart from
 // the process handling so the rules can be read, and tested, on their own.
 import { ExitCode, FatalCode } from '@kinesis-producer/protocol';
+import { backoffDelay } from '@kinesis-producer/transport';
 
 /** How one daemon run ended, as the channel saw it. */
 export interface ExitInfo {
@@ -34,13 +35,9 @@ export interface RestartPolicy {
   max: number;
 }
 
-/**
- * The delay before the n-th restart in a row (n ≥ 1): a random time between half and all of
- * min(max, base·2^(n-1)), so that many producers on one host do not restart in lockstep.
- */
+/** The delay before the n-th restart in a row (n ≥ 1): the producer's one jittered backoff. */
 export function restartDelay(p: RestartPolicy, n: number, random = Math.random): number {
-  const ceiling = Math.min(p.max, p.base * 2 ** Math.min(Math.max(n, 1) - 1, 30));
-  return ceiling / 2 + (random() * ceiling) / 2;
+  return backoffDelay(p, n, random);
 }
 
 /**

@@ -2,9 +2,11 @@
 // previous upload go out as PutMetricData requests. Requests wait in a bounded queue and are
 // sent one at a time, off the data path; a failure is logged and retried with backoff, and a
 // request that keeps failing is dropped. Nothing here can throw into the daemon.
+
+import { type BackoffPolicy, backoffDelay } from '@kinesis-producer/transport';
 import { now } from '../clock.js';
 import { log } from '../log.js';
-import { type BackoffPolicy, backoffDelay, classify, credentialsRefused } from '../retry-policy.js';
+import { classify, credentialsRefused } from '../retry-policy.js';
 import type { PutMetricData } from './cloudwatch-client.js';
 import type { Granularity, MetricsLevel } from './metric-names.js';
 import type { MetricsRegistry } from './metrics-registry.js';
