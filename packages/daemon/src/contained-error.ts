@@ -2,9 +2,6 @@
 // keeps running, since exiting would fail every other record it holds (and the wrapper would send
 // the same records to the next daemon, which they could end again).
 
-/** The error code of an attempt that ended because the daemon itself failed to handle it. */
-export const DAEMON_INTERNAL_ERROR = 'DaemonInternalError';
-
 /** Longest text of an error kept in an attempt or a log line. */
 export const MAX_ERROR_TEXT = 1024;
 

@@ -10,10 +10,11 @@ import {
   FrameError,
   type FrameWriter,
   type Message,
+  RecordErrorCode,
   StringInterner,
 } from '@kinesis-producer/protocol';
 import { ConfigError, readConfig } from './config.js';
-import { DAEMON_INTERNAL_ERROR, describeError } from './contained-error.js';
+import { describeError } from './contained-error.js';
 import { CredentialsHolder } from './credentials-holder.js';
 import { fatalFrame } from './fatal.js';
 import { newPartitionKeyInfo, type PartitionKeyInfo } from './hex-hash-key.js';
@@ -85,7 +86,7 @@ export class FrameRouter {
           delay: 0,
           duration: 0,
           successful: false,
-          errorCode: DAEMON_INTERNAL_ERROR,
+          errorCode: RecordErrorCode.daemonInternalError,
           errorMessage: `the daemon failed to handle this record: ${why}`,
         },
       ],

@@ -1,10 +1,11 @@
 // One stream's path through the stages: shard map → aggregator → limiter → collector →
 // credentials gate → PutRecords → retrier, built and read in that order.
+import { RecordErrorCode } from '@kinesis-producer/protocol';
 import { Aggregator } from './aggregator.js';
 import { now } from './clock.js';
 import { Collector } from './collector.js';
 import type { DaemonConfig } from './config.js';
-import { DAEMON_INTERNAL_ERROR, describeError } from './contained-error.js';
+import { describeError } from './contained-error.js';
 import { CredentialsGate } from './credentials-gate.js';
 import type { KinesisRecord } from './kinesis-record.js';
 import { Limiter } from './limiter.js';
@@ -205,7 +206,7 @@ export class Pipeline {
           start,
           end,
           success: false,
-          errorCode: DAEMON_INTERNAL_ERROR,
+          errorCode: RecordErrorCode.daemonInternalError,
           errorMessage: `the daemon failed to handle this record's request: ${why}`,
         });
         this.finish(ur);

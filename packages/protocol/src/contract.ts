@@ -40,10 +40,15 @@ export const RecordErrorCode = {
   expiredWaitingForRateLimit: 'ExpiredWaitingForRateLimit',
   /** The record's TTL passed while no credentials had arrived. */
   expiredWaitingForCredentials: 'ExpiredWaitingForCredentials',
-  /** The record landed on a shard other than the one predicted (it is sent again). */
+  /** The record's aggregate landed on a shard that does not hold every member (sent again). */
   wrongShard: 'WrongShard',
-  /** The landing shard's hash-key range is not known yet (the record is sent again). */
+  /**
+   * The record was stored on a shard whose hash-key range no listing named before its TTL, so
+   * whether a KCL consumer keeps it there cannot be told (the record fails).
+   */
   shardRangeUnknown: 'ShardRangeUnknown',
+  /** Handling the record, its request or its answer raised an error inside the daemon. */
+  daemonInternalError: 'DaemonInternalError',
   /** Kinesis answered a request with a different number of entries than it held. */
   recordCountMismatch: 'RecordCountMismatch',
   /** The daemon refused the record itself (a key or size out of bounds). */
