@@ -155,7 +155,8 @@ try {
   await instant?.stop();
 }
 
-// Only a full run replaces the table the README points at; quick and partial runs go to bench/tmp.
+// Only a full run replaces the results docs/benchmarks.md and the README quote; quick and partial
+// runs go to bench/tmp.
 const failed = results.failures ?? results.otherNode?.failures;
 const full = !quick && named.length === 0 && !onlyClients && !onlySizes && !onlyShapes && !onlyKeys;
 const dir = join(ROOT, 'bench', full ? 'results' : 'tmp');

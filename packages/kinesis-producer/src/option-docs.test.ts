@@ -1,5 +1,5 @@
 // An option's JSDoc in KinesisProducerOptions (what an editor shows) is its description in the
-// option table (what the README, the CLI's --help and the errors show), word for word; an option
+// option table (what docs/configuration.md, the CLI's --help and the errors show), word for word; an option
 // that does nothing also says why.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';

@@ -20,7 +20,7 @@ export interface OptionRow {
   readonly kpl: boolean;
   readonly type: OptionType;
   readonly default: unknown;
-  /** How the README shows the default when the value alone would not say it. */
+  /** How docs/configuration.md shows the default when the value alone would not say it. */
   readonly defaultText?: string;
   readonly min?: bigint;
   readonly max?: bigint;

@@ -1,6 +1,6 @@
 // The one table of options: a row per option with its type, default, range or pattern, a line of
 // description, and where it goes (the daemon's Configuration, the wrapper, or nowhere). options.ts
-// validates and resolves with it; the README table and the .properties loader read it too.
+// validates and resolves with it; the table in docs/configuration.md and the .properties loader read it too.
 import type { OptionRow } from './option-row.js';
 import { KPL_DAEMON_OPTIONS } from './options-kpl-daemon.js';
 import { KPL_WRAPPER_OPTIONS } from './options-kpl-wrapper.js';

@@ -225,7 +225,9 @@ describe('unknown options', () => {
     );
     const far = rejection({ banana: 1 });
     expect([far.option, far.value]).toEqual(['banana', undefined]);
-    expect(far.allowed).toBe("not a known option (see the README's table of options)");
+    expect(far.allowed).toBe(
+      'not a known option (see the table of options in docs/configuration.md)',
+    );
   });
 
   test('an unknown name is refused even when its value is undefined', () => {

@@ -1,5 +1,5 @@
 // Every option of the producer is one row of OPTION_TABLE. Validation, the Configuration message
-// sent to the daemon, the wrapper's settings, the .properties loader and the README table are all
+// sent to the daemon, the wrapper's settings, the .properties loader and the table in docs/configuration.md are all
 // derived from it, so they cannot drift apart. Defaults and ranges are the KPL's.
 import { create, type MessageInitShape, ScalarType } from '@bufbuild/protobuf';
 import { type Configuration, ConfigurationSchema } from '@kinesis-producer/protocol';
@@ -266,7 +266,7 @@ export function findOption(name: string): OptionRow | undefined {
   return BY_NAME.get(name);
 }
 
-/** The phrase for what the option allows, as error messages and the README say it. */
+/** The phrase for what the option allows, as error messages and docs/configuration.md say it. */
 export function describeAllowed(row: OptionRow): string {
   if (row.allowed) return row.allowed;
   switch (row.type) {
@@ -287,14 +287,14 @@ export function describeAllowed(row: OptionRow): string {
   }
 }
 
-/** The default as the README shows it. */
+/** The default as docs/configuration.md shows it. */
 export function describeDefault(row: OptionRow): string {
   if (row.defaultText) return row.defaultText;
   if (row.default === '') return '(empty)';
   return String(row.default);
 }
 
-/** Where the option goes, as the README shows it, with the proto name of its field. */
+/** Where the option goes, as docs/configuration.md shows it, with the proto name of its field. */
 export function describeDestination(row: OptionRow): string {
   const proto = row.field ? `\`${ConfigurationSchema.field[row.field]!.name}\`` : '';
   switch (row.goesTo) {
@@ -378,7 +378,7 @@ function unknownOption(name: string, value: unknown): InvalidOptionError {
   const near = suggestOption(name);
   const allowed = near
     ? `not a known option; the nearest is ${near}`
-    : "not a known option (see the README's table of options)";
+    : 'not a known option (see the table of options in docs/configuration.md)';
   // A misplaced option is often a secret (secretAccessKey, a password): its value is not repeated.
   return new InvalidOptionError(name, value, allowed, { secret: true });
 }
