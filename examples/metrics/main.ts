@@ -32,7 +32,7 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
 const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 });
 const meterProvider = new MeterProvider({ readers: [reader] });
-const stopOtel = openTelemetryAdapter(
+const otel = openTelemetryAdapter(
   producer,
   meterProvider.getMeter('kinesis-producer'),
   INTERVAL_MS,
@@ -41,10 +41,15 @@ const stopOtel = openTelemetryAdapter(
 await Promise.all(
   Array.from({ length: RECORDS }, (_, i) => producer.addUserRecord(STREAM, `k${i % 50}`, `m${i}`)),
 );
-// Snapshots come every INTERVAL_MS: wait for one taken after the last record was put.
-const globalPut = () =>
-  prometheus.latest()?.metrics.find((m) => m.name === 'UserRecordsPut' && !m.dimensions.StreamName);
-for (let waited = 0; (globalPut()?.sum ?? 0) < RECORDS; waited += 50) {
+// Snapshots come every INTERVAL_MS, to each adapter on its own: wait until both hold one taken
+// after the last record was put.
+const globalPut = (s: ReturnType<typeof prometheus.latest>) =>
+  s?.metrics.find((m) => m.name === 'UserRecordsPut' && !m.dimensions.StreamName)?.sum ?? 0;
+for (
+  let waited = 0;
+  globalPut(prometheus.latest()) < RECORDS || globalPut(otel.latest()) < RECORDS;
+  waited += 50
+) {
   if (waited > 30_000) throw new Error('no snapshot counted every record within 30 s');
   await delay(50);
 }
@@ -66,7 +71,7 @@ const otelPoint = exporter
 console.log(`opentelemetry: kinesis_producer.UserRecordsPut ${otelPoint?.value}`);
 
 prometheus.stop();
-stopOtel();
+otel.stop();
 await meterProvider.shutdown();
 server.close();
 await producer.close();

@@ -22,7 +22,7 @@ const CATALOGUE: [name: string, unit: string][] = [
   ['UserRecordsPerKinesisRecord', '{record}'],
 ];
 
-/** Registers the instruments on `meter`; returns stop(). */
+/** Registers the instruments on `meter`; returns stop() and the snapshot they observe now. */
 export function openTelemetryAdapter(producer: KinesisProducer, meter: Meter, intervalMs = 15_000) {
   let latest: MetricsSnapshot | undefined;
   const stop = producer.onMetrics(
@@ -42,5 +42,5 @@ export function openTelemetryAdapter(producer: KinesisProducer, meter: Meter, in
       }
     });
   }
-  return stop;
+  return { stop, latest: () => latest };
 }
