@@ -89,10 +89,10 @@ interface Scenario {
 
 const clean: Scenario[] = [
   {
-    // Every third Kinesis record each shard receives is refused, retries included, from the
-    // first request to the last.
+    // The first 300 Kinesis records sent are refused, retries included: most records are
+    // throttled once or twice before they arrive.
     name: 'throttling',
-    fake: { throttle: { everyNthPerShard: 3 } },
+    fake: { throttle: { firstEntries: 300 } },
     size: (i) => 500 + (i % 500),
   },
   { name: '500 responses', fault: [{ kind: 'status', status: 500 }, { times: 3 }] },
