@@ -50,7 +50,7 @@ test('at trace level a throttled run of 5,000 records logs a few lines, none per
   const run = sendRecords(producer, 's', 5000, { size: 1024 });
   await producer.flushSync();
   await run.done;
-  expect(run.failed).toEqual([]);
+  expect(run.failed.map((f) => f.err.message)).toEqual([]);
   expect(fake.stats.throttledEntries).toBe(THROTTLED);
   // The daemon's own lines arrive at their level, marked as the daemon's.
   expect(log.at('debug')).toContain('kinesis-producer daemon: configured');
