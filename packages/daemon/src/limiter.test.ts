@@ -158,7 +158,7 @@ describe('Limiter', () => {
   });
 
   test('a record held for the rate limit stops pinning its input chunk; one let through at once does not copy', () => {
-    const { l, passed } = limiter(true, 1);
+    const { l, passed, clock } = limiter(true, 1);
     const chunk = Buffer.alloc(64 * 1024);
     const viewed = (offset: number) => {
       const ur = new UserRecord(
@@ -168,7 +168,7 @@ describe('Limiter', () => {
         undefined,
         chunk.subarray(offset, offset + 100),
         '1'.padStart(32, '0'),
-        now(),
+        clock.now(),
         100,
         60_000,
       );
