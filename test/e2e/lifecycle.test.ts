@@ -55,7 +55,7 @@ describe('userRecordTimeoutInMillis', () => {
     });
     expect(p.getOutstandingRecordsCount()).toBe(0);
     // A flush waits for the stream's first shard map: let it come first, so that the next
-    // record's 300 ms do not include the daemon's first ListShards.
+    // record's round trip does not include the daemon's first ListShards.
     await waitFor('the first ListShards', () => fake!.stats.byOperation.ListShards);
     // The daemon still has it: flushing delivers it, and its result finds no one waiting.
     const next = p.addUserRecord('s', 'next', 'data');

@@ -35,7 +35,12 @@ describe('aggregation modes', () => {
 
   test('by partition key: each Kinesis record holds one key, and a KCL reader keeps them all', async () => {
     await createStream(emu, 'pk', 4);
-    const producer = producerFor(emu.endpoint, { aggregationMode: 'partitionKey' });
+    // Records of one key are packed as long as they wait together: long enough that a busy
+    // machine, which hands them to the daemon more slowly, packs as many.
+    const producer = producerFor(emu.endpoint, {
+      aggregationMode: 'partitionKey',
+      recordMaxBufferedTime: 2000,
+    });
     const sent: SentRecord[] = Array.from({ length: 20_000 }, (_, i) => ({
       partitionKey: `device-${i % 400}`,
       explicitHashKey: i % 1000 === 0 ? '12345' : undefined,

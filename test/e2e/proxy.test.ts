@@ -19,6 +19,7 @@ import { sendRecords } from '../support/send-records.js';
 import { createTestCa, type TestCa } from '../support/test-ca.js';
 import { TestProxy } from '../support/test-proxy.js';
 import { verifyDelivery } from '../support/verify.js';
+import { waitFor } from '../support/wait.js';
 
 const AUTH = { user: 'proxy-user', password: 'pr0xy:p@ss word' };
 
@@ -49,11 +50,17 @@ const viaProxy: KinesisProducerOptions = {
 
 async function deliver(endpoint: string, options: KinesisProducerOptions) {
   const already = fake.records('s').length;
+  const lists = fake.stats.byOperation.ListShards ?? 0;
   const producer = producerFor(endpoint, { ...viaProxy, proxyPort: proxy.port, ...options });
   const run = sendRecords(producer, 's', 300, { from: next });
   next += 300;
   try {
     await run.done;
+    // Records can all be sent before the shard map is read (they then go unaggregated): when
+    // they got through, so will the ListShards, and the tests look for it.
+    if (run.failed.length === 0) {
+      await waitFor('ListShards', () => (fake.stats.byOperation.ListShards ?? 0) > lists);
+    }
   } finally {
     await producer.close();
   }

@@ -9,6 +9,7 @@ import { producerFor } from '../support/producer.js';
 import { deaggregateAll } from '../support/read-back.js';
 import { sendRecords } from '../support/send-records.js';
 import { verifyDelivery } from '../support/verify.js';
+import { waitFor } from '../support/wait.js';
 
 let fake: FakeKinesis | undefined;
 afterEach(async () => {
@@ -43,6 +44,10 @@ test('a stream id set before sending goes on ListShards and on every PutRecords'
     run = sendRecords(producer, 's', 400);
     other = sendRecords(producer, 'other', 50, { from: 400 });
     await Promise.all([run.done, other.done]);
+    // Records can all be sent before the shard maps are read (they then go unaggregated).
+    await waitFor('both shard maps read', () =>
+      ['s', 'other'].every((n) => seen.some((x) => x.op === 'ListShards' && x.stream === n)),
+    );
   } finally {
     await producer.close();
   }

@@ -13,10 +13,13 @@ import { localKinesisClient } from './kinesis-client.js';
 tearDownAfterEach();
 
 describe('FakeKinesis throttling', () => {
+  // Rates on a clock that stands still: what a bucket holds is what it started with.
+  const stopped = () => 0;
+
   test('fails entries over a shard record rate while others in the request succeed', async () => {
     const { fake, client } = await startFake({
       streams: { s: 2 },
-      throttle: { recordsPerSecond: 100, bytesPerSecond: 1024 * 1024 },
+      throttle: { recordsPerSecond: 100, bytesPerSecond: 1024 * 1024, clock: stopped },
     });
     // 300 entries for shard 0 (explicit key 0) and 50 for shard 1.
     const batch = [
@@ -26,9 +29,8 @@ describe('FakeKinesis throttling', () => {
     const out = await client.send(new PutRecordsCommand({ StreamName: 's', Records: batch }));
     const first = out.Records!.slice(0, 300);
     const accepted = first.filter((r) => r.SequenceNumber).length;
-    // A full bucket holds one second of rate; refill during the request adds almost nothing.
-    expect(accepted).toBeGreaterThanOrEqual(100);
-    expect(accepted).toBeLessThan(150);
+    // A full bucket holds one second of rate.
+    expect(accepted).toBe(100);
     const throttled = first.find((r) => r.ErrorCode)!;
     expect(throttled).toEqual({
       ErrorCode: 'ProvisionedThroughputExceededException',
@@ -47,21 +49,20 @@ describe('FakeKinesis throttling', () => {
   test('fails entries over a shard byte rate, counting data plus partition key', async () => {
     const { client } = await startFake({
       streams: { s: 1 },
-      throttle: { recordsPerSecond: 1_000_000, bytesPerSecond: 1000 },
+      throttle: { recordsPerSecond: 1_000_000, bytesPerSecond: 1000, clock: stopped },
     });
     // 99 bytes of data + 1 byte of key: ten entries fill the bucket exactly.
     const batch = Array.from({ length: 40 }, () => ({ PartitionKey: 'k', Data: Buffer.alloc(99) }));
     const out = await client.send(new PutRecordsCommand({ StreamName: 's', Records: batch }));
     const accepted = out.Records!.filter((r) => r.SequenceNumber).length;
-    expect(accepted).toBeGreaterThanOrEqual(10);
-    expect(accepted).toBeLessThan(20);
+    expect(accepted).toBe(10);
     expect(out.Records!.slice(0, 10).every((r) => r.SequenceNumber)).toBe(true);
   });
 
   test('throttles PutRecord with a whole-request error', async () => {
     const { client } = await startFake({
       streams: { s: 1 },
-      throttle: { recordsPerSecond: 2, bytesPerSecond: 1024 * 1024 },
+      throttle: { recordsPerSecond: 2, bytesPerSecond: 1024 * 1024, clock: stopped },
     });
     const put = () =>
       client.send(
@@ -72,6 +73,70 @@ describe('FakeKinesis throttling', () => {
     const err = await rejection(put());
     expect(err.name).toBe('ProvisionedThroughputExceededException');
     expect(err.$metadata?.httpStatusCode).toBe(400);
+  });
+
+  test('the bucket refills at its rate, up to one second of it', async () => {
+    let now = 0;
+    const { client } = await startFake({
+      streams: { s: 1 },
+      throttle: { recordsPerSecond: 100, bytesPerSecond: 1024 * 1024, clock: () => now },
+    });
+    const acceptedOf = async (n: number) => {
+      const batch = entries(n, 'r');
+      const out = await client.send(new PutRecordsCommand({ StreamName: 's', Records: batch }));
+      return out.Records!.filter((r) => r.SequenceNumber).length;
+    };
+    expect(await acceptedOf(150)).toBe(100);
+    now += 250;
+    expect(await acceptedOf(150)).toBe(25);
+    now += 60_000;
+    expect(await acceptedOf(150)).toBe(100);
+  });
+
+  test('firstEntries refuses exactly the first entries it sees, retries included', async () => {
+    const { fake, client } = await startFake({ streams: { s: 2 }, throttle: { firstEntries: 7 } });
+    const send = (n: number) =>
+      client.send(new PutRecordsCommand({ StreamName: 's', Records: entries(n, 'r') }));
+    const first = await send(5);
+    expect(first.FailedRecordCount).toBe(5);
+    expect(
+      first.Records!.every((r) => r.ErrorCode === 'ProvisionedThroughputExceededException'),
+    ).toBe(true);
+    const second = await send(5);
+    expect(second.Records!.map((r) => r.ErrorCode !== undefined)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+    expect((await send(50)).FailedRecordCount).toBe(0);
+    expect(fake.stats.throttledEntries).toBe(7);
+  });
+
+  test("everyNthPerShard refuses every n-th entry of each shard, whatever the requests' size", async () => {
+    const { fake, client } = await startFake({
+      streams: { s: 2 },
+      throttle: { everyNthPerShard: 3 },
+    });
+    // 6 entries for shard 0, in requests of 4 and 2; 3 for shard 1, in one request.
+    const zero = entries(6, 'a', { ExplicitHashKey: '0' });
+    const one = entries(3, 'b', { ExplicitHashKey: MAX_HASH_KEY.toString() });
+    const failedIn = async (batch: typeof zero) => {
+      const out = await client.send(new PutRecordsCommand({ StreamName: 's', Records: batch }));
+      return out.Records!.map((r) => r.ErrorCode !== undefined);
+    };
+    expect(await failedIn([...zero.slice(0, 4), ...one])).toEqual([
+      false,
+      false,
+      true,
+      false,
+      false,
+      false,
+      true,
+    ]);
+    expect(await failedIn(zero.slice(4))).toEqual([false, true]);
+    expect(fake.stats.throttledEntries).toBe(3);
   });
 });
 

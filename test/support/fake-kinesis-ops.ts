@@ -1,4 +1,5 @@
 import { ACCOUNT_ID, type FakeShard, type FakeStream } from './fake-stream.js';
+import type { Admit } from './fake-throttle.js';
 import { MAX_HASH_KEY, routingHashKey } from './hash-key.js';
 import type { StoredRecord } from './read-back.js';
 
@@ -36,6 +37,8 @@ export interface FakeState {
   maxRecordsPerRequest: number;
   maxRecordBytes: number;
   maxRequestBytes: number;
+  /** The throttling rule: false refuses the entry as throttled. */
+  admit: Admit;
   stats: FakeKinesisStats;
   nextSequenceNumber(): string;
 }
@@ -211,7 +214,6 @@ export function putRecords(
       `Records size exceeds ${state.maxRequestBytes} bytes limit: ${total} bytes`,
     );
   }
-  const now = performance.now();
   const wallNow = Date.now();
   const results: PutResultEntry[] = new Array(entries.length);
   let failed = 0;
@@ -219,7 +221,7 @@ export function putRecords(
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     let code = injected?.(i, entries.length);
-    if (code === undefined && !stream.admit(e.shard, e.size, now)) code = THROTTLED;
+    if (code === undefined && !state.admit(e.shard, e.size)) code = THROTTLED;
     if (code !== undefined) {
       failed++;
       state.stats.failedEntries++;
@@ -243,7 +245,7 @@ export function putRecord(
 ): { ShardId: string; SequenceNumber: string } {
   const stream = streamOf(state, input);
   const e = checkEntry(state, stream, input, 'putRecordInput');
-  if (!stream.admit(e.shard, e.size, performance.now())) {
+  if (!state.admit(e.shard, e.size)) {
     throw new KinesisError(THROTTLED, entryMessage(THROTTLED, e.shard, stream));
   }
   return { ShardId: e.shard.info.shardId, SequenceNumber: accept(state, stream, e, Date.now()) };

@@ -13,11 +13,13 @@ import {
   putRecords,
 } from './fake-kinesis-ops.js';
 import { FakeStream } from './fake-stream.js';
+import { admitterFor, type ThrottleRule } from './fake-throttle.js';
 import { listenLocally, stopServer } from './http-server.js';
 import type { ShardInfo, StoredRecord } from './read-back.js';
 import { checkSigningTime, checkSigV4, type SignatureRejection } from './sigv4-check.js';
 
 export type { FakeKinesisStats } from './fake-kinesis-ops.js';
+export type { ThrottleRule } from './fake-throttle.js';
 
 export interface FakeKinesisOptions {
   /** Stream name → shard count. The shards split the hash space evenly. */
@@ -26,8 +28,8 @@ export interface FakeKinesisOptions {
   region?: string;
   /** Check SigV4 signatures against these keys (default: accept anything). */
   verifySignatures?: { accessKeyId: string; secretAccessKey: string }[] | false;
-  /** Per-shard token buckets; the real limits are 1000 records/s and 1 MiB/s (data + key). */
-  throttle?: { recordsPerSecond: number; bytesPerSecond: number } | false;
+  /** Which entries are refused as throttled (default none); see ThrottleRule. */
+  throttle?: ThrottleRule | false;
   /** Default 500; more is a ValidationException. */
   maxRecordsPerRequest?: number;
   /** Default 1 MiB, data plus partition key. */
@@ -138,7 +140,7 @@ export class FakeKinesis {
     const streams = new Map<string, FakeStream>();
     for (const [name, count] of Object.entries(opts.streams)) {
       const first = `49${String(sequence).padStart(24, '0')}`;
-      streams.set(name, new FakeStream(name, count, region, first, opts.throttle ?? false));
+      streams.set(name, new FakeStream(name, count, region, first));
     }
     this.state = {
       streams,
@@ -146,6 +148,7 @@ export class FakeKinesis {
       maxRecordsPerRequest: opts.maxRecordsPerRequest ?? 500,
       maxRecordBytes: opts.maxRecordBytes ?? 1024 * 1024,
       maxRequestBytes: opts.maxRequestBytes ?? 5 * 1024 * 1024,
+      admit: admitterFor(opts.throttle),
       stats: this.stats,
       nextSequenceNumber,
     };

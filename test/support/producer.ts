@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import {
   KinesisProducer,
   type KinesisProducerOptions,
+  type Logger,
 } from '../../packages/kinesis-producer/src/index.js';
 import type { Emulator } from './emulators.js';
 import { TEST_CREDENTIALS, TEST_REGION } from './kinesis-client.js';
 import { deaggregateAll, listAllShards, readAllRecords } from './read-back.js';
 import { type SentRecord, verifyDelivery } from './verify.js';
+import { waitFor } from './wait.js';
 
 export function producerFor(
   endpoint: string,
@@ -19,6 +21,38 @@ export function producerFor(
     credentials: TEST_CREDENTIALS,
     ...options,
   });
+}
+
+/**
+ * A producer whose daemon has read `stream`'s shard map. Records sent before the map is known go
+ * out unaggregated and pass the rate limiter (it limits shards), however long the first
+ * ListShards takes on a busy machine; tests that count aggregation or rate limiting start here.
+ * The record that opened the stream is returned, to be checked with the others. Only the
+ * warnings and errors reach `options.logger`.
+ */
+export async function producerWithShardMap(
+  endpoint: string,
+  stream: string,
+  options: KinesisProducerOptions = {},
+): Promise<{ producer: KinesisProducer; first: SentRecord }> {
+  const ready = `stream ${stream}: shard map ready`;
+  let mapped = false;
+  const quiet = () => {};
+  const user = options.logger;
+  const logger: Logger = {
+    trace: quiet,
+    debug: (m) => {
+      if (m.includes(ready)) mapped = true;
+    },
+    info: quiet,
+    warn: (m) => user?.warn?.(m),
+    error: (m) => user?.error?.(m),
+  };
+  const producer = producerFor(endpoint, { ...options, logLevel: 'debug', logger });
+  const first: SentRecord = { partitionKey: 'opens-the-stream', data: Buffer.from('first') };
+  first.result = await producer.addUserRecord(stream, first.partitionKey, first.data);
+  await waitFor(`the shard map of ${stream}`, () => mapped);
+  return { producer, first };
 }
 
 /**

@@ -2,6 +2,7 @@
 // answered by hand, so the outcome never depends on how fast the machine is.
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { Aggregator, FIRST_MAP_WAIT_MS } from './aggregator.js';
+import type { Clock } from './clock.js';
 import { newPartitionKeyInfo } from './hex-hash-key.js';
 import type { KinesisRecord } from './kinesis-record.js';
 import { ShardMap, type ShardPage } from './shard-map.js';
@@ -15,6 +16,13 @@ const ONE_SHARD: ShardPage = {
       endingHashKey: (2n ** 128n - 1n).toString(),
     },
   ],
+};
+
+/** Jest's fake timers: Date.now and the global timers, looked up when called (once faked). */
+const fakeTimersClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fire, ms) => setTimeout(fire, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
 function setUp() {
@@ -34,7 +42,7 @@ function setUp() {
     { enabled: true, mode: 'shard', maxCount: 10_000, maxSize: 1024 * 1024 },
     map,
     (kr) => emitted.push(kr),
-    () => Date.now(),
+    fakeTimersClock,
   );
   const records = (n: number, maxBufferedTime: number, ttl = 30_000) => {
     for (let i = 0; i < n; i++) {

@@ -2,7 +2,8 @@
 // shard the map predicts (the KPL's way); in partition-key mode by their routing key, which
 // needs no shard map and can never put a record on a shard that does not hold its key.
 import { Batcher } from './batcher.js';
-import { now } from './clock.js';
+import { type Clock, monotonicClock } from './clock.js';
+import { DeadlineTimer } from './deadline-timer.js';
 import { KinesisRecord } from './kinesis-record.js';
 import type { ShardMap } from './shard-map.js';
 import type { UserRecord } from './user-record.js';
@@ -30,7 +31,7 @@ export class Aggregator {
   private readonly buffers = new Map<number | string, ShardBuffer>();
   /** Records that arrived before the first shard map, waiting at most until their deadline. */
   private parked: UserRecord[] = [];
-  private parkTimer: NodeJS.Timeout | undefined;
+  private readonly parkTimer: DeadlineTimer;
   /** When the wait for the first map ends for every record, whatever its deadline; -1 before. */
   private mapWaitEnds = -1;
   private readonly byShard: boolean;
@@ -39,8 +40,9 @@ export class Aggregator {
     private readonly o: AggregatorOptions,
     private readonly shards: ShardMap,
     private readonly emit: (kr: KinesisRecord) => void,
-    private readonly clock: () => number = now,
+    private readonly clock: Clock = monotonicClock,
   ) {
+    this.parkTimer = new DeadlineTimer(() => this.unparkDue(), clock);
     this.byShard = o.enabled && o.mode === 'shard';
     if (this.byShard) shards.onFirstLoad(() => this.unpark());
   }
@@ -54,12 +56,9 @@ export class Aggregator {
     if (this.waitingForMap) {
       // A new stream's first ListShards takes a moment; records wait for it (see
       // FIRST_MAP_WAIT_MS), and then get aggregated instead of going out one by one.
-      if (this.mapWaitEnds < 0) this.mapWaitEnds = this.clock() + FIRST_MAP_WAIT_MS;
+      if (this.mapWaitEnds < 0) this.mapWaitEnds = this.clock.now() + FIRST_MAP_WAIT_MS;
       this.parked.push(ur);
-      this.parkTimer ??= setTimeout(
-        () => this.unparkDue(),
-        Math.max(0, this.releaseAt(ur) - this.clock()),
-      );
+      this.parkTimer.schedule(this.releaseAt(ur));
       return;
     }
     this.route(ur);
@@ -75,7 +74,7 @@ export class Aggregator {
   }
 
   close(): void {
-    if (this.parkTimer) clearTimeout(this.parkTimer);
+    this.parkTimer.cancel();
     for (const b of this.buffers.values()) b.close();
   }
 
@@ -97,8 +96,7 @@ export class Aggregator {
   }
 
   private unpark(): void {
-    if (this.parkTimer) clearTimeout(this.parkTimer);
-    this.parkTimer = undefined;
+    this.parkTimer.cancel();
     const parked = this.parked;
     this.parked = [];
     for (const ur of parked) this.route(ur);
@@ -114,19 +112,13 @@ export class Aggregator {
 
   /** The map is still loading: only records whose wait is over go out unaggregated. */
   private unparkDue(): void {
-    this.parkTimer = undefined;
-    const t = this.clock() + 1;
+    const t = this.clock.now() + 1;
     const parked = this.parked;
     let i = 0;
     while (i < parked.length && this.releaseAt(parked[i]!) <= t) this.route(parked[i++]!);
     this.parked = parked.slice(i);
     const next = this.parked[0];
-    if (next) {
-      this.parkTimer = setTimeout(
-        () => this.unparkDue(),
-        Math.max(0, this.releaseAt(next) - this.clock()),
-      );
-    }
+    if (next) this.parkTimer.schedule(this.releaseAt(next));
   }
 
   private bufferFor(key: number | string): ShardBuffer {
@@ -136,6 +128,7 @@ export class Aggregator {
         countLimit: this.o.maxCount,
         sizeLimit: this.o.maxSize,
         create: () => new KinesisRecord(),
+        clock: this.clock,
         onTimer: (kr) => {
           this.emit(kr);
           // Partition keys come and go; an idle key's buffer must not stay behind.

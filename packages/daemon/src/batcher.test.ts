@@ -1,7 +1,7 @@
-import { describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { FakeClock } from '../../../test/support/fake-clock.js';
 import { type BatchContainer, earliest, type Timed } from './batch.js';
 import { Batcher } from './batcher.js';
-import { now } from './clock.js';
 
 interface Item extends Timed {
   size: number;
@@ -33,12 +33,23 @@ class Bag implements BatchContainer<Item> {
   }
 }
 
+let clock = new FakeClock();
+beforeEach(() => {
+  clock = new FakeClock();
+});
+
 function item(id: number, size: number, inMs: number): Item {
-  return { id, size, deadline: now() + inMs, expiration: now() + 60_000 };
+  return { id, size, deadline: clock.now() + inMs, expiration: clock.now() + 60_000 };
 }
 
 function batcher(countLimit: number, sizeLimit: number, onTimer: (b: Bag) => void = () => {}) {
-  return new Batcher<Item, Bag>({ countLimit, sizeLimit, create: () => new Bag(), onTimer });
+  return new Batcher<Item, Bag>({
+    countLimit,
+    sizeLimit,
+    create: () => new Bag(),
+    onTimer,
+    clock,
+  });
 }
 
 const ids = (b: Bag | undefined) => b?.items.map((i) => i.id);
@@ -72,34 +83,64 @@ describe('Batcher', () => {
     b.close();
   });
 
-  test('the deadline timer releases everything that fits, not only what is due', async () => {
+  test('the deadline timer releases everything that fits, not only what is due', () => {
     const got: Bag[] = [];
     const b = batcher(100, 1e9, (x) => got.push(x));
     b.add(item(1, 1, 20));
     b.add(item(2, 1, 10_000));
-    await waitUntil(() => got.length === 1);
-    expect(ids(got[0])).toEqual([1, 2]);
+    clock.advance(19);
+    expect(got).toHaveLength(0);
+    clock.advance(1);
+    expect(got.map(ids)).toEqual([[1, 2]]);
+    expect(clock.pending).toBe(0);
     b.close();
   });
 
-  test('an earlier deadline re-arms the timer earlier', async () => {
+  test('an earlier deadline re-arms the timer earlier', () => {
     const got: Bag[] = [];
     const b = batcher(100, 1e9, (x) => got.push(x));
     b.add(item(1, 1, 60_000));
     b.add(item(2, 1, 10));
-    await waitUntil(() => got.length === 1);
-    expect(ids(got[0])).toEqual([2, 1]);
+    expect(clock.pending).toBe(1);
+    clock.advance(10);
+    expect(got.map(ids)).toEqual([[2, 1]]);
     b.close();
   });
 
-  test('deadlines beyond what setTimeout can hold do not fire early', async () => {
+  test('what a limit leaves behind waits for its own deadline', () => {
+    const got: Bag[] = [];
+    const b = batcher(100, 10, (x) => got.push(x));
+    b.add(item(1, 4, 10));
+    b.add(item(3, 4, 500));
+    expect(ids(b.add(item(2, 4, 20)))).toEqual([1, 2]);
+    clock.advance(499);
+    expect(got).toHaveLength(0);
+    clock.advance(1);
+    expect(got.map(ids)).toEqual([[3]]);
+    b.close();
+  });
+
+  test('deadlines beyond what setTimeout can hold do not fire early', () => {
     const got: Bag[] = [];
     const b = batcher(100, 1e9, (x) => got.push(x));
     b.add(item(1, 1, 2 ** 40));
-    await new Promise((r) => setTimeout(r, 50));
+    clock.advance(2 ** 31); // past one maximal timer
+    clock.advance(2 ** 40 - 2 ** 31 - 1);
+    expect(got).toHaveLength(0);
+    clock.advance(1);
+    expect(got.map(ids)).toEqual([[1]]);
+    b.close();
+  });
+
+  test('close stops the timer and keeps what is buffered', () => {
+    const got: Bag[] = [];
+    const b = batcher(100, 1e9, (x) => got.push(x));
+    b.add(item(1, 1, 10));
+    b.close();
+    expect(clock.pending).toBe(0);
+    clock.advance(100);
     expect(got).toHaveLength(0);
     expect(ids(b.flush())).toEqual([1]);
-    b.close();
   });
 
   test('a manual flush of an empty batcher emits nothing', () => {
@@ -119,11 +160,3 @@ describe('Batcher', () => {
     b.close();
   });
 });
-
-async function waitUntil(cond: () => boolean, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -1,7 +1,8 @@
 // The one buffering primitive behind the aggregator (a buffer per predicted shard) and the
 // collector (a buffer per stream). It knows limits and deadlines, never formats.
 import type { BatchContainer, Timed } from './batch.js';
-import { now } from './clock.js';
+import { type Clock, monotonicClock } from './clock.js';
+import { DeadlineTimer } from './deadline-timer.js';
 
 export interface BatcherOptions<T extends Timed, C extends BatchContainer<T>> {
   countLimit: number;
@@ -11,19 +12,20 @@ export interface BatcherOptions<T extends Timed, C extends BatchContainer<T>> {
   trigger?: (item: T) => boolean;
   /** Receives what a deadline releases. Limit-triggered batches are returned by add(). */
   onTimer: (batch: C) => void;
+  /** Default: the monotonic clock. */
+  clock?: Clock;
 }
-
-// setTimeout treats anything above 2^31-1 ms as 1 ms; deadlines can be much further away.
-const MAX_TIMER = 2 ** 31 - 1;
 
 export class Batcher<T extends Timed, C extends BatchContainer<T>> {
   private current: C;
   private earliest = Number.POSITIVE_INFINITY;
-  private timer: NodeJS.Timeout | undefined;
-  private armedFor = Number.POSITIVE_INFINITY;
+  private readonly timer: DeadlineTimer;
+  private readonly clock: Clock;
 
   constructor(private readonly o: BatcherOptions<T, C>) {
     this.current = o.create();
+    this.clock = o.clock ?? monotonicClock;
+    this.timer = new DeadlineTimer(this.fire, this.clock);
   }
 
   get count(): number {
@@ -54,9 +56,7 @@ export class Batcher<T extends Timed, C extends BatchContainer<T>> {
 
   /** Stops the timer; buffered items stay (used when the stage is torn down). */
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.armedFor = Number.POSITIVE_INFINITY;
+    this.timer.cancel();
   }
 
   private take(): C | undefined {
@@ -86,25 +86,14 @@ export class Batcher<T extends Timed, C extends BatchContainer<T>> {
   }
 
   private arm(): void {
-    if (this.current.count === 0) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = undefined;
-      this.armedFor = Number.POSITIVE_INFINITY;
-      return;
-    }
-    if (this.timer && this.earliest >= this.armedFor) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.armedFor = this.earliest;
-    const delay = Math.min(MAX_TIMER, Math.max(0, Math.ceil(this.earliest - now())));
-    this.timer = setTimeout(this.fire, delay);
+    if (this.current.count === 0) this.timer.cancel();
+    else this.timer.schedule(this.earliest);
   }
 
   private readonly fire = (): void => {
-    this.timer = undefined;
-    this.armedFor = Number.POSITIVE_INFINITY;
     if (this.current.count === 0) return;
-    if (this.earliest > now() + 1) {
-      // A long deadline is reached in steps of at most MAX_TIMER.
+    if (this.earliest > this.clock.now() + 1) {
+      // Armed for items that have left since: what remains is not due yet.
       this.arm();
       return;
     }

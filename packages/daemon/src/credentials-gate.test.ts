@@ -1,5 +1,5 @@
-import { describe, expect, test } from '@jest/globals';
-import { now } from './clock.js';
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { FakeClock, settle } from '../../../test/support/fake-clock.js';
 import { CredentialsGate } from './credentials-gate.js';
 import { CredentialsHolder } from './credentials-holder.js';
 import { hashKeyFromDecimal } from './hex-hash-key.js';
@@ -12,6 +12,11 @@ const KEY = { accessKeyId: 'AKID', secretAccessKey: 'secret' };
 // The gate's warning is expected here; keep the test output clean.
 setLogLevel('error');
 
+let clock = new FakeClock();
+beforeEach(() => {
+  clock = new FakeClock();
+});
+
 function record(id: number, ttl: number): UserRecord {
   return new UserRecord(
     id,
@@ -20,7 +25,7 @@ function record(id: number, ttl: number): UserRecord {
     undefined,
     Buffer.from(`d${id}`),
     hashKeyFromDecimal(id),
-    now(),
+    clock.now(),
     0,
     ttl,
   );
@@ -36,23 +41,19 @@ function batch(...urs: UserRecord[]): PutRecordsBatch {
   return b;
 }
 
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 function gate(creds: CredentialsHolder) {
   const sent: PutRecordsBatch[] = [];
   const reput: UserRecord[] = [];
   const finished: UserRecord[] = [];
-  const g = new CredentialsGate(creds, {
-    send: (b) => sent.push(b),
-    reput: (ur) => reput.push(ur),
-    finish: (ur) => finished.push(ur),
-  });
+  const g = new CredentialsGate(
+    creds,
+    {
+      send: (b) => sent.push(b),
+      reput: (ur) => reput.push(ur),
+      finish: (ur) => finished.push(ur),
+    },
+    clock,
+  );
   return { g, sent, reput, finished };
 }
 
@@ -77,24 +78,49 @@ describe('CredentialsGate', () => {
     expect(t.sent).toEqual([]);
     expect(t.g.waiting).toBe(2);
     creds.set(KEY);
-    await until(() => t.sent.length === 2);
+    await settle();
     expect(t.sent).toEqual([a, b]);
     expect(t.finished).toEqual([]);
     t.g.close();
   });
 
-  test('a record whose TTL passes while waiting fails; its neighbour goes round again', async () => {
+  test('a record whose TTL passes while waiting fails; its neighbour goes round again', () => {
     const creds = new CredentialsHolder();
     const t = gate(creds);
     const short = record(1, 30);
     const long = record(2, 60_000);
     t.g.submit(batch(short, long));
-    await until(() => t.finished.length === 1);
+    clock.advance(30);
+    expect(t.finished).toEqual([]);
+    clock.advance(1);
     expect(t.finished).toEqual([short]);
     expect(short.attempts.at(-1)?.errorCode).toBe('ExpiredWaitingForCredentials');
     expect(t.reput).toEqual([long]);
     expect(long.attempts).toEqual([]);
     expect(t.g.waiting).toBe(0);
+    expect(clock.pending).toBe(0);
+    t.g.close();
+  });
+
+  test('one timer, for the earliest expiration held', () => {
+    const creds = new CredentialsHolder();
+    const t = gate(creds);
+    const late = record(1, 500);
+    t.g.submit(batch(late));
+    clock.advance(100);
+    const early = record(2, 100); // expires at 200, before the first
+    t.g.submit(batch(early));
+    expect(clock.pending).toBe(1);
+    const ids = () => t.finished.map((ur) => ur.sourceId);
+    clock.advance(100);
+    expect(ids()).toEqual([]);
+    clock.advance(1);
+    expect(ids()).toEqual([2]);
+    clock.advance(299);
+    expect(ids()).toEqual([2]);
+    clock.advance(1);
+    expect(ids()).toEqual([2, 1]);
+    expect(late.attempts.at(-1)?.errorCode).toBe('ExpiredWaitingForCredentials');
     t.g.close();
   });
 });

@@ -2,13 +2,12 @@
 // for the first credentials rather than fail, but never past their records' TTL: one timer, armed
 // for the earliest expiration held, fails what expired and sends the rest round again.
 import { RecordErrorCode } from '@kinesis-producer/protocol';
-import { now } from './clock.js';
+import { type Clock, monotonicClock } from './clock.js';
 import type { CredentialsHolder } from './credentials-holder.js';
+import { DeadlineTimer } from './deadline-timer.js';
 import { log } from './log.js';
 import type { PutRecordsBatch } from './put-records-batch.js';
 import type { UserRecord } from './user-record.js';
-
-const MAX_TIMER = 2 ** 31 - 1;
 
 /** Where the gate passes requests and records, by name rather than by position. */
 export interface CredentialsGateHandlers {
@@ -22,15 +21,17 @@ export interface CredentialsGateHandlers {
 
 export class CredentialsGate {
   private held: PutRecordsBatch[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private armedFor = Number.POSITIVE_INFINITY;
+  private readonly timer: DeadlineTimer;
   private listening = false;
   private closed = false;
 
   constructor(
     private readonly creds: CredentialsHolder,
     private readonly to: CredentialsGateHandlers,
-  ) {}
+    private readonly clock: Clock = monotonicClock,
+  ) {
+    this.timer = new DeadlineTimer(this.fire, clock);
+  }
 
   /** Requests held for credentials. */
   get waiting(): number {
@@ -57,17 +58,14 @@ export class CredentialsGate {
 
   close(): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.cancel();
     this.held = [];
   }
 
   private readonly release = (): void => {
     this.listening = false;
     if (this.closed) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.armedFor = Number.POSITIVE_INFINITY;
+    this.timer.cancel();
     const held = this.held;
     this.held = [];
     for (const b of held) this.to.send(b);
@@ -76,18 +74,12 @@ export class CredentialsGate {
   private arm(): void {
     let first = Number.POSITIVE_INFINITY;
     for (const b of this.held) if (b.expiration < first) first = b.expiration;
-    if (first === Number.POSITIVE_INFINITY || (this.timer && first >= this.armedFor)) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.armedFor = first;
     // One millisecond past the expiration, when expired() turns true.
-    const wait = Math.min(MAX_TIMER, Math.max(0, Math.ceil(first - now()) + 1));
-    this.timer = setTimeout(this.fire, wait);
+    if (first !== Number.POSITIVE_INFINITY) this.timer.schedule(first + 1);
   }
 
   private readonly fire = (): void => {
-    this.timer = undefined;
-    this.armedFor = Number.POSITIVE_INFINITY;
-    const t = now();
+    const t = this.clock.now();
     const due = this.held.filter((b) => b.expiration < t);
     this.held = this.held.filter((b) => b.expiration >= t);
     for (const batch of due) {

@@ -1,14 +1,17 @@
 // Items that must wait until a time: a binary heap and one timer for the earliest.
-import { now } from './clock.js';
-
-const MAX_TIMER = 2 ** 31 - 1;
+import { type Clock, monotonicClock } from './clock.js';
+import { DeadlineTimer } from './deadline-timer.js';
 
 export class DelayQueue<T> {
   private readonly heap: { at: number; item: T }[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private armedFor = Number.POSITIVE_INFINITY;
+  private readonly timer: DeadlineTimer;
 
-  constructor(private readonly release: (item: T) => void) {}
+  constructor(
+    private readonly release: (item: T) => void,
+    private readonly clock: Clock = monotonicClock,
+  ) {
+    this.timer = new DeadlineTimer(this.fire, clock);
+  }
 
   get size(): number {
     return this.heap.length;
@@ -28,8 +31,7 @@ export class DelayQueue<T> {
   }
 
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.cancel();
   }
 
   private pop(): T {
@@ -55,20 +57,11 @@ export class DelayQueue<T> {
 
   private arm(): void {
     const first = this.heap[0];
-    if (!first) return;
-    if (this.timer && first.at >= this.armedFor) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.armedFor = first.at;
-    this.timer = setTimeout(
-      this.fire,
-      Math.min(MAX_TIMER, Math.max(0, Math.ceil(first.at - now()))),
-    );
+    if (first) this.timer.schedule(first.at);
   }
 
   private readonly fire = (): void => {
-    this.timer = undefined;
-    this.armedFor = Number.POSITIVE_INFINITY;
-    const t = now() + 1;
+    const t = this.clock.now() + 1;
     while (this.heap.length > 0 && this.heap[0]!.at <= t) this.release(this.pop());
     this.arm();
   };

@@ -1,6 +1,7 @@
 // The limiter stage (docs/architecture.md): holds Kinesis records to a share of each shard's write limits, so a producer does
 // not spend its requests on throttling errors.
-import { now } from './clock.js';
+import { type Clock, monotonicClock } from './clock.js';
+import { DeadlineTimer } from './deadline-timer.js';
 import type { KinesisRecord } from './kinesis-record.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -42,14 +43,17 @@ interface ShardQueue {
 export class Limiter {
   private readonly shards = new Map<number, ShardQueue>();
   private queued = 0;
-  private poll: NodeJS.Timeout | undefined;
+  private readonly poll: DeadlineTimer;
 
   constructor(
     private readonly o: LimiterOptions,
     private readonly pass: (kr: KinesisRecord) => void,
     /** held: the buckets kept it waiting (else it came in already expired). */
     private readonly expired: (kr: KinesisRecord, held: boolean) => void,
-  ) {}
+    private readonly clock: Clock = monotonicClock,
+  ) {
+    this.poll = new DeadlineTimer(() => this.drain(), clock);
+  }
 
   get waiting(): number {
     return this.queued;
@@ -61,7 +65,8 @@ export class Limiter {
       this.pass(kr);
       return;
     }
-    if (now() > kr.expiration) {
+    const t = this.clock.now();
+    if (t > kr.expiration) {
       this.expired(kr, false);
       return;
     }
@@ -71,7 +76,7 @@ export class Limiter {
     q.waiting.push(kr);
     this.queued++;
     // Records already waiting mean the bucket is short: the poll drains them in order.
-    if (q.waiting.length === 1) this.drainShard(q, now());
+    if (q.waiting.length === 1) this.drainShard(q, t);
     // Held for the rate limit: it must not pin its input chunk meanwhile.
     if (q.waiting.length > 1 || q.waiting[0] === kr) kr.detach();
     this.schedule();
@@ -79,7 +84,7 @@ export class Limiter {
 
   /** Releases what the buckets allow now, and fails what expired while waiting. */
   drain(): void {
-    const at = now();
+    const at = this.clock.now();
     for (const q of this.shards.values()) if (q.waiting.length) this.drainShard(q, at);
     this.schedule();
   }
@@ -87,27 +92,26 @@ export class Limiter {
   /** Kinesis throttled a record sent for this shard: slow the shard down. */
   throttled(shard: number): void {
     const q = this.o.adaptive && shard >= 0 ? this.shards.get(shard) : undefined;
-    const t = now();
+    const t = this.clock.now();
     if (!q || t - q.cutAt < CUT_WINDOW_MS) return;
     q.scale = Math.max(FLOOR, q.scale * CUT);
     q.cutAt = t;
-    q.bucket.setScale(q.scale);
+    q.bucket.setScale(q.scale, t);
   }
 
   /** Kinesis accepted a record sent for this shard: win back some of the rate. */
   accepted(shard: number): void {
     const q = this.o.adaptive && shard >= 0 ? this.shards.get(shard) : undefined;
     if (!q || q.scale >= 1) return;
-    const t = now();
+    const t = this.clock.now();
     if (t - q.raisedAt < RAISE_EVERY_MS || t - q.cutAt < HOLD_AFTER_CUT_MS) return;
     q.scale = Math.min(1, q.scale + RAISE);
     q.raisedAt = t;
-    q.bucket.setScale(q.scale);
+    q.bucket.setScale(q.scale, t);
   }
 
   close(): void {
-    if (this.poll) clearInterval(this.poll);
-    this.poll = undefined;
+    this.poll.cancel();
   }
 
   private drainShard(q: ShardQueue, at: number): void {
@@ -136,12 +140,9 @@ export class Limiter {
   }
 
   private schedule(): void {
-    if (this.queued > 0 && !this.poll) {
-      this.poll = setInterval(() => this.drain(), POLL_MS);
-    } else if (this.queued === 0 && this.poll) {
-      clearInterval(this.poll);
-      this.poll = undefined;
-    }
+    // While records wait, the buckets are looked at every POLL_MS.
+    if (this.queued === 0) this.poll.cancel();
+    else if (!this.poll.armed) this.poll.schedule(this.clock.now() + POLL_MS);
   }
 
   private queueFor(shard: number): ShardQueue {
@@ -161,7 +162,7 @@ export class Limiter {
         cutAt: Number.NEGATIVE_INFINITY,
         raisedAt: Number.NEGATIVE_INFINITY,
       };
-      q.bucket.setScale(q.scale);
+      q.bucket.setScale(q.scale, this.clock.now());
       this.shards.set(shard, q);
     }
     return q;

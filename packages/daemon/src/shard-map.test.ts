@@ -1,6 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ConfigurationSchema } from '@kinesis-producer/protocol';
+import { FakeClock, settle } from '../../../test/support/fake-clock.js';
 import { FakeKinesis } from '../../../test/support/fake-kinesis.js';
 import { readConfig } from './config.js';
 import { CredentialsHolder } from './credentials-holder.js';
@@ -61,12 +62,13 @@ describe('ShardMap over ListShards against the fake Kinesis', () => {
   });
 
   test('refreshes are coalesced: many invalidations, one ListShards', async () => {
-    const map = new ShardMap('two', list, () => undefined);
+    const clock = new FakeClock();
+    const map = new ShardMap('two', list, () => undefined, clock);
     await until(() => map.ready);
     const before = fake.stats.byOperation.ListShards ?? 0;
-    const later = performance.now() + 1;
-    await new Promise((r) => setTimeout(r, 5));
-    for (let i = 0; i < 100; i++) map.invalidate(later + 10, 0);
+    // Evidence seen after the map was read.
+    clock.advance(10);
+    for (let i = 0; i < 100; i++) map.invalidate(clock.now(), 0);
     await until(() => map.ready);
     expect((fake.stats.byOperation.ListShards ?? 0) - before).toBe(1);
     // Evidence older than the last refresh is ignored.
@@ -78,31 +80,74 @@ describe('ShardMap over ListShards against the fake Kinesis', () => {
 
 const MAX = 2n ** 128n - 1n;
 
+/** One shard, after `failures` failed calls; `times` are when each call was made. */
+function failingList(clock: FakeClock, failures: number) {
+  const times: number[] = [];
+  let fail = failures;
+  const list: ListShards = async () => {
+    times.push(clock.now());
+    if (fail-- > 0) throw new Error('boom');
+    return {
+      shards: [
+        { shardId: shardIdText(0), startingHashKey: '0', endingHashKey: String(2n ** 128n - 1n) },
+      ],
+    };
+  };
+  return { list, times, failNext: (n: number) => (fail = n) };
+}
+
 describe('ShardMap failures', () => {
   test('while the map is unknown nothing is predicted; retries back off by 1.5x with jitter', async () => {
-    const times: number[] = [];
-    let fail = 3;
-    const list: ListShards = async () => {
-      times.push(performance.now());
-      if (fail-- > 0) throw new Error('boom');
-      return {
-        shards: [
-          { shardId: shardIdText(0), startingHashKey: '0', endingHashKey: String(2n ** 128n - 1n) },
-        ],
-      };
-    };
-    const map = new ShardMap('s', list, () => undefined);
-    expect(map.shardFor(hashKeyFromDecimal(5))).toBe(-1);
-    await until(() => map.ready, 15_000);
+    const clock = new FakeClock();
+    const { list, times } = failingList(clock, 5);
+    const map = new ShardMap('s', list, () => undefined, clock);
+    for (let i = 0; i < 5; i++) {
+      await settle();
+      expect(map.ready).toBe(false);
+      expect(map.shardFor(hashKeyFromDecimal(5))).toBe(-1);
+      expect(clock.runNext()).toBe(true);
+    }
+    await settle();
+    expect(map.ready).toBe(true);
     expect(map.shardFor(hashKeyFromDecimal(5))).toBe(0);
+    expect(times).toHaveLength(6);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    // Nominal 1000, 1500, 2250 ms, each jittered to between half and all of it.
-    [1000, 1500, 2250].forEach((nominal, i) => {
-      expect(gaps[i]).toBeGreaterThanOrEqual(nominal / 2 - 5);
-      expect(gaps[i]).toBeLessThanOrEqual(nominal + 100);
+    // Nominal 1000, 1500, 2250, 3375, 5062 ms, each jittered to between half and all of it.
+    [1000, 1500, 2250, 3375, 5062].forEach((nominal, i) => {
+      expect(gaps[i]).toBeGreaterThanOrEqual(Math.floor(nominal / 2));
+      expect(gaps[i]).toBeLessThanOrEqual(nominal);
     });
     map.close();
-  }, 20_000);
+  });
+
+  test('the backoff stops growing at 30 s, and starts again from 1 s after a success', async () => {
+    const clock = new FakeClock();
+    const { list, times, failNext } = failingList(clock, 12);
+    const map = new ShardMap('s', list, () => undefined, clock);
+    while (!map.ready) {
+      await settle();
+      if (!map.ready) clock.runNext();
+    }
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps).toHaveLength(12);
+    for (const g of gaps.slice(9)) {
+      expect(g).toBeGreaterThanOrEqual(15_000);
+      expect(g).toBeLessThanOrEqual(30_000);
+    }
+    // Fails once more after a success: the first delay again.
+    failNext(1);
+    clock.advance(10);
+    map.invalidate(clock.now(), 0);
+    await settle();
+    expect(clock.pending).toBe(1);
+    const at = clock.now();
+    clock.runNext();
+    expect(clock.now() - at).toBeGreaterThanOrEqual(500);
+    expect(clock.now() - at).toBeLessThanOrEqual(1000);
+    await settle();
+    expect(map.ready).toBe(true);
+    map.close();
+  });
 
   test('a range the map does not know is learnt from a listing of every shard, closed ones too', async () => {
     const requests: Parameters<ListShards>[0][] = [];
@@ -127,18 +172,25 @@ describe('ShardMap failures', () => {
   });
 
   test('a range no listing names is given up at its deadline', async () => {
+    const clock = new FakeClock();
     const list: ListShards = async () => ({
       shards: [{ shardId: shardIdText(0), startingHashKey: '0', endingHashKey: String(MAX) }],
     });
-    const map = new ShardMap('s', list, () => undefined);
+    const map = new ShardMap('s', list, () => undefined, clock);
     await until(() => map.ready);
     let answered = false;
     let range: unknown = 'unset';
-    map.whenRangeKnown(9, performance.now() + 50, (r) => {
+    map.whenRangeKnown(9, clock.now() + 50, (r) => {
       answered = true;
       range = r;
     });
-    await until(() => answered);
+    await settle();
+    clock.advance(49);
+    await settle();
+    expect(answered).toBe(false);
+    clock.advance(1);
+    await settle();
+    expect(answered).toBe(true);
     expect(range).toBeUndefined();
     map.close();
   });

@@ -2,7 +2,7 @@
 // a record may land on, closed ones included. While the map is not ready nothing is predicted.
 
 import { type BackoffPolicy, backoffDelay } from '@kinesis-producer/transport';
-import { now } from './clock.js';
+import { type Clock, monotonicClock } from './clock.js';
 import { type HashKey, hashKeyFromDecimal, hashKeyHigh } from './hex-hash-key.js';
 import { log } from './log.js';
 
@@ -73,7 +73,7 @@ export class ShardMap {
   private listedAt = Number.NEGATIVE_INFINITY;
   /** ListShards failures in a row of the map's own refreshes. */
   private failures = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: unknown;
   private closed = false;
   private everReady = false;
   private readonly settledListeners: (() => void)[] = [];
@@ -82,12 +82,13 @@ export class ShardMap {
   private lookingUp = false;
   /** ListShards failures in a row of the look-ups of landing shards' ranges. */
   private lookupFailures = 0;
-  private lookupTimer: NodeJS.Timeout | undefined;
+  private lookupTimer: unknown;
 
   constructor(
     private readonly stream: string,
     private readonly list: ListShards,
     private readonly streamId: () => string | undefined,
+    private readonly clock: Clock = monotonicClock,
   ) {
     this.update();
   }
@@ -168,21 +169,21 @@ export class ShardMap {
 
   close(): void {
     this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.lookupTimer) clearTimeout(this.lookupTimer);
+    if (this.retryTimer) this.clock.clearTimeout(this.retryTimer);
+    if (this.lookupTimer) this.clock.clearTimeout(this.lookupTimer);
     this.settleRangeWaiters(Number.POSITIVE_INFINITY);
   }
 
   private update(): void {
     if (this.state === 'updating' || this.closed) return;
     this.state = 'updating';
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.retryTimer) this.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     void this.refresh();
   }
 
   private async refresh(): Promise<void> {
-    const at = now();
+    const at = this.clock.now();
     let shards: ShardDescription[];
     try {
       shards = await this.fetchAll(false);
@@ -231,7 +232,7 @@ export class ShardMap {
       if (s.parentShardId) parents.add(s.parentShardId);
       if (s.adjacentParentShardId) parents.add(s.adjacentParentShardId);
     }
-    const seen = now();
+    const seen = this.clock.now();
     const entries: { n: number; start: HashKey; end: HashKey }[] = [];
     for (const s of shards) {
       const e = {
@@ -272,7 +273,7 @@ export class ShardMap {
   private lookUp(): void {
     if (this.lookingUp || this.lookupTimer !== undefined || this.closed) return;
     this.lookingUp = true;
-    const at = now();
+    const at = this.clock.now();
     this.fetchAll(true).then(
       (shards) => {
         this.lookingUp = false;
@@ -281,7 +282,7 @@ export class ShardMap {
         this.install(shards, at);
         if (this.state === 'invalid' && this.listedAt === at) {
           // The map's own refresh is failing; this listing serves it as well.
-          if (this.retryTimer) clearTimeout(this.retryTimer);
+          if (this.retryTimer) this.clock.clearTimeout(this.retryTimer);
           this.retryTimer = undefined;
           this.state = 'ready';
           this.settleFirstLoad();
@@ -301,14 +302,17 @@ export class ShardMap {
     const delay = Math.round(backoffDelay(REFRESH_BACKOFF, ++this.lookupFailures));
     // Waiters past their time are answered when the timer fires, even if it fires early for them.
     const giveUp = Math.min(...this.rangeWaiters.map((w) => w.giveUpAt));
-    const wait = Math.max(0, Math.min(delay, giveUp - now()));
+    const wait = Math.max(0, Math.min(delay, giveUp - this.clock.now()));
     log.warn(`stream ${this.stream}: shard ranges: ${why}; trying again in ${wait} ms`);
-    this.lookupTimer = setTimeout(() => {
-      this.lookupTimer = undefined;
-      this.settleRangeWaiters(now());
-      if (this.rangeWaiters.length > 0) this.lookUp();
-    }, wait);
-    this.lookupTimer.unref();
+    this.lookupTimer = this.clock.setTimeout(
+      () => {
+        this.lookupTimer = undefined;
+        this.settleRangeWaiters(this.clock.now());
+        if (this.rangeWaiters.length > 0) this.lookUp();
+      },
+      wait,
+      true,
+    );
   }
 
   private settleFirstLoad(): void {
@@ -325,8 +329,7 @@ export class ShardMap {
     log.warn(
       `stream ${this.stream}: ListShards failed (${describe(err)}); retrying in ${delay} ms`,
     );
-    this.retryTimer = setTimeout(() => this.update(), delay);
-    this.retryTimer.unref();
+    this.retryTimer = this.clock.setTimeout(() => this.update(), delay, true);
   }
 }
 
