@@ -8,7 +8,7 @@ import {
   describeDefault,
   describeDestination,
   OPTION_TABLE,
-} from '../packages/kinesis-producer/src/options.js';
+} from '../packages/options/src/index.js';
 
 export const CONFIGURATION_DOC = fileURLToPath(
   new URL('../docs/configuration.md', import.meta.url),

@@ -9,8 +9,8 @@ import {
   KinesisProducer,
   type KinesisProducerOptions,
 } from '../../packages/kinesis-producer/src/index.js';
-import { optionsFromProperties } from '../../packages/kinesis-producer/src/properties.js';
 import { producerInternals } from '../../packages/kinesis-producer/src/test-hook.js';
+import { optionsFromProperties } from '../../packages/options/src/index.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { producerFor } from '../support/producer.js';
 import { deaggregateAll } from '../support/read-back.js';

@@ -2,7 +2,7 @@
 // code generates, or the docs promise defaults and ranges the producer does not have.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@jest/globals';
-import { OPTION_TABLE } from '../../packages/kinesis-producer/src/options.js';
+import { OPTION_TABLE } from '../../packages/options/src/index.js';
 import { CONFIGURATION_DOC, optionsTable, tableIn } from '../../scripts/options-table.js';
 
 /** Column padding is the formatter's business; compare the cells. */

@@ -2,10 +2,10 @@
 // The first frame is the Configuration; credentials follow as SetCredentials frames. Nothing
 // secret ever comes through argv or the environment.
 import { Socket } from 'node:net';
+import { join } from 'node:path';
 import { ExitCode, FatalCode, FrameWriter } from '@kinesis-producer/protocol';
 import { FrameRouter } from './frame-router.js';
 import { log } from './log.js';
-import { runCli } from './standalone/cli.js';
 
 function frameDaemon(): void {
   // process.stdout writes synchronously to pipes on Linux; a socket on fd 1 writes
@@ -43,16 +43,11 @@ function frameDaemon(): void {
 }
 
 // The wrapper starts the daemon without arguments and with pipes. Arguments, or a person at a
-// terminal, mean the standalone front: --help, --json (docs/standalone.md).
-const args = process.argv.slice(2);
-if (args.length > 0 || process.stdin.isTTY) {
-  runCli(args.length > 0 ? args : ['--help']).then(
-    (code) => process.exit(code),
-    (err: Error) => {
-      process.stderr.write(`kinesis-producer: ${err.stack ?? err}\n`);
-      process.exit(ExitCode.internal);
-    },
-  );
+// terminal, mean the standalone front: --help, --json (docs/standalone.md). It is its own bundle
+// next to this one, built from packages/cli, so the daemon carries neither the option table nor
+// the SDK's credential chain; the path is computed so that esbuild leaves the require alone.
+if (process.argv.length > 2 || process.stdin.isTTY) {
+  require(join(__dirname, 'cli.cjs'));
 } else {
   frameDaemon();
 }

@@ -1,8 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import type { CredentialIdentity, CredentialsOption } from '@kinesis-producer/options';
 import type { Message } from '@kinesis-producer/protocol';
 import {
-  type CredentialIdentity,
-  type CredentialsOption,
   CredentialsPusher,
   PROVIDER_TIMEOUT_MS,
   RETRY_MAX_MS,

@@ -2,20 +2,17 @@
 // start (a static identity before any record), every credentialsRefreshDelay, and a minute
 // before an identity expires. The daemon never looks for credentials itself, and nothing secret
 // ever reaches a log line.
+
+import {
+  type CredentialIdentity,
+  type CredentialsOption,
+  type CredentialsProvider,
+  isIdentity,
+  KinesisProducerError,
+  type Logger,
+} from '@kinesis-producer/options';
 import { type Message, setCredentialsMessage } from '@kinesis-producer/protocol';
-import { KinesisProducerError } from './errors.js';
-import type { Logger } from './options.js';
 import { type Clock, systemClock } from './scheduler-clock.js';
-
-export interface CredentialIdentity {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
-
-export type CredentialsProvider = () => Promise<CredentialIdentity>;
-export type CredentialsOption = CredentialIdentity | CredentialsProvider;
 
 /** Push this long before an identity's expiration, so requests never sign with a dead key. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -30,17 +27,6 @@ export const RETRY_MAX_MS = 30_000;
 export const PROVIDER_TIMEOUT_MS = 10_000;
 /** While a provider keeps failing, say so at most this often. */
 const REPEAT_WARNING_MS = 60_000;
-
-export function isIdentity(c: unknown): c is CredentialIdentity {
-  return typeof c === 'object' && c !== null && 'accessKeyId' in c;
-}
-
-/** An identity with both keys as strings, or a provider function: what the options accept. */
-export function isCredentialsOption(value: unknown): value is CredentialsOption {
-  if (typeof value === 'function') return true;
-  if (!isIdentity(value)) return false;
-  return typeof value.accessKeyId === 'string' && typeof value.secretAccessKey === 'string';
-}
 
 export function toProvider(
   c: CredentialsOption | undefined,

@@ -3,6 +3,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import type { Logger } from '@kinesis-producer/options';
 import {
   type Configuration,
   configurationMessage,
@@ -20,7 +21,6 @@ import {
 import { bundledDaemonPath } from './daemon-path.js';
 import { DaemonExitedError, ProtocolError } from './errors.js';
 import { forwardDaemonLine } from './logging.js';
-import type { Logger } from './options.js';
 import type { ExitInfo } from './restart-policy.js';
 
 export interface ChannelHandlers {

@@ -1,16 +1,10 @@
 // Every error the producer raises, in one place. Each has a stable `code` that programs can
 // switch on, and a message a person can act on.
 
+import { describeValue, KinesisProducerError } from '@kinesis-producer/options';
 import type { UserRecord, UserRecordResult } from './types.js';
 
-export class KinesisProducerError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export { InvalidOptionError, KinesisProducerError } from '@kinesis-producer/options';
 
 /** An argument of a call was wrong. Names the field, what it got and what is allowed. */
 export class ValidationError extends KinesisProducerError {
@@ -19,27 +13,7 @@ export class ValidationError extends KinesisProducerError {
     readonly value: unknown,
     readonly allowed: string,
   ) {
-    super('ERR_INVALID_ARGUMENT', `Invalid ${field}: got ${describe(value)}; ${allowed}.`);
-  }
-}
-
-/**
- * A configuration option was wrong: which option, what it got, what is allowed. The value of a
- * secret option (a password, credentials) or of an unknown one (often a secret put in the wrong
- * place) is neither kept nor repeated: the message gives only its type and length, and `value` is
- * undefined, so logging the error cannot leak it.
- */
-export class InvalidOptionError extends KinesisProducerError {
-  readonly value: unknown;
-  constructor(
-    readonly option: string,
-    value: unknown,
-    readonly allowed: string,
-    opts: { secret?: boolean } = {},
-  ) {
-    const got = opts.secret ? describeShape(value) : describe(value);
-    super('ERR_INVALID_OPTION', `Invalid option ${option}: got ${got}; ${allowed}.`);
-    this.value = opts.secret ? undefined : value;
+    super('ERR_INVALID_ARGUMENT', `Invalid ${field}: got ${describeValue(value)}; ${allowed}.`);
   }
 }
 
@@ -164,26 +138,6 @@ export function withRecord<E extends KinesisProducerError>(
   const e = Object.create(err) as E & { userRecord: UserRecord };
   Object.defineProperty(e, 'userRecord', { value: record, enumerable: true });
   return e;
-}
-
-/** What a value is without what it says: for values that may be secrets. */
-function describeShape(value: unknown): string {
-  if (typeof value === 'string') return `a string of ${value.length} characters`;
-  if (value instanceof Uint8Array) return `${value.byteLength} bytes`;
-  if (value === undefined || value === null) return String(value);
-  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;
-  return `a ${typeof value}`;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') {
-    return value.length > 80 ? `a string of ${value.length} characters` : JSON.stringify(value);
-  }
-  if (value instanceof Uint8Array) return `${value.byteLength} bytes`;
-  if (value === undefined || value === null) return String(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;
-  return String(value);
 }
 
 /** Past maxOutstandingRecords or maxOutstandingBytes: the record was not taken. */

@@ -1,9 +1,19 @@
-export type { AbortOptions } from './abort.js';
 export type {
   CredentialIdentity,
   CredentialsOption,
   CredentialsProvider,
-} from './credentials-pusher.js';
+  KinesisProducerOptions,
+  Logger,
+  SchemaCompatibility,
+  SchemaRegistryOptions,
+} from '@kinesis-producer/options';
+export {
+  loadPropertiesFile,
+  optionsFromProperties,
+  type PropertiesOptions,
+  parseProperties,
+} from '@kinesis-producer/options';
+export type { AbortOptions } from './abort.js';
 export {
   BufferFullError,
   DaemonExitedError,
@@ -30,19 +40,8 @@ export type {
   ThrottlingEvent,
 } from './lifecycle-events.js';
 export type { Metric, MetricsObserverOptions, MetricsSnapshot } from './metrics-client.js';
-export type { KinesisProducerOptions, Logger } from './options.js';
 export { KinesisProducer } from './producer.js';
-export {
-  loadPropertiesFile,
-  optionsFromProperties,
-  type PropertiesOptions,
-  parseProperties,
-} from './properties.js';
 export type { PutFailure, PutFailureListener, PutSuccessListener } from './put-outcomes.js';
-export type {
-  SchemaCompatibility,
-  SchemaRegistryOptions,
-} from './schema-registry/settings.js';
 export type { Attempt, PutEntry, Schema, UserRecord, UserRecordResult } from './types.js';
 export type {
   ProducerWritable,

@@ -6,8 +6,8 @@
 // 'error' event: none of these is fatal, and an unheard 'error' would throw.
 import diagnostics from 'node:diagnostics_channel';
 import type { EventEmitter } from 'node:events';
+import type { Logger } from '@kinesis-producer/options';
 import type { DaemonExitedError } from './errors.js';
-import type { Logger } from './options.js';
 
 export interface DaemonExitEvent {
   /** How it ended: the exit code or signal, the daemon's last lines, and why, if known. */

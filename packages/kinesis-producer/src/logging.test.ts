@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
+import type { Logger } from '@kinesis-producer/options';
 import { forwardDaemonLine, leveled } from './logging.js';
-import type { Logger } from './options.js';
 
 class Recorder implements Logger {
   lines: string[] = [];

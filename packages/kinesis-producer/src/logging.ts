@@ -1,6 +1,6 @@
 // The user's logger behind the producer's threshold, and the route of the daemon's stderr lines
 // into it. Methods are bound, so pino, winston and console all work as they are.
-import type { Logger } from './options.js';
+import type { Logger } from '@kinesis-producer/options';
 
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 

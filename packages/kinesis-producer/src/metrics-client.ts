@@ -1,12 +1,13 @@
 // The wrapper's side of metrics: getMetrics as MetricsRequest/MetricsResponse frames, and
 // snapshots taken on an interval for applications that feed their own monitoring.
+
+import type { Logger } from '@kinesis-producer/options';
 import {
   type Message,
   type Metric as MetricMessage,
   metricsRequestMessage,
 } from '@kinesis-producer/protocol';
 import { ValidationError } from './errors.js';
-import type { Logger } from './options.js';
 
 /** One node of the KPL's metric tree: a metric name at one set of dimensions. */
 export interface Metric {

@@ -4,6 +4,15 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import {
+  checkStreamArnRegions,
+  type KinesisProducerOptions,
+  type Logger,
+  loadPropertiesFile,
+  resolveOptions,
+  type WrapperSettings,
+  withRegion,
+} from '@kinesis-producer/options';
+import {
   flushMessage,
   type PutRecordResultFields,
   type PutRecordResultsFields,
@@ -31,19 +40,10 @@ import {
   type MetricsObserverOptions,
   type MetricsSnapshot,
 } from './metrics-client.js';
-import { checkStreamArnRegions } from './option-row.js';
-import {
-  type KinesisProducerOptions,
-  type Logger,
-  resolveOptions,
-  type WrapperSettings,
-} from './options.js';
 import { OwnMetrics } from './own-metrics.js';
 import { PendingRecord } from './pending-record.js';
-import { loadPropertiesFile } from './properties.js';
 import { type PutFailureListener, PutOutcomes, type PutSuccessListener } from './put-outcomes.js';
 import { PutRecord } from './put-record.js';
-import { withRegion } from './region.js';
 import { existingSchemaRecords, schemaRecordsOf } from './schema-registry/schema-records.js';
 import { settleResult, settleResults } from './settle-results.js';
 import { validatedStreamMetadata } from './stream-metadata.js';

@@ -4,6 +4,8 @@
 // stream ids, and the metrics requests still waiting. Records are the producer's business: it
 // is told when a daemon is up and sends its journal again. One daemon at a time, always: a new
 // one starts only after the old one's exit has been seen.
+
+import type { Logger } from '@kinesis-producer/options';
 import type {
   Configuration,
   Message,
@@ -13,7 +15,6 @@ import type {
 import { DaemonChannel } from './daemon-channel.js';
 import { DaemonExitedError } from './errors.js';
 import { HealthCheck, isPong } from './health.js';
-import type { Logger } from './options.js';
 import {
   type ExitInfo,
   RestartCounter,

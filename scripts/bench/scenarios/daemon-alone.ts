@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { DAEMON_NODE_FLAGS } from '../../../packages/kinesis-producer/dist/daemon-channel.js';
-import { resolveOptions } from '../../../packages/kinesis-producer/dist/options.js';
+import { resolveOptions } from '../../../packages/options/dist/index.js';
 import {
   decodeMessage,
   FrameDecoder,

@@ -1,8 +1,9 @@
 // A record's schema is checked at the call, as its other fields are, so a bad one fails at once
 // and alone (the KPL: "Schema specification is not valid").
+
+import { GLUE_NAME } from '@kinesis-producer/options';
 import { ValidationError } from '../errors.js';
 import type { Schema } from '../types.js';
-import { GLUE_NAME } from './settings.js';
 
 const FORMATS: readonly string[] = ['AVRO', 'JSON', 'PROTOBUF'];
 /** Glue's limit on a schema definition, in characters. */

@@ -2,11 +2,11 @@
 // that send records with a schema. It connects as the daemon does (verifyCertificate,
 // caCertPath, the proxy options), through the same transport.
 import type { GlueClient } from '@aws-sdk/client-glue';
+import type { CredentialsOption } from '@kinesis-producer/options';
+import { resolveRegion, type SchemaRegistrySettings } from '@kinesis-producer/options';
 import type { TransportSettings } from '@kinesis-producer/transport';
-import { type CredentialsOption, toProvider } from '../credentials-pusher.js';
-import { resolveRegion } from '../region.js';
+import { toProvider } from '../credentials-pusher.js';
 import { loadGlueSdk } from './glue-sdk.js';
-import type { SchemaRegistrySettings } from './settings.js';
 
 // Glue calls are rare and small: a few connections, and the KPL's request timeout.
 const MAX_CONNECTIONS = 4;

@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { decodeGsrRecord } from '@kinesis-producer/aggregation';
+import { type KinesisProducerOptions, resolveOptions } from '@kinesis-producer/options';
 import { FakeGlue } from '../../../../test/support/fake-glue.js';
 import { BufferFullError } from '../errors.js';
-import { type KinesisProducerOptions, resolveOptions } from '../options.js';
 import type { Schema, UserRecord, UserRecordResult } from '../types.js';
 import { SYNC_DEFLATE_LIMIT } from './encode.js';
 import { type ProducerSide, SchemaRecords } from './schema-records.js';

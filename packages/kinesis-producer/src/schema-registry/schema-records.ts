@@ -6,15 +6,18 @@
 // whose schema is known waits behind earlier ones still held. Records without a schema never
 // pass through here, so they can overtake held ones.
 import { GSR_HEADER_SIZE } from '@kinesis-producer/aggregation';
+import {
+  defaultSchemaRegistrySettings,
+  type SchemaRegistrySettings,
+  type WrapperSettings,
+} from '@kinesis-producer/options';
 import { BufferFullError, SchemaRegistryError, ValidationError } from '../errors.js';
-import type { WrapperSettings } from '../options.js';
 import type { UserRecord, UserRecordResult } from '../types.js';
 import { type CheckedRecord, checkRecord } from '../validate.js';
 import { checkSchema } from './check-schema.js';
 import { encodeRecord } from './encode.js';
 import { createGlueClient } from './glue-client.js';
 import { SchemaVersions } from './schema-versions.js';
-import { defaultSchemaRegistrySettings, type SchemaRegistrySettings } from './settings.js';
 
 /** The producer as this module uses it: its public API only. */
 export interface ProducerSide {

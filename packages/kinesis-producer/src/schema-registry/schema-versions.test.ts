@@ -1,11 +1,14 @@
 // The lookup against a fake Glue that speaks the real protocol and checks signatures.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import {
+  defaultSchemaRegistrySettings,
+  type SchemaRegistrySettings,
+} from '@kinesis-producer/options';
 import { FakeGlue } from '../../../../test/support/fake-glue.js';
 import { SchemaRegistryError } from '../errors.js';
 import type { Schema } from '../types.js';
 import { createGlueClient } from './glue-client.js';
 import { SchemaVersions } from './schema-versions.js';
-import { defaultSchemaRegistrySettings, type SchemaRegistrySettings } from './settings.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

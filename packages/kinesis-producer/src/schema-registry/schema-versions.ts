@@ -7,10 +7,10 @@
 // not; a racing producer that created it first sends us to RegisterSchemaVersion); a version
 // still PENDING its compatibility check is polled with GetSchemaVersion until AVAILABLE.
 import type { GlueClient } from '@aws-sdk/client-glue';
+import type { SchemaRegistrySettings } from '@kinesis-producer/options';
 import { SchemaRegistryError } from '../errors.js';
 import type { Schema } from '../types.js';
 import { loadGlueSdk } from './glue-sdk.js';
-import type { SchemaRegistrySettings } from './settings.js';
 
 /** Polls of a PENDING version before giving up, and their delays (doubling, capped). */
 const POLLS = 10;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
+import { resolveOptions } from '@kinesis-producer/options';
 import { InvalidOptionError, ValidationError } from '../errors.js';
-import { resolveOptions } from '../options.js';
 import { checkSchema } from './check-schema.js';
 
 function optionError(schemaRegistry: unknown): InvalidOptionError {

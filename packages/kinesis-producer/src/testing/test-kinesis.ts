@@ -3,8 +3,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type DeaggregatedRecord, deaggregate } from '@kinesis-producer/aggregation';
+import type { KinesisProducerOptions } from '@kinesis-producer/options';
 import { ValidationError } from '../errors.js';
-import type { KinesisProducerOptions } from '../options.js';
 import { KinesisProducer } from '../producer.js';
 import { type RunningEmulator, startKinesalite } from './embedded-kinesis.js';
 import { KinesisJsonClient } from './kinesis-json.js';

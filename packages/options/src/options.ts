@@ -4,8 +4,8 @@
 import { create, type MessageInitShape, ScalarType } from '@bufbuild/protobuf';
 import { type Configuration, ConfigurationSchema } from '@kinesis-producer/protocol';
 import type { TransportSettings } from '@kinesis-producer/transport';
-import type { CredentialsOption } from './credentials-pusher.js';
-import { InvalidOptionError } from './errors.js';
+import type { CredentialsOption } from './credentials-option.js';
+import { InvalidOptionError } from './option-errors.js';
 import {
   type ConfigInit,
   HOST_PATTERN,
@@ -13,7 +13,7 @@ import {
   type OptionRow,
   SAFE_MAX,
 } from './option-table.js';
-import type { SchemaRegistryOptions, SchemaRegistrySettings } from './schema-registry/settings.js';
+import type { SchemaRegistryOptions, SchemaRegistrySettings } from './schema-registry-settings.js';
 
 export {
   type Destination,

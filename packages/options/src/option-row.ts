@@ -1,9 +1,9 @@
 // What a row of the option table says of one option, and the checks rows share (endpoints,
 // credentials, loggers, metric dimensions). The rows themselves are in options-*.ts.
 import { type Configuration, STREAM_ARN_FORM, streamArnProblem } from '@kinesis-producer/protocol';
-import { isCredentialsOption } from './credentials-pusher.js';
+import { isCredentialsOption } from './credentials-option.js';
 import { isHostName, urlOrigin } from './endpoint-option.js';
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError } from './option-errors.js';
 
 export type OptionType = 'boolean' | 'integer' | 'string' | 'enum' | 'object' | 'list';
 /** daemon: a Configuration field; wrapper: WrapperSettings; both; ignored: accepted and checked only. */

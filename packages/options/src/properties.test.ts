@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationSchema } from '@kinesis-producer/protocol';
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError } from './option-errors.js';
 import { resolveOptions } from './options.js';
 import { loadPropertiesFile, optionsFromProperties, parseProperties } from './properties.js';
 

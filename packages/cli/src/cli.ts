@@ -1,7 +1,7 @@
 // `kinesis-producer` run by a person: --help, --version, or a --json session on stdin/stdout.
 // Exit codes: 0 done, 1 the daemon refused its configuration, 2 a command line it cannot use.
-import { InvalidOptionError } from '../../../kinesis-producer/src/errors.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '@kinesis-producer/daemon/version';
+import { InvalidOptionError } from '@kinesis-producer/options';
 import { parseArgs, UsageError } from './args.js';
 import { helpText } from './help.js';
 import { runSession } from './session.js';

@@ -2,7 +2,7 @@
 // is allowed.
 import { isFieldSet } from '@bufbuild/protobuf';
 import { describe, expect, test } from '@jest/globals';
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError } from './option-errors.js';
 import { config, expectRejected, field, I64_MAX, rejection, row } from './option-fixtures.js';
 import {
   describeAllowed,

@@ -1,18 +1,18 @@
 // The command line of the standalone daemon: --help, --version, --json, --properties <file>, and
 // every option of the producer as a flag (--record-ttl 5000, --aggregation-enabled=false). The
-// option table of the wrapper is the one source, so flags, the .properties loader and the
+// one option table (@kinesis-producer/options) is the source, so flags, the .properties loader and the
 // producer's constructor accept exactly the same values.
 import { readFileSync } from 'node:fs';
-import { InvalidOptionError } from '../../../kinesis-producer/src/errors.js';
 import {
   findOption,
+  InvalidOptionError,
   type KinesisProducerOptions,
   OPTION_TABLE,
   type OptionRow,
+  optionsFromProperties,
   suggestOption,
   validateOption,
-} from '../../../kinesis-producer/src/options.js';
-import { optionsFromProperties } from '../../../kinesis-producer/src/properties.js';
+} from '@kinesis-producer/options';
 
 export type Command =
   | { kind: 'help' }

@@ -5,6 +5,9 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Writable } from 'node:stream';
+import { FrameRouter } from '@kinesis-producer/daemon/frame-router';
+import { log } from '@kinesis-producer/daemon/log';
+import { type KinesisProducerOptions, resolveOptions, withRegion } from '@kinesis-producer/options';
 import {
   configurationMessage,
   decodeMessage,
@@ -18,15 +21,8 @@ import {
   putRecordSize,
   writePutRecord,
 } from '@kinesis-producer/protocol';
-import { CredentialsPusher } from '../../../kinesis-producer/src/credentials-pusher.js';
-import {
-  type KinesisProducerOptions,
-  resolveOptions,
-} from '../../../kinesis-producer/src/options.js';
-import { withRegion } from '../../../kinesis-producer/src/region.js';
-import { checkRecord } from '../../../kinesis-producer/src/validate.js';
-import { FrameRouter } from '../frame-router.js';
-import { log } from '../log.js';
+import { CredentialsPusher } from '../../kinesis-producer/src/credentials-pusher.js';
+import { checkRecord } from '../../kinesis-producer/src/validate.js';
 
 export interface SessionIo {
   input: Readable;

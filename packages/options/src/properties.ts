@@ -4,7 +4,7 @@
 // KPL's own sample file has the second and editors add the first.
 import { readFile } from 'node:fs/promises';
 import { emitWarning } from 'node:process';
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError } from './option-errors.js';
 import {
   findOption,
   type KinesisProducerOptions,

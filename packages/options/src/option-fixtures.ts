@@ -2,7 +2,7 @@
 import { create } from '@bufbuild/protobuf';
 import { expect } from '@jest/globals';
 import { ConfigurationSchema } from '@kinesis-producer/protocol';
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError } from './option-errors.js';
 import {
   describeAllowed,
   type KinesisProducerOptions,

@@ -1,10 +1,6 @@
 // The text of --help: how to run the daemon by hand, the JSON lines it reads and writes, and
-// every flag with its default, from the wrapper's option table.
-import {
-  describeAllowed,
-  describeDefault,
-  OPTION_TABLE,
-} from '../../../kinesis-producer/src/options.js';
+// every flag with its default, from the one option table.
+import { describeAllowed, describeDefault, OPTION_TABLE } from '@kinesis-producer/options';
 import { flagRows, kebab, secretEnvName, secretFlagRows } from './args.js';
 
 export function helpText(): string {

@@ -7,7 +7,7 @@ import {
   STREAM_ARNS_ALLOWED,
   streamArnMap,
 } from './option-row.js';
-import { acceptSchemaRegistry, SCHEMA_REGISTRY_ALLOWED } from './schema-registry/settings.js';
+import { acceptSchemaRegistry, SCHEMA_REGISTRY_ALLOWED } from './schema-registry-settings.js';
 
 export const OWN_OPTIONS = [
   {

@@ -1,8 +1,8 @@
 // The `schemaRegistry` option: where the Glue Schema Registry is and how records are encoded for
 // it. One object, checked field by field so an error names the field (schemaRegistry.compression).
-import { type CredentialsOption, isCredentialsOption } from '../credentials-pusher.js';
-import { isHostName, urlOrigin } from '../endpoint-option.js';
-import { InvalidOptionError } from '../errors.js';
+import { type CredentialsOption, isCredentialsOption } from './credentials-option.js';
+import { isHostName, urlOrigin } from './endpoint-option.js';
+import { InvalidOptionError } from './option-errors.js';
 
 /** Glue's schema compatibility modes, used when auto-registration creates a schema. */
 export type SchemaCompatibility =
