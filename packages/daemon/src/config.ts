@@ -1,6 +1,8 @@
 // The daemon's view of the Configuration message: plain numbers, checked once at start.
 // The wrapper validates first; these checks exist so that another wrapper (or a bad frame)
-// gets a clear exit instead of a daemon misbehaving later.
+// gets a clear exit instead of a daemon misbehaving later. Ranges, patterns and allowed values
+// come from the one option table, so the two processes cannot disagree on a limit.
+import { HOST_PATTERN, OPTION_TABLE, type OptionRow } from '@kinesis-producer/options/table';
 import type { Configuration } from '@kinesis-producer/protocol';
 
 export interface DaemonConfig {
@@ -48,22 +50,52 @@ export interface DaemonConfig {
 
 export class ConfigError extends Error {}
 
-function range(name: string, v: bigint, min: number, max: number | bigint): number {
-  if (v < BigInt(min) || v > BigInt(max)) {
-    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${v}`);
-  }
-  return Number(v);
+type ConfigField = Exclude<keyof Configuration, '$typeName' | '$unknown'>;
+
+/** The option table's row for a Configuration field (the one row that has it, or its integer or
+ * enum row when an alias such as caCertFile shares it). */
+function rowOf(table: readonly OptionRow[], field: ConfigField): OptionRow {
+  const rows = table.filter((r) => r.field === field);
+  const row = rows.find((r) => r.type === 'integer' || r.type === 'enum') ?? rows[0];
+  if (!row) throw new Error(`no option in the table sets ${field}`);
+  return row;
 }
 
-function pattern(name: string, v: string, re: RegExp): string {
-  if (!re.test(v)) throw new ConfigError(`${name} must match the pattern ${re.source}, got ${v}`);
-  return v;
-}
+/** protobuf-es names are camelCase; the daemon's messages name fields as the .proto does. */
+const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-const I64_MAX = 9223372036854775807n;
-const HOST = /^([A-Za-z0-9-.]+)?$/;
-
-export function readConfig(c: Configuration): DaemonConfig {
+export function readConfig(
+  c: Configuration,
+  table: readonly OptionRow[] = OPTION_TABLE,
+): DaemonConfig {
+  // The checks are the option table's own: a range or pattern is written once, in its row.
+  const range = (field: ConfigField): number => {
+    const { min, max } = rowOf(table, field);
+    const v = c[field] as bigint;
+    if (min === undefined || max === undefined)
+      throw new Error(`${field} has no range in the table`);
+    if (v < min || v > max) {
+      throw new ConfigError(`${snake(field)} must be between ${min} and ${max}, got ${v}`);
+    }
+    return Number(v);
+  };
+  const matching = (
+    field: ConfigField,
+    v: string,
+    re: RegExp | undefined = rowOf(table, field).pattern,
+  ): string => {
+    if (!re) throw new Error(`${field} has no pattern in the table`);
+    if (!re.test(v))
+      throw new ConfigError(`${snake(field)} must match the pattern ${re.source}, got ${v}`);
+    return v;
+  };
+  const oneOf = (field: ConfigField, name = snake(field), v = c[field] as string): string => {
+    const row = rowOf(table, field);
+    const allowed = [...(row.values ?? []), ...Object.keys(row.aliases ?? {})];
+    if (!allowed.includes(v))
+      throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got ${v}`);
+    return v;
+  };
   const mode = c.aggregationMode === 'partition_key' ? 'partition_key' : 'shard';
   if (c.aggregationMode !== 'shard' && c.aggregationMode !== 'partition_key') {
     throw new ConfigError(
@@ -73,49 +105,45 @@ export function readConfig(c: Configuration): DaemonConfig {
   return {
     aggregationEnabled: c.aggregationEnabled,
     aggregationMode: mode,
-    aggregationMaxCount: range('aggregation_max_count', c.aggregationMaxCount, 1, I64_MAX),
-    aggregationMaxSize: range('aggregation_max_size', c.aggregationMaxSize, 64, 10485760),
-    collectionMaxCount: range('collection_max_count', c.collectionMaxCount, 1, 500),
-    collectionMaxSize: range('collection_max_size', c.collectionMaxSize, 52224, I64_MAX),
-    connectTimeout: range('connect_timeout', c.connectTimeout, 100, 300000),
-    requestTimeout: range('request_timeout', c.requestTimeout, 100, 600000),
+    aggregationMaxCount: range('aggregationMaxCount'),
+    aggregationMaxSize: range('aggregationMaxSize'),
+    collectionMaxCount: range('collectionMaxCount'),
+    collectionMaxSize: range('collectionMaxSize'),
+    connectTimeout: range('connectTimeout'),
+    requestTimeout: range('requestTimeout'),
     failIfThrottled: c.failIfThrottled,
-    kinesisEndpoint: pattern('kinesis_endpoint', c.kinesisEndpoint, HOST),
-    kinesisPort: range('kinesis_port', c.kinesisPort, 1, 65535),
+    kinesisEndpoint: matching('kinesisEndpoint', c.kinesisEndpoint, HOST_PATTERN),
+    kinesisPort: range('kinesisPort'),
     kinesisEndpointUrl: c.kinesisEndpointUrl ?? '',
-    cloudwatchEndpoint: pattern('cloudwatch_endpoint', c.cloudwatchEndpoint, HOST),
-    cloudwatchPort: range('cloudwatch_port', c.cloudwatchPort, 1, 65535),
+    cloudwatchEndpoint: matching('cloudwatchEndpoint', c.cloudwatchEndpoint, HOST_PATTERN),
+    cloudwatchPort: range('cloudwatchPort'),
     cloudwatchEndpointUrl: c.cloudwatchEndpointUrl ?? '',
-    logLevel: pattern('log_level', c.logLevel, /^(trace|debug|info|warn|warning|error)$/),
-    maxConnections: range('max_connections', c.maxConnections, 1, 256),
-    metricsGranularity: pattern(
-      'metrics_granularity',
-      c.metricsGranularity,
-      /^(global|stream|shard)$/,
-    ),
-    metricsLevel: pattern('metrics_level', c.metricsLevel, /^(none|summary|detailed)$/),
-    metricsNamespace: pattern('metrics_namespace', c.metricsNamespace, /^(?!AWS\/).{1,255}$/),
-    metricsUploadDelay: range('metrics_upload_delay', c.metricsUploadDelay, 1, 60000),
-    rateLimit: range('rate_limit', c.rateLimit, 1, I64_MAX),
-    recordMaxBufferedTime: range('record_max_buffered_time', c.recordMaxBufferedTime, 0, I64_MAX),
-    recordTtl: range('record_ttl', c.recordTtl, 100, I64_MAX),
-    region: pattern('region', c.region, /^([a-z]+-([a-z]+-)?[a-z]+-[0-9])?$/),
+    logLevel: oneOf('logLevel'),
+    maxConnections: range('maxConnections'),
+    metricsGranularity: oneOf('metricsGranularity'),
+    metricsLevel: oneOf('metricsLevel'),
+    metricsNamespace: matching('metricsNamespace', c.metricsNamespace),
+    metricsUploadDelay: range('metricsUploadDelay'),
+    rateLimit: range('rateLimit'),
+    recordMaxBufferedTime: range('recordMaxBufferedTime'),
+    recordTtl: range('recordTtl'),
+    region: matching('region', c.region),
     verifyCertificate: c.verifyCertificate,
     proxyHost: c.proxyHost,
-    proxyPort: range('proxy_port', c.proxyPort, 1, 65535),
+    proxyPort: range('proxyPort'),
     proxyUserName: c.proxyUserName,
     proxyPassword: c.proxyPassword,
     retryBackoff: c.retryBackoff,
     adaptiveRateLimit: c.adaptiveRateLimit,
     batchedResults: c.batchedResults,
-    retryBackoffBase: range('retry_backoff_base', c.retryBackoffBase, 1, 60000),
-    retryBackoffMax: range('retry_backoff_max', c.retryBackoffMax, 1, 300000),
+    retryBackoffBase: range('retryBackoffBase'),
+    retryBackoffMax: range('retryBackoffMax'),
     caCertPath: c.caCertPath,
-    maxUserRecordSize: range('max_user_record_size', c.maxUserRecordSize, 64, 10485760),
+    maxUserRecordSize: range('maxUserRecordSize'),
     additionalDimensions: c.additionalMetricDims.map((d) => ({
       key: d.key,
       value: d.value,
-      granularity: pattern('granularity', d.granularity, /^(global|stream|shard)$/),
+      granularity: oneOf('metricsGranularity', 'granularity', d.granularity),
     })),
   };
 }
