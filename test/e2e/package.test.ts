@@ -27,6 +27,7 @@ const OURS = {
   protocol: '@kinesis-producer/protocol',
   aggregation: '@kinesis-producer/aggregation',
   transport: '@kinesis-producer/transport',
+  options: '@kinesis-producer/options',
   'kinesis-producer': 'kinesis-producer',
 };
 

@@ -91,6 +91,16 @@ describe('the bin', () => {
     expect(pkg.bin['kinesis-producer']).toBe('./dist/daemon.cjs');
   });
 
+  test('is the daemon alone: the CLI and the SDK credential chain are a bundle beside it', () => {
+    const daemon = readFileSync(BIN, 'utf8');
+    const cli = readFileSync(join(BIN, '../cli.cjs'), 'utf8');
+    // The daemon only ever signs with the credentials the wrapper pushes.
+    expect(daemon).not.toContain('credential-provider-node');
+    expect(daemon).not.toMatch(/function (runCli|runSession|helpText)\b/);
+    expect(cli).toContain('credential-provider-node');
+    expect(cli).toMatch(/function runCli\b/);
+  });
+
   test('--help describes the JSON lines and every daemon option as a flag', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
