@@ -1,5 +1,6 @@
-// Every error the producer raises, in one place. Each has a stable `code` that programs can
-// switch on, and a message a person can act on.
+// Every error the producer raises, in one place; the base error and InvalidOptionError come from
+// @kinesis-producer/options, which the standalone CLI shares, and are re-exported here. Each has
+// a stable `code` that programs can switch on, and a message a person can act on.
 
 import { describeValue, KinesisProducerError } from '@kinesis-producer/options';
 import type { UserRecord, UserRecordResult } from './types.js';
