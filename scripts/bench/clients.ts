@@ -21,6 +21,7 @@ import {
   type KinesisProducerOptions,
   type UserRecordResult,
 } from '../../packages/kinesis-producer/dist/index.js';
+import { producerInternals } from '../../packages/kinesis-producer/dist/test-hook.js';
 import type { Workload } from './workload.js';
 
 export type ClientKind = 'producer' | 'agg' | 'sdk';
@@ -120,7 +121,7 @@ export class ProducerClient implements BenchClient {
   }
 
   get helperPid(): number | undefined {
-    return (this.producer as unknown as { channel: { pid?: number } }).channel.pid;
+    return producerInternals(this.producer).daemonPid;
   }
 
   add(key: string, data: Buffer, onDone?: (ok: boolean) => void): void {
