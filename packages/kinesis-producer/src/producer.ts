@@ -21,7 +21,6 @@ import { type AbortOptions, checkedSignal, raceAbort } from './abort.js';
 import { CrashIsolation } from './crash-isolation.js';
 import { CredentialsPusher } from './credentials-pusher.js';
 import {
-  BufferFullError,
   type DaemonExitedError,
   type KinesisProducerError,
   PoisonRecordError,
@@ -41,26 +40,18 @@ import {
   type MetricsSnapshot,
 } from './metrics-client.js';
 import { OwnMetrics } from './own-metrics.js';
-import { PendingRecord } from './pending-record.js';
 import { type PutFailureListener, PutOutcomes, type PutSuccessListener } from './put-outcomes.js';
-import { PutRecord } from './put-record.js';
+import { asRecord, RecordIntake } from './record-intake.js';
 import { existingSchemaRecords, schemaRecordsOf } from './schema-registry/schema-records.js';
 import { settleResult, settleResults } from './settle-results.js';
 import { validatedStreamMetadata } from './stream-metadata.js';
 import { Supervisor } from './supervisor.js';
-import { internalsOf, type ProducerInternals } from './test-hook.js';
+import { internalsOf, internalsView, type ProducerInternals } from './test-hook.js';
 import { type ThrottleWatch, watchThrottling } from './throttle-watch.js';
 import type { PutEntry, UserRecord, UserRecordResult } from './types.js';
-import {
-  checkedData,
-  checkedExplicitHashKey,
-  checkedPartitionKey,
-  checkedStreamName,
-} from './validate.js';
 import { ProducerWritable, type ProducerWritableOptions } from './writable.js';
 
 const FLUSH_SYNC_REPEAT_MS = 100;
-const ENTRY_SHAPE = '{ partitionKey, data, explicitHashKey? }';
 
 /**
  * Also an EventEmitter of lifecycle events (docs/events.md): daemonExit, daemonRestart,
@@ -79,7 +70,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   private readonly throttleWatch: ThrottleWatch;
   /** Where the results of put() and putMany() records go. */
   private readonly outcomes = new PutOutcomes();
-  private nextId = 1;
+  private readonly intake: RecordIntake;
   private failure: KinesisProducerError | undefined;
   private destroyed = false;
   private closing: Promise<void> | undefined;
@@ -91,8 +82,6 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   private resubmitted = 0;
   /** Stream ARNs must be in this region; '' while the SDK's region chain is asked. */
   private region = '';
-  /** The streamArns option: names sent as these ARNs. */
-  private readonly streamArns: ReadonlyMap<string, string> | undefined;
 
   constructor(options: KinesisProducerOptions = {}) {
     super();
@@ -138,11 +127,33 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
         this.region = c.region;
       });
     } else this.region = withKnownRegion.region;
-    if (settings.streamArns?.size) {
-      // Otherwise the daemon refuses their records once it knows the region.
-      if (this.region) checkStreamArnRegions(settings.streamArns, this.region);
-      this.streamArns = settings.streamArns;
+    // Otherwise the daemon refuses their records once it knows the region.
+    if (settings.streamArns?.size && this.region) {
+      checkStreamArnRegions(settings.streamArns, this.region);
     }
+    const producer = this;
+    this.intake = new RecordIntake(
+      this.journal,
+      this.outcomes,
+      settings.maxUserRecordSize,
+      settings.streamArns?.size ? settings.streamArns : undefined,
+      {
+        get failure() {
+          return producer.failure;
+        },
+        get closing() {
+          return producer.closing !== undefined;
+        },
+        get region() {
+          return producer.region;
+        },
+        admitted: (id, e, first) => {
+          if (first) this.updateBusy();
+          // While a record that crashes daemons is looked for, new records wait in the journal.
+          if (!this.isolation.isolating) this.supervisor.putRecord(id, e);
+        },
+      },
+    );
     this.supervisor = new Supervisor(
       {
         configuration: withKnownRegion,
@@ -207,7 +218,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   /** Tells Kinesis the stream's id (sent as StreamId from now on), as the KPL's setStreamId. */
   setStreamId(streamName: string, streamId: string): void {
     if (this.failure) throw this.failure;
-    this.supervisor.send(validatedStreamMetadata(this.streamOf(streamName), streamId));
+    this.supervisor.send(validatedStreamMetadata(this.intake.streamOf(streamName), streamId));
   }
 
   /**
@@ -245,7 +256,8 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     given: UserRecord | undefined,
   ): Promise<UserRecordResult> {
     try {
-      return this.take(streamName, partitionKey, data, explicitHashKey, given, false)!.promise;
+      return this.intake.take(streamName, partitionKey, data, explicitHashKey, given, false)!
+        .promise;
     } catch (err) {
       const e =
         err instanceof ValidationError
@@ -258,54 +270,8 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   /** Takes the record or throws at once (validation, BufferFullError, a stopped producer). */
   private add(record: UserRecord): Promise<UserRecordResult> {
     const { streamName, partitionKey, data, explicitHashKey } = record;
-    return this.take(streamName, partitionKey, data, explicitHashKey, record, false)!.promise;
-  }
-
-  /** The stream as sent: the name or ARN given, trimmed and checked, or the ARN it maps to. */
-  private streamOf(streamName: unknown): string {
-    const stream = checkedStreamName(streamName, this.region);
-    return this.streamArns?.get(stream) ?? stream;
-  }
-
-  private take(
-    streamName: unknown,
-    partitionKey: unknown,
-    data: unknown,
-    explicitHashKey: unknown,
-    given: UserRecord | undefined,
-    /** Taken by put(): no promise; its result goes to the put listeners. */
-    quiet: boolean,
-  ): PendingRecord | undefined {
-    if (this.failure || this.closing) {
-      this.refuseClosed(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
-    }
-    const stream = this.streamOf(streamName);
-    const key = checkedPartitionKey(partitionKey);
-    const bytes = checkedData(data, this.settings.maxUserRecordSize);
-    const ehk = checkedExplicitHashKey(explicitHashKey);
-    const full = this.journal.full();
-    if (full) this.refuseFull(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
-    const size = bytes.byteLength + key.length;
-    // Whole ms: an integer is stored in the entry, a fraction would be one more heap object.
-    // Rounded up, so userRecordTimeoutInMillis never ends early.
-    const at = Math.ceil(performance.now());
-    if (quiet) {
-      this.admit(new PutRecord(stream, key, bytes, ehk, size, at, this.outcomes));
-      return undefined;
-    }
-    // Arguments that went through unchanged need no record object until an error asks for one.
-    const exact = stream === streamName && bytes === data && ehk === explicitHashKey;
-    const e = new PendingRecord(
-      stream,
-      key,
-      bytes,
-      ehk,
-      size,
-      at,
-      given ?? (exact ? undefined : asRecord(streamName, partitionKey, data, explicitHashKey)),
-    );
-    this.admit(e);
-    return e;
+    return this.intake.take(streamName, partitionKey, data, explicitHashKey, record, false)!
+      .promise;
   }
 
   /**
@@ -321,7 +287,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     data: Uint8Array | string,
     explicitHashKey?: string,
   ): void {
-    this.take(streamName, partitionKey, data, explicitHashKey, undefined, true);
+    this.intake.take(streamName, partitionKey, data, explicitHashKey, undefined, true);
   }
 
   /**
@@ -331,39 +297,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
    * the records before it were taken.
    */
   putMany(streamName: string, records: readonly PutEntry[]): number {
-    if (!Array.isArray(records)) {
-      throw new ValidationError('records', records, `an array of ${ENTRY_SHAPE} is required`);
-    }
-    if (this.failure || this.closing) {
-      const r = records[0];
-      this.refuseClosed(asRecord(streamName, r?.partitionKey, r?.data, r?.explicitHashKey));
-    }
-    const stream = this.streamOf(streamName);
-    const max = this.settings.maxUserRecordSize;
-    // One clock reading for the batch: its records are taken within the same moment.
-    const now = Math.ceil(performance.now());
-    for (let i = 0; i < records.length; i++) {
-      if (this.journal.full()) return i;
-      const r = records[i];
-      if (typeof r !== 'object' || r === null) {
-        throw new ValidationError(`records[${i}]`, r, `an object ${ENTRY_SHAPE} is required`);
-      }
-      let key: string;
-      let bytes: Uint8Array;
-      let ehk: string | undefined;
-      try {
-        key = checkedPartitionKey(r.partitionKey);
-        bytes = checkedData(r.data, max);
-        ehk = checkedExplicitHashKey(r.explicitHashKey);
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        throw new ValidationError(`records[${i}].${err.field}`, err.value, err.allowed);
-      }
-      this.admit(
-        new PutRecord(stream, key, bytes, ehk, bytes.byteLength + key.length, now, this.outcomes),
-      );
-    }
-    return records.length;
+    return this.intake.takeMany(streamName, records);
   }
 
   /**
@@ -389,25 +323,6 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     return this.outcomes.onSuccess(listener);
   }
 
-  private refuseClosed(record: UserRecord): never {
-    if (this.failure) throw withRecord(this.failure, record);
-    throw new ProducerClosedError(record);
-  }
-
-  private refuseFull(record: UserRecord): never {
-    const full = this.journal.full() ?? 'maxOutstandingRecords';
-    throw new BufferFullError(this.journal.countedRecords, this.journal.countedBytes, full, record);
-  }
-
-  /** Journals a record and sends it. */
-  private admit(e: PendingRecord | PutRecord): void {
-    const id = this.nextId++;
-    this.journal.add(id, e);
-    if (this.journal.size === 1) this.updateBusy();
-    // While a record that crashes daemons is looked for, new records wait in the journal.
-    if (!this.isolation.isolating) this.supervisor.putRecord(id, e);
-  }
-
   /**
    * A Node Writable (object mode) that adds each chunk to `streamName`: `{ partitionKey, data,
    * explicitHashKey? }` objects, or Buffers and strings with the `partitionKey` option. It takes
@@ -417,7 +332,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
    * failure destroys the stream instead, so none goes unseen.
    */
   writable(streamName: string, options: ProducerWritableOptions = {}): ProducerWritable {
-    this.streamOf(streamName);
+    this.intake.streamOf(streamName);
     const sink = {
       add: (r: UserRecord) => this.add(r),
       waitForCapacity: () => this.waitForCapacity(),
@@ -430,7 +345,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   flush(streamName?: string): void {
     if (this.failure) throw this.failure;
     // Named as records are (trimmed), so it reaches their pipeline; '' still means every stream.
-    const stream = streamName ? this.streamOf(streamName) : streamName;
+    const stream = streamName ? this.intake.streamOf(streamName) : streamName;
     this.supervisor.send(flushMessage(stream));
   }
 
@@ -559,31 +474,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
 
   /** @internal Not public API: tests read this through test-hook.ts. */
   [internalsOf](): ProducerInternals {
-    const supervisor = this.supervisor;
-    const producer = this;
-    return {
-      get daemonPid() {
-        return supervisor.channel.pid;
-      },
-      get daemonAlive() {
-        return supervisor.channel.alive;
-      },
-      get daemonStderr() {
-        return supervisor.channel.stderr;
-      },
-      get pendingBytes() {
-        return supervisor.channel.pendingBytes;
-      },
-      get waitingForConfiguration() {
-        return supervisor.channel.waitingForConfiguration;
-      },
-      get restartsSoFar() {
-        return supervisor.restartsSoFar;
-      },
-      get resubmitted() {
-        return producer.resubmitted;
-      },
-    };
+    return internalsView(this.supervisor, () => this.resubmitted);
   }
 
   private async shutDown(): Promise<void> {
@@ -673,13 +564,4 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     this.journal.release();
     this.markExited();
   }
-}
-
-function asRecord(
-  streamName: unknown,
-  partitionKey: unknown,
-  data: unknown,
-  explicitHashKey: unknown,
-): UserRecord {
-  return { streamName, partitionKey, data, explicitHashKey } as UserRecord;
 }

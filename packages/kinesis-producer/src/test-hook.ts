@@ -3,6 +3,7 @@
 // may change with any release. Tests that need more add it here rather than cast private fields,
 // so a refactoring that moves a field breaks the compiler instead of a test at run time.
 import type { KinesisProducer } from './producer.js';
+import type { Supervisor } from './supervisor.js';
 
 export interface ProducerInternals {
   /** The current daemon's process id, or the last one's when none runs. */
@@ -27,4 +28,34 @@ export const internalsOf: unique symbol = Symbol('kinesis-producer test hook');
 /** A live view of `producer`'s internals, for tests only. */
 export function producerInternals(producer: KinesisProducer): ProducerInternals {
   return producer[internalsOf]();
+}
+
+/** The live view a producer hands out: its supervisor's daemon, and its own resubmit count. */
+export function internalsView(
+  supervisor: Supervisor,
+  resubmitted: () => number,
+): ProducerInternals {
+  return {
+    get daemonPid() {
+      return supervisor.channel.pid;
+    },
+    get daemonAlive() {
+      return supervisor.channel.alive;
+    },
+    get daemonStderr() {
+      return supervisor.channel.stderr;
+    },
+    get pendingBytes() {
+      return supervisor.channel.pendingBytes;
+    },
+    get waitingForConfiguration() {
+      return supervisor.channel.waitingForConfiguration;
+    },
+    get restartsSoFar() {
+      return supervisor.restartsSoFar;
+    },
+    get resubmitted() {
+      return resubmitted();
+    },
+  };
 }

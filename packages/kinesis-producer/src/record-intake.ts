@@ -1,0 +1,161 @@
+// Taking records in: the checks every record passes (stream, key, data, explicit hash key, room,
+// a producer still open), then a journal entry and the send. addUserRecord, put and putMany share
+// it; only what they hand back differs (a promise, nothing, a count).
+import { performance } from 'node:perf_hooks';
+import {
+  BufferFullError,
+  type KinesisProducerError,
+  ProducerClosedError,
+  ValidationError,
+  withRecord,
+} from './errors.js';
+import type { Journal } from './journal.js';
+import { PendingRecord } from './pending-record.js';
+import type { PutOutcomes } from './put-outcomes.js';
+import { PutRecord } from './put-record.js';
+import type { PutEntry, UserRecord } from './types.js';
+import {
+  checkedData,
+  checkedExplicitHashKey,
+  checkedPartitionKey,
+  checkedStreamName,
+} from './validate.js';
+
+const ENTRY_SHAPE = '{ partitionKey, data, explicitHashKey? }';
+
+/** What intake reads of the producer it serves. */
+export interface IntakeOwner {
+  /** Why records are refused now (a failed or destroyed producer), if they are. */
+  readonly failure: KinesisProducerError | undefined;
+  readonly closing: boolean;
+  /** The producer's region, '' while it is looked up: stream ARNs must be in it. */
+  readonly region: string;
+  /** A journaled record, to be sent; `first` when the journal was empty before it. */
+  admitted(id: number, e: PendingRecord | PutRecord, first: boolean): void;
+}
+
+export class RecordIntake {
+  private nextId = 1;
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly outcomes: PutOutcomes,
+    private readonly maxUserRecordSize: number,
+    /** The streamArns option: names sent as these ARNs. */
+    private readonly streamArns: ReadonlyMap<string, string> | undefined,
+    private readonly owner: IntakeOwner,
+  ) {}
+
+  /** The stream as sent: the name or ARN given, trimmed and checked, or the ARN it maps to. */
+  streamOf(streamName: unknown): string {
+    const stream = checkedStreamName(streamName, this.owner.region);
+    return this.streamArns?.get(stream) ?? stream;
+  }
+
+  /**
+   * Takes one record or throws at once (validation, BufferFullError, a stopped producer).
+   * `quiet`: taken by put(), with no promise; its result goes to the put listeners.
+   */
+  take(
+    streamName: unknown,
+    partitionKey: unknown,
+    data: unknown,
+    explicitHashKey: unknown,
+    given: UserRecord | undefined,
+    quiet: boolean,
+  ): PendingRecord | undefined {
+    if (this.owner.failure || this.owner.closing) {
+      this.refuseClosed(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
+    }
+    const stream = this.streamOf(streamName);
+    const key = checkedPartitionKey(partitionKey);
+    const bytes = checkedData(data, this.maxUserRecordSize);
+    const ehk = checkedExplicitHashKey(explicitHashKey);
+    const full = this.journal.full();
+    if (full) this.refuseFull(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
+    const size = bytes.byteLength + key.length;
+    // Whole ms: an integer is stored in the entry, a fraction would be one more heap object.
+    // Rounded up, so userRecordTimeoutInMillis never ends early.
+    const at = Math.ceil(performance.now());
+    if (quiet) {
+      this.admit(new PutRecord(stream, key, bytes, ehk, size, at, this.outcomes));
+      return undefined;
+    }
+    // Arguments that went through unchanged need no record object until an error asks for one.
+    const exact = stream === streamName && bytes === data && ehk === explicitHashKey;
+    const e = new PendingRecord(
+      stream,
+      key,
+      bytes,
+      ehk,
+      size,
+      at,
+      given ?? (exact ? undefined : asRecord(streamName, partitionKey, data, explicitHashKey)),
+    );
+    this.admit(e);
+    return e;
+  }
+
+  /** putMany(): how many of `records` were taken, from the first, before the producer was full. */
+  takeMany(streamName: unknown, records: readonly PutEntry[]): number {
+    if (!Array.isArray(records)) {
+      throw new ValidationError('records', records, `an array of ${ENTRY_SHAPE} is required`);
+    }
+    if (this.owner.failure || this.owner.closing) {
+      const r = records[0];
+      this.refuseClosed(asRecord(streamName, r?.partitionKey, r?.data, r?.explicitHashKey));
+    }
+    const stream = this.streamOf(streamName);
+    const max = this.maxUserRecordSize;
+    // One clock reading for the batch: its records are taken within the same moment.
+    const now = Math.ceil(performance.now());
+    for (let i = 0; i < records.length; i++) {
+      if (this.journal.full()) return i;
+      const r = records[i];
+      if (typeof r !== 'object' || r === null) {
+        throw new ValidationError(`records[${i}]`, r, `an object ${ENTRY_SHAPE} is required`);
+      }
+      let key: string;
+      let bytes: Uint8Array;
+      let ehk: string | undefined;
+      try {
+        key = checkedPartitionKey(r.partitionKey);
+        bytes = checkedData(r.data, max);
+        ehk = checkedExplicitHashKey(r.explicitHashKey);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        throw new ValidationError(`records[${i}].${err.field}`, err.value, err.allowed);
+      }
+      this.admit(
+        new PutRecord(stream, key, bytes, ehk, bytes.byteLength + key.length, now, this.outcomes),
+      );
+    }
+    return records.length;
+  }
+
+  private refuseClosed(record: UserRecord): never {
+    if (this.owner.failure) throw withRecord(this.owner.failure, record);
+    throw new ProducerClosedError(record);
+  }
+
+  private refuseFull(record: UserRecord): never {
+    const full = this.journal.full() ?? 'maxOutstandingRecords';
+    throw new BufferFullError(this.journal.countedRecords, this.journal.countedBytes, full, record);
+  }
+
+  private admit(e: PendingRecord | PutRecord): void {
+    const id = this.nextId++;
+    this.journal.add(id, e);
+    this.owner.admitted(id, e, this.journal.size === 1);
+  }
+}
+
+/** The record as the caller passed it in arguments, for an error that must carry it. */
+export function asRecord(
+  streamName: unknown,
+  partitionKey: unknown,
+  data: unknown,
+  explicitHashKey: unknown,
+): UserRecord {
+  return { streamName, partitionKey, data, explicitHashKey } as UserRecord;
+}
