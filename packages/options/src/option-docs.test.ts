@@ -13,7 +13,7 @@ function optionDoc(row: OptionRow): string {
     : row.description;
 }
 
-const source = readFileSync(new URL('./options.ts', import.meta.url), 'utf8');
+const source = readFileSync(new URL('./producer-options.ts', import.meta.url), 'utf8');
 
 /** Each property of the interface with the JSDoc just above it, as one line of text. */
 function documented(): Map<string, string> {
