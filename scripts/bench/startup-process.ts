@@ -4,9 +4,10 @@
 // spawn → ListShards is the daemon booting (Node, the bundle, the configuration frame).
 // Prints one "RESULT {json}" line.
 import { KinesisProducer } from '../../packages/kinesis-producer/dist/index.js';
-import { CREDENTIALS, closeProducer, REGION } from './clients.js';
+import { CREDENTIALS, REGION } from './bench-client.js';
 import { startInstantKinesis } from './instant-kinesis.js';
 import { wallNow } from './proc.js';
+import { closeProducer } from './producer-client.js';
 
 export interface StartupSample {
   /** new KinesisProducer() → first result, ms. */
