@@ -143,17 +143,19 @@ export class Retrier {
     this.to.shardFeedback?.(kr.predictedShard, false);
     const actual = shardNumber(r.shardId);
     const range = this.shards.hashRange(actual);
-    if (range === undefined && this.misrouted(kr, actual)) {
+    // Its records share one prediction: when that is where it landed, nothing is misrouted.
+    const misrouted = kr.predictedShard !== actual && this.misrouted(kr, actual);
+    if (range === undefined && misrouted) {
       // The aggregate landed on a shard the map does not know (a child of a split or merge, or
       // one closed since). Which of its records a consumer keeps depends on that shard's range:
       // learn it first, rather than resend records that are already where they belong.
       this.shards.invalidate(start, kr.predictedShard);
       this.shards.whenRangeKnown(actual, kr.expiration, (known) =>
-        this.landed(kr, r, start, end, actual, known),
+        this.landed(kr, r, start, end, actual, misrouted, known),
       );
       return;
     }
-    this.landed(kr, r, start, end, actual, range);
+    this.landed(kr, r, start, end, actual, misrouted, range);
   }
 
   /** Kinesis routes an entry by its first record's hash key: others may belong elsewhere. */
@@ -177,11 +179,12 @@ export class Retrier {
     start: number,
     end: number,
     actual: number,
+    misrouted: boolean,
     range: HashRange | undefined,
   ): void {
     const predicted = kr.predictedShard;
     if (predicted >= 0 && predicted !== actual) this.shards.invalidate(start, predicted);
-    if (this.misrouted(kr, actual)) {
+    if (misrouted) {
       if (range === undefined) {
         // Stored, but no listing named the shard before the TTL: whether a consumer keeps the
         // aggregate cannot be told, and it is too late to send it again.
