@@ -10,7 +10,7 @@ import {
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
 import { FakeKinesis, type FakeKinesisOptions } from '../support/fake-kinesis.js';
 import { TEST_CREDENTIALS } from '../support/kinesis-client.js';
-import { payload, producerFor, tearDown } from '../support/producer.js';
+import { expectDelivered, payload, producerFor, tearDown } from '../support/producer.js';
 import { deaggregateAll } from '../support/read-back.js';
 import { type SentRecord, verifyDelivery } from '../support/verify.js';
 
@@ -68,8 +68,9 @@ describe('errors no retry can fix fail fast, naming the cause', () => {
       expectFailedFast(err, 'ResourceNotFoundException', 'missing');
     }
     // The producer is not stuck: a stream that exists still gets its records.
-    const ok = await producer.addUserRecord('exists', 'k', payload(9, 50));
-    expect(ok.successful).toBe(true);
+    const sent: SentRecord = { partitionKey: 'k', data: payload(9, 50) };
+    sent.result = await producer.addUserRecord('exists', sent.partitionKey, sent.data);
+    await expectDelivered(emu, 'exists', [sent]);
   });
 
   test('an access key the service does not know: UnrecognizedClientException', async () => {
@@ -114,11 +115,13 @@ describe('errors no retry can fix fail fast, naming the cause', () => {
       if (op === 'PutRecords') fake!.setAcceptedCredentials([TEST_CREDENTIALS]);
     };
     producer = producerFor(fake!.endpoint, LONG_TTL);
-    const r = await producer.addUserRecord('s', 'k', payload(1, 50));
+    const sent: SentRecord = { partitionKey: 'k', data: payload(1, 50) };
+    const r = await producer.addUserRecord('s', sent.partitionKey, sent.data);
+    sent.result = r;
     expect(r.successful).toBe(true);
     expect(r.attempts[0]!.errorCode).toBe('UnrecognizedClientException');
     expect(r.attempts.at(-1)!.successful).toBe(true);
-    expect(fake!.records('s')).toHaveLength(1);
+    verifyDelivery([sent], deaggregateAll(fake!.records('s')), fake!.shards('s'));
   });
 });
 
@@ -127,7 +130,10 @@ describe('passing faults keep being retried', () => {
     await startFake();
     fake!.injectFaults({ kind: 'status', status: 503 }, { times: FATAL_ATTEMPTS + 2 });
     producer = producerFor(fake!.endpoint, LONG_TTL);
-    const r: UserRecordResult = await producer.addUserRecord('s', 'k', payload(1, 50));
+    const sent: SentRecord = { partitionKey: 'k', data: payload(1, 50) };
+    const r: UserRecordResult = await producer.addUserRecord('s', sent.partitionKey, sent.data);
+    sent.result = r;
+    verifyDelivery([sent], deaggregateAll(fake!.records('s')), fake!.shards('s'));
     expect(r.successful).toBe(true);
     expect(r.attempts.length).toBe(FATAL_ATTEMPTS + 3);
     expect(r.attempts.slice(0, -1).every((a) => a.errorCode === 'ServiceUnavailable')).toBe(true);
