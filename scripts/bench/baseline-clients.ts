@@ -260,6 +260,33 @@ export class AggBaseline extends SdkBaseline {
   }
 }
 
+/**
+ * The agg client as an application wraps it when it wants each record's result, the way
+ * `addUserRecord` hands one back: a promise per record, settled from the client's callback when
+ * the PutRecords call holding the record answers.
+ */
+export class AggPromiseBaseline extends AggBaseline {
+  addAsync(key: string, data: Buffer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      super.add(key, data, (ok) => (ok ? resolve() : reject(new Error('record failed'))));
+    });
+  }
+
+  override add(key: string, data: Buffer, onDone?: (ok: boolean) => void): void {
+    this.addAsync(key, data).then(
+      () => onDone?.(true),
+      () => onDone?.(false),
+    );
+  }
+
+  override async burst(work: Workload, n: number): Promise<void> {
+    const results = new Array<Promise<void>>(n);
+    for (let i = 0; i < n; i++) results[i] = this.addAsync(work.key(), work.data());
+    // Failures are counted by the client; the burst only waits for every record.
+    await Promise.all(results).catch(() => Promise.allSettled(results));
+  }
+}
+
 export class SdkBaselinePlain extends SdkBaseline {
   add(key: string, data: Buffer, onDone?: (ok: boolean) => void): void {
     this.counted(1);

@@ -2,7 +2,12 @@
 // and region they all sign with against the local endpoints.
 import type { Workload } from './workload.js';
 
-export type ClientKind = 'producer' | 'agg' | 'sdk';
+/**
+ * agg-promise: the agg client used as an application that wants every record's result writes
+ * it, a promise per record settled by the client's callback: the same code shape as
+ * `addUserRecord`, for the cells whose shape awaits per-record promises.
+ */
+export type ClientKind = 'producer' | 'agg' | 'agg-promise' | 'sdk';
 
 /** A record as a generator hands it to a stream pipeline. */
 export interface BenchRecord {

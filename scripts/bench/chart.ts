@@ -2,19 +2,14 @@
 // its own scale (records/s differ a hundredfold between 100 B and 10 KiB), one bar per client.
 import type { ClientKind } from './clients.js';
 import { type Machine, machineLine } from './report.js';
-import { sizeName } from './report-format.js';
+import { SHORT, sizeName } from './report-format.js';
 import type { ThroughputRow } from './scenarios/throughput.js';
 
 const COLORS: Record<ClientKind, string> = {
   producer: '#1f77b4',
   agg: '#ff7f0e',
+  'agg-promise': '#ffbb78',
   sdk: '#7f7f7f',
-};
-
-const LABELS: Record<ClientKind, string> = {
-  producer: 'kinesis-producer',
-  agg: 'aws-kinesis-agg + SDK',
-  sdk: 'plain SDK',
 };
 
 const PANEL_W = 260;
@@ -60,7 +55,7 @@ export function throughputSvg(rows: ThroughputRow[], m: Machine): string {
       const h = Math.max(1, ((PANEL_H - 30) * r.recordsPerSecond) / max);
       const x = x0 + 20 + j * (BAR_W + GAP);
       out.push(
-        `<rect x="${x}" y="${(base - h).toFixed(1)}" width="${BAR_W}" height="${h.toFixed(1)}" fill="${COLORS[r.client]}"><title>${esc(LABELS[r.client])}: ${Math.round(r.recordsPerSecond)} records/s, ${r.megabytesPerSecond.toFixed(1)} MB/s</title></rect>`,
+        `<rect x="${x}" y="${(base - h).toFixed(1)}" width="${BAR_W}" height="${h.toFixed(1)}" fill="${COLORS[r.client]}"><title>${esc(SHORT[r.client])}: ${Math.round(r.recordsPerSecond)} records/s, ${r.megabytesPerSecond.toFixed(1)} MB/s</title></rect>`,
         `<text x="${x + BAR_W / 2}" y="${(base - h - 6).toFixed(1)}" text-anchor="middle">${short(r.recordsPerSecond)}</text>`,
         `<text x="${x + BAR_W / 2}" y="${base + 40}" text-anchor="middle" fill="#555">${r.megabytesPerSecond.toFixed(0)} MB/s</text>`,
       );
@@ -71,7 +66,7 @@ export function throughputSvg(rows: ThroughputRow[], m: Machine): string {
     const x = LEFT + j * 200;
     out.push(
       `<rect x="${x}" y="${legendY - 10}" width="12" height="12" fill="${COLORS[c]}"/>`,
-      `<text x="${x + 18}" y="${legendY}">${esc(LABELS[c])}</text>`,
+      `<text x="${x + 18}" y="${legendY}">${esc(SHORT[c])}</text>`,
     );
   });
   out.push('</svg>');

@@ -10,6 +10,7 @@ export interface Target {
 export const SHORT: Record<ClientKind, string> = {
   producer: 'kinesis-producer',
   agg: 'aws-kinesis-agg + SDK',
+  'agg-promise': 'aws-kinesis-agg + SDK, a promise per record',
   sdk: 'plain SDK',
 };
 

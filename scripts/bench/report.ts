@@ -62,6 +62,7 @@ export function machine(): Machine {
 export const CLIENT_NAMES: Record<ClientKind, string> = {
   producer: 'kinesis-producer (aggregation on)',
   agg: 'aws-kinesis-agg + SDK PutRecords (in-process)',
+  'agg-promise': 'aws-kinesis-agg + SDK PutRecords (in-process), a promise per record',
   sdk: 'SDK PutRecords, no aggregation',
 };
 

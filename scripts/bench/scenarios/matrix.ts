@@ -22,6 +22,12 @@ export const MATRIX_KEYS: KeyMode[] = ['random', 'pool'];
 export const BURST = 50_000;
 export const MEMORY_BURST = 200_000;
 const CLIENTS: ClientKind[] = ['producer', 'agg', 'sdk'];
+/** Shapes whose code awaits a promise per record: the agg client runs them that way too. */
+export const PROMISE_SHAPES = new Set<Shape>(['steady', 'burst']);
+
+function clientsFor(shape: Shape): ClientKind[] {
+  return PROMISE_SHAPES.has(shape) ? [...CLIENTS, 'agg-promise'] : CLIENTS;
+}
 
 export interface MatrixRow {
   shape: Shape;
@@ -122,7 +128,7 @@ export async function matrix(cfg: BenchConfig, instant: Endpoint): Promise<Matri
       // In the canonical order: the baselines' fire-and-forget cells reuse their earlier runs.
       for (const shape of MATRIX_SHAPES.filter((x) => cfg.matrixShapes.includes(x))) {
         const ff = shape === 'ff-steady' || shape === 'ff-burst';
-        for (const client of CLIENTS) {
+        for (const client of clientsFor(shape)) {
           if (ff && client !== 'producer') {
             const same: Shape = shape === 'ff-steady' ? 'steady' : 'burst';
             const of = rows.find(
