@@ -9,6 +9,7 @@ import { fixed, int, ratio, SHORT, sizeName, type Target } from './report-format
 import { matrixSection, matrixTargets, nodeComparison } from './report-matrix.js';
 import type { DaemonAloneResult } from './scenarios/daemon-alone.js';
 import type { EventLoopRow } from './scenarios/event-loop.js';
+import type { FloorRow } from './scenarios/floors.js';
 import type { LatencyRow } from './scenarios/latency.js';
 import { BURST, type MatrixRow } from './scenarios/matrix.js';
 import type { ProfileResult } from './scenarios/profile.js';
@@ -42,6 +43,7 @@ export interface BenchResults {
   utilisation?: UtilisationRow[];
   startup?: StartupResult;
   profile?: ProfileResult;
+  floors?: FloorRow[];
   failures?: { scenario: string; message: string }[];
   /** The same scenarios with the measured processes on another Node release (--node). */
   otherNode?: BenchResults;
@@ -309,6 +311,18 @@ export function markdown(r: BenchResults): string {
       `${r.startup.samples.length} producers started one after another in one process; the record is flushed at once.`,
       '',
       startupTable(r.startup),
+    );
+  }
+  if (r.floors) {
+    parts.push(
+      '',
+      '## Floors: the steps no design skips',
+      '',
+      "Each step alone in one process, per 100 B record with a fresh 16-character key, on this CPU: what the matrix's CPU per record can be read against. The daemon routes every record to its shard (MD5 of its key), which the in-process agg client does not do (an aggregate goes to the shard of its first key).",
+      '',
+      '| Step | Where | CPU µs/record |',
+      '|---|---|---:|',
+      ...r.floors.map((f) => `| ${f.step} | ${f.where} | ${fixed(f.microsPerRecord, 3)} |`),
     );
   }
   if (r.profile) {

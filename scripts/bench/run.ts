@@ -2,7 +2,7 @@
 // runs the benchmark scenarios, prints the table and writes bench/results/latest.md, latest.json
 // and throughput.svg.
 // Scenarios: throughput, matrix, daemon (alone), wrapper (alone), event-loop, latency,
-// utilisation, startup (all by default) and profile (only when named: the throughput run under
+// utilisation, startup, floors (all by default) and profile (only when named: the throughput run under
 // --cpu-prof in both processes). With --node, the same scenarios run again with the measured
 // processes on that Node binary, and the report shows both.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { nodeVersionOf, ROOT, useNode } from './proc.js';
 import { type BenchResults, machine, markdown } from './report.js';
 import { daemonAlone } from './scenarios/daemon-alone.js';
 import { eventLoop } from './scenarios/event-loop.js';
+import { floors } from './scenarios/floors.js';
 import { latency } from './scenarios/latency.js';
 import { matrix, type Shape } from './scenarios/matrix.js';
 import { profile } from './scenarios/profile.js';
@@ -33,6 +34,7 @@ const DEFAULT = [
   'latency',
   'utilisation',
   'startup',
+  'floors',
 ];
 const KNOWN = [...DEFAULT, 'profile'];
 
@@ -114,6 +116,9 @@ async function runScenario(s: string, results: BenchResults): Promise<void> {
       break;
     case 'wrapper':
       results.wrapperAlone = await wrapperAlone(cfg);
+      break;
+    case 'floors':
+      results.floors = await floors();
       break;
     case 'profile':
       results.profile = await profile(cfg, instant!);
