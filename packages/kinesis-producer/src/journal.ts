@@ -283,16 +283,23 @@ export class Journal {
     this.head = h;
   }
 
-  /** Whether the array past the head is more than half holes, and big enough to matter. */
+  /**
+   * Whether the array past the head is almost all holes, and big enough to matter. Results come
+   * back per shard, so a burst settles out of id order and leaves holes spread over the whole
+   * array until its last shard answers: moving the live entries to the Map then would cost a
+   * Map insert and delete per record for nothing. Only a span of HOLES_PER_LIVE slots per live
+   * entry is worth moving; the holes kept meanwhile cost 8 bytes each, so at most
+   * 8 * HOLES_PER_LIVE bytes per record outstanding, less than the entry itself.
+   */
   private mostlyHoles(): boolean {
     const span = this.slots.length - this.head;
-    return span > 2048 && span > 2 * (this.count - this.stragglers.size);
+    return span > 2048 && span > HOLES_PER_LIVE * (this.count - this.stragglers.size);
   }
 
   /**
    * Moves the array's live entries to the stragglers and starts an empty array at the next id.
-   * It runs once the holes outnumber the live entries, so its cost is paid for by the settles
-   * that made those holes.
+   * It runs once the holes outnumber the live entries many times over, so its cost is paid for
+   * by the settles that made those holes.
    */
   private compact(): void {
     const slots = this.slots;
@@ -305,6 +312,9 @@ export class Journal {
     this.head = 0;
   }
 }
+
+/** Slots past the head per live entry in the array before they move to the stragglers. */
+const HOLES_PER_LIVE = 16;
 
 function wake(waiters: (() => void)[]): void {
   for (const w of waiters) w();
