@@ -59,6 +59,27 @@ describe('PutRecord, hand-written vs protobuf-es (seed 1)', () => {
     expect(sameBytes(expected, ours)).toBe(true);
   });
 
+  test('keys around the length written by a JS loop, ASCII or not, encode like toBinary', () => {
+    // The last unit decides: up to 0x7f the key is ASCII, from 0x80 on it takes two bytes or more.
+    const lasts = ['a', '\x7f', '\x80', '\xff', '\u0800', '\ud800', '\udfff', '\u{1f600}'];
+    for (const length of [0, 1, 63, 64, 65, 200]) {
+      for (const last of lasts) {
+        const key = 'k'.repeat(Math.max(0, length - last.length)) + last;
+        const r = {
+          streamName: key,
+          partitionKey: key,
+          explicitHashKey: key,
+          data: new Uint8Array([7]),
+        };
+        const expected = toBinary(MessageSchema, putRecordMessage(9, r));
+        expect(putRecordSize(9, r)).toBe(expected.length);
+        const ours = encodeGuarded(expected.length, (buf, o) => writePutRecord(buf, o, 9, r));
+        if (!sameBytes(expected, ours))
+          throw new Error(`key of ${key.length} ending ${escape(last)}`);
+      }
+    }
+  });
+
   test('rejects ids that are not non-negative safe integers', () => {
     const r = { streamName: 's', partitionKey: 'k', data: new Uint8Array(0) };
     for (const id of [-1, 1.5, 2 ** 53, Number.NaN]) {

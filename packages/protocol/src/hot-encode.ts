@@ -5,6 +5,7 @@ import {
   assertId,
   assertUint32,
   delimitedSize,
+  utf8Length,
   varintSize,
   writeString,
   writeVarint,
@@ -59,8 +60,8 @@ function streamNameBytes(name: string): number {
 export function putRecordSize(id: number, r: PutRecordFields): number {
   assertId('id', id);
   measured = r;
-  measuredKey = Buffer.byteLength(r.partitionKey);
-  measuredHashKey = r.explicitHashKey === undefined ? -1 : Buffer.byteLength(r.explicitHashKey);
+  measuredKey = utf8Length(r.partitionKey);
+  measuredHashKey = r.explicitHashKey === undefined ? -1 : utf8Length(r.explicitHashKey);
   const body = putRecordBodySize(
     streamNameBytes(r.streamName),
     measuredKey,
@@ -87,8 +88,8 @@ export function writePutRecord(
     ehkLen = measuredHashKey;
     measured = undefined;
   } else {
-    pkLen = Buffer.byteLength(r.partitionKey);
-    ehkLen = ehk === undefined ? -1 : Buffer.byteLength(ehk);
+    pkLen = utf8Length(r.partitionKey);
+    ehkLen = ehk === undefined ? -1 : utf8Length(ehk);
   }
   const data = r.data;
   let o = offset;

@@ -39,14 +39,35 @@ export function delimitedSize(length: number): number {
 }
 
 /**
- * Writes a string whose UTF-8 length the caller already measured with Buffer.byteLength. A
- * length equal to the UTF-16 length means pure ASCII, because every other code unit takes more
- * than one byte; latin1 then writes the same bytes faster. Lone surrogates become U+FFFD, as
- * TextEncoder (and so protobuf-es) makes them.
+ * Strings up to this many UTF-16 units are measured and written by a JS loop: partition keys and
+ * stream names are mostly short ASCII, and for them one native call (Buffer.byteLength,
+ * latin1Write) costs more than the loop. Longer strings go to the native calls, which win there.
+ */
+const SHORT_STRING = 64;
+
+/** UTF-8 length of `text`, as Buffer.byteLength gives it (lone surrogates count 3, as U+FFFD). */
+export function utf8Length(text: string): number {
+  const n = text.length;
+  if (n <= SHORT_STRING) {
+    let bits = 0;
+    for (let i = 0; i < n; i++) bits |= text.charCodeAt(i);
+    if (bits < 0x80) return n;
+  }
+  return Buffer.byteLength(text);
+}
+
+/**
+ * Writes a string whose UTF-8 length the caller already measured (utf8Length). A length equal to
+ * the UTF-16 length means pure ASCII, because every other code unit takes more than one byte;
+ * each unit is then its byte, written by a loop when short or by latin1 otherwise. Lone
+ * surrogates become U+FFFD, as TextEncoder (and so protobuf-es) makes them.
  */
 export function writeString(buf: Buffer, offset: number, text: string, byteLength: number): number {
-  if (byteLength === text.length) (buf as FastBuffer).latin1Write(text, offset, byteLength);
-  else (buf as FastBuffer).utf8Write(text, offset, byteLength);
+  if (byteLength === text.length) {
+    if (byteLength <= SHORT_STRING) {
+      for (let i = 0; i < byteLength; i++) buf[offset + i] = text.charCodeAt(i);
+    } else (buf as FastBuffer).latin1Write(text, offset, byteLength);
+  } else (buf as FastBuffer).utf8Write(text, offset, byteLength);
   return offset + byteLength;
 }
 
