@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, test } from '@jest/globals';
 import { waitFor } from '../../../test/support/wait.js';
-import { type Entry, Journal } from './journal.js';
+import { type Entry, Journal, UNSTAMPED } from './journal.js';
 
 function entry(createdAt: number, bytes = 10, partitionKey = 'k'): Entry & { settled?: unknown } {
   const e: Entry & { settled?: unknown } = {
@@ -117,6 +117,51 @@ describe('Journal', () => {
     // A late result for a timed-out record finds nothing.
     expect(j.take(1)).toBeUndefined();
     j.take(3);
+  });
+});
+
+describe('Journal stamping the time records were taken', () => {
+  test('records of one turn get the time when the turn ends, so a timeout never ends early', async () => {
+    let now = 1000.2;
+    const timedOut: number[] = [];
+    const j = new Journal(
+      { ...limits, maxRecords: 10, timeoutMs: 20 },
+      (id) => timedOut.push(id),
+      () => now,
+    );
+    const first = entry(UNSTAMPED);
+    j.add(1, first);
+    now = 1050.5; // a long synchronous loop: the second record is taken 50 ms after the first
+    const second = entry(UNSTAMPED);
+    j.add(2, second);
+    expect(first.createdAt).toBe(UNSTAMPED);
+    await Promise.resolve(); // the turn ends
+    expect([first.createdAt, second.createdAt]).toEqual([1051, 1051]);
+    now = 1070; // 19.5 ms after the second was taken: not due
+    await new Promise((r) => setTimeout(r, 40));
+    expect(timedOut).toEqual([]);
+    now = 1071;
+    await waitFor('both to time out', () => timedOut.length === 2);
+    expect(timedOut).toEqual([1, 2]);
+  });
+
+  test('reading the journal within the turn stamps its records first', () => {
+    let now = 7.5;
+    const j = new Journal(
+      { ...limits, maxRecords: 10, timeoutMs: 0 },
+      () => {},
+      () => now,
+    );
+    const a = entry(UNSTAMPED);
+    j.add(1, a);
+    now = 9.1;
+    expect(j.oldest()?.createdAt).toBe(10);
+    const b = entry(UNSTAMPED);
+    j.add(2, b);
+    now = 12;
+    expect(j.take(2)).toBe(b);
+    expect([a.createdAt, b.createdAt]).toEqual([10, 12]);
+    expect([...j].map(([id, e]) => [id, e.createdAt])).toEqual([[1, 10]]);
   });
 });
 

@@ -14,9 +14,18 @@ export interface Entry extends CheckedRecord {
   readonly record: UserRecord;
   /** Data plus partition key, as the byte limit counts them. */
   readonly bytes: number;
-  /** performance.now() when it was taken. */
-  readonly createdAt: number;
+  /**
+   * performance.now() when it was taken, in whole ms rounded up; UNSTAMPED for the journal to
+   * stamp once the turn that took it ends.
+   */
+  createdAt: number;
 }
+
+/**
+ * The time an entry is taken, left for the journal to read once per turn: a burst of tens of
+ * thousands of records taken in one synchronous loop would otherwise read the clock for each.
+ */
+export const UNSTAMPED = -1;
 
 export type Limit = 'maxOutstandingRecords' | 'maxOutstandingBytes';
 
@@ -53,6 +62,8 @@ export class Journal {
   private capacityWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** First slot whose entries may still be UNSTAMPED, or -1; stamped at the end of the turn. */
+  private unstampedFrom = -1;
 
   constructor(
     private readonly limits: JournalLimits,
@@ -111,11 +122,18 @@ export class Journal {
     this.slots.push(entry);
     this.count++;
     this.heldBytes += entry.bytes;
-    if (this.limits.timeoutMs > 0 && this.timer === undefined) this.arm(entry.createdAt);
+    if (entry.createdAt === UNSTAMPED) {
+      if (this.unstampedFrom < 0) {
+        this.unstampedFrom = at;
+        queueMicrotask(this.stampTurn);
+      }
+    } else if (this.limits.timeoutMs > 0 && this.timer === undefined) this.arm(entry.createdAt);
   }
 
   /** Removes and returns the entry, or undefined when it was settled already (or timed out). */
   take(id: number): Entry | undefined {
+    // Before the array moves (advance, compact) and before the entry leaves without its time.
+    if (this.unstampedFrom >= 0) this.stamp();
     const at = id - this.base;
     let e: Entry | undefined;
     if (at >= this.head) {
@@ -157,6 +175,7 @@ export class Journal {
 
   /** Ids and entries, oldest first: the order in which they go out again after a restart. */
   *[Symbol.iterator](): IterableIterator<[number, Entry]> {
+    this.stamp();
     yield* this.stragglers;
     for (let i = this.head; i < this.slots.length; i++) {
       const e = this.slots[i];
@@ -238,9 +257,33 @@ export class Journal {
 
   private oldestEntry(): [number, Entry] | undefined {
     if (this.count === 0) return undefined;
+    this.stamp();
     if (this.stragglers.size > 0) return this.stragglers.entries().next().value;
     return [this.base + this.head, this.slots[this.head]!];
   }
+
+  /**
+   * Gives the entries taken since the last stamp the time now, rounded up. It runs in a microtask
+   * queued by the turn's first add, or earlier when something reads the entries: either way after
+   * they were taken, so a timeout counted from it never ends early (at most late by the length of
+   * the synchronous loop that took them).
+   */
+  private stamp(): void {
+    const from = this.unstampedFrom;
+    if (from < 0) return;
+    this.unstampedFrom = -1;
+    const t = Math.ceil(this.now());
+    const slots = this.slots;
+    for (let i = from; i < slots.length; i++) {
+      const e = slots[i];
+      if (e !== undefined && e.createdAt === UNSTAMPED) e.createdAt = t;
+    }
+    if (this.limits.timeoutMs > 0 && this.timer === undefined && this.count > 0) {
+      this.arm(this.oldestEntry()![1].createdAt);
+    }
+  }
+
+  private readonly stampTurn = (): void => this.stamp();
 
   private arm(createdAt: number): void {
     const delay = Math.max(0, createdAt + this.limits.timeoutMs - this.now());

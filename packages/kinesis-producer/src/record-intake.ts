@@ -1,7 +1,6 @@
 // Taking records in: the checks every record passes (stream, key, data, explicit hash key, room,
 // a producer still open), then a journal entry and the send. addUserRecord, put and putMany share
 // it; only what they hand back differs (a promise, nothing, a count).
-import { performance } from 'node:perf_hooks';
 import {
   BufferFullError,
   type KinesisProducerError,
@@ -9,7 +8,7 @@ import {
   ValidationError,
   withRecord,
 } from './errors.js';
-import type { Journal } from './journal.js';
+import { type Journal, UNSTAMPED } from './journal.js';
 import { PendingRecord } from './pending-record.js';
 import type { PutOutcomes } from './put-outcomes.js';
 import { PutRecord } from './put-record.js';
@@ -74,9 +73,8 @@ export class RecordIntake {
     const full = this.journal.full();
     if (full) this.refuseFull(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
     const size = bytes.byteLength + key.length;
-    // Whole ms: an integer is stored in the entry, a fraction would be one more heap object.
-    // Rounded up, so userRecordTimeoutInMillis never ends early.
-    const at = Math.ceil(performance.now());
+    // The journal reads the clock once for the turn's records, after they were taken.
+    const at = UNSTAMPED;
     if (quiet) {
       this.admit(new PutRecord(stream, key, bytes, ehk, size, at, this.outcomes));
       return undefined;
@@ -107,8 +105,6 @@ export class RecordIntake {
     }
     const stream = this.streamOf(streamName);
     const max = this.maxUserRecordSize;
-    // One clock reading for the batch: its records are taken within the same moment.
-    const now = Math.ceil(performance.now());
     for (let i = 0; i < records.length; i++) {
       if (this.journal.full()) return i;
       const r = records[i];
@@ -127,7 +123,15 @@ export class RecordIntake {
         throw new ValidationError(`records[${i}].${err.field}`, err.value, err.allowed);
       }
       this.admit(
-        new PutRecord(stream, key, bytes, ehk, bytes.byteLength + key.length, now, this.outcomes),
+        new PutRecord(
+          stream,
+          key,
+          bytes,
+          ehk,
+          bytes.byteLength + key.length,
+          UNSTAMPED,
+          this.outcomes,
+        ),
       );
     }
     return records.length;

@@ -11,8 +11,8 @@ export abstract class TakenRecord {
     readonly explicitHashKey: string | undefined,
     /** Data plus partition key, as the byte limit counts them. */
     readonly bytes: number,
-    /** performance.now() when it was taken, in whole ms. */
-    readonly createdAt: number,
+    /** performance.now() when it was taken, in whole ms; UNSTAMPED until the journal stamps it. */
+    public createdAt: number,
   ) {}
 
   /** The record as sent, built only when an error or a listener asks for it. */
