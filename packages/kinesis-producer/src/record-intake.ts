@@ -73,10 +73,9 @@ export class RecordIntake {
     const full = this.journal.full();
     if (full) this.refuseFull(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
     const size = bytes.byteLength + key.length;
-    // The journal reads the clock once for the turn's records, after they were taken.
-    const at = UNSTAMPED;
     if (quiet) {
-      this.admit(new PutRecord(stream, key, bytes, ehk, size, at, this.outcomes));
+      // UNSTAMPED: the journal reads the clock once for the turn's records, after they were taken.
+      this.admit(new PutRecord(stream, key, bytes, ehk, size, UNSTAMPED, this.outcomes));
       return undefined;
     }
     // Arguments that went through unchanged need no record object until an error asks for one.
@@ -87,7 +86,7 @@ export class RecordIntake {
       bytes,
       ehk,
       size,
-      at,
+      UNSTAMPED,
       given ?? (exact ? undefined : asRecord(streamName, partitionKey, data, explicitHashKey)),
     );
     this.admit(e);
