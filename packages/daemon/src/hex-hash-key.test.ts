@@ -33,3 +33,12 @@ test("a partition key's entry: its MD5 as the hash key, its prefix, its length, 
   );
   expect(newPartitionKeyInfo('', 0).problem).toMatch(/got 0/);
 });
+
+test("a key's entry is the same whether its bytes are hashed where they lie or its text by node:crypto", () => {
+  for (const pk of ['abcd', 'é🎉', 'x'.repeat(256), '漢'.repeat(256), 'device-0042']) {
+    const bytes = Buffer.concat([Buffer.from('zz'), Buffer.from(pk), Buffer.from('y')]);
+    const fromBytes = newPartitionKeyInfo(pk, Buffer.byteLength(pk), bytes, 2);
+    expect(fromBytes).toEqual(newPartitionKeyInfo(pk, Buffer.byteLength(pk)));
+    expect(hashKeyToDecimal(fromBytes.hashKey)).toBe(hashKeyOf(pk).toString());
+  }
+});

@@ -1,9 +1,10 @@
 // Hash keys as 32 lowercase hex digits. Fixed width makes string order numeric order, so shard
-// lookups compare strings; one native call makes a key from a partition key; BigInt appears
-// only where decimal text must be written (ExplicitHashKey, once per Kinesis record).
-import { hash } from 'node:crypto';
+// lookups compare strings; a partition key's is hashed in JavaScript where its bytes lie
+// (key-md5.ts); BigInt appears only where decimal text must be written (ExplicitHashKey, once per
+// Kinesis record).
 import type { KeySlot } from '@kinesis-producer/aggregation';
 import type { Interned } from '@kinesis-producer/protocol';
+import { digestHex, digestHigh28, keyMd5, md5HexOfText } from './key-md5.js';
 
 export type HashKey = string;
 
@@ -22,16 +23,32 @@ export interface PartitionKeyInfo extends KeySlot, Interned {
 
 const MAX_PARTITION_KEY_LENGTH = 256;
 
-/** The entry the decoder's interner makes for a key it has not seen (or has forgotten). */
-export function newPartitionKeyInfo(text: string, byteLength: number): PartitionKeyInfo {
-  const hashKey = hash('md5', text, 'hex');
+/**
+ * The entry the decoder's interner makes for a key it has not seen (or has forgotten). Given the
+ * key's UTF-8 bytes (`bytes` from `start`), it hashes them where they lie.
+ */
+export function newPartitionKeyInfo(
+  text: string,
+  byteLength: number,
+  bytes?: Uint8Array,
+  start = 0,
+): PartitionKeyInfo {
+  let hashKey: HashKey;
+  let hashHigh: number;
+  if (bytes !== undefined && keyMd5(bytes, start, start + byteLength)) {
+    hashKey = digestHex();
+    hashHigh = digestHigh28();
+  } else {
+    hashKey = md5HexOfText(text);
+    hashHigh = hashKeyHigh(hashKey);
+  }
   // UTF-16 code units, as Kinesis counts them.
   const units = text.length;
   const problem =
     units < 1 || units > MAX_PARTITION_KEY_LENGTH
       ? `partition key must have 1 to 256 UTF-16 code units, got ${units}`
       : undefined;
-  return { text, byteLength, hashKey, hashHigh: hashKeyHigh(hashKey), problem, table: 0, index: 0 };
+  return { text, byteLength, hashKey, hashHigh, problem, table: 0, index: 0 };
 }
 
 /**

@@ -7,8 +7,17 @@ export interface Interned {
   readonly byteLength: number;
 }
 
-/** Makes the entry for a string seen for the first time. */
-export type MakeEntry<T extends Interned> = (text: string, byteLength: number) => T;
+/**
+ * Makes the entry for a string seen for the first time. `bytes` from `start` (byteLength of them)
+ * are its UTF-8 bytes where they lie in the input, valid only during the call: an entry that
+ * needs a digest of them can hash them there instead of encoding the text again.
+ */
+export type MakeEntry<T extends Interned> = (
+  text: string,
+  byteLength: number,
+  bytes: Uint8Array,
+  start: number,
+) => T;
 
 const plainEntry = (text: string, byteLength: number): Interned => ({ text, byteLength });
 
@@ -33,7 +42,7 @@ export class StringInterner<T extends Interned = Interned> {
   private arenaUsed = 0;
 
   constructor(
-    private readonly make: MakeEntry<T> = plainEntry as MakeEntry<T>,
+    private readonly make: MakeEntry<T> = plainEntry as unknown as MakeEntry<T>,
     private readonly capacity = 1 << 17,
     /**
      * Longer strings are decoded plainly, without an entry kept. The default holds the longest
@@ -54,7 +63,9 @@ export class StringInterner<T extends Interned = Interned> {
   /** The entry whose text is `buf.utf8Slice(start, end)`; the same entry for the same bytes. */
   get(buf: Buffer, start: number, end: number): T {
     const length = end - start;
-    if (length > this.maxBytes) return this.make((buf as FastBuffer).utf8Slice(start, end), length);
+    if (length > this.maxBytes) {
+      return this.make((buf as FastBuffer).utf8Slice(start, end), length, buf, start);
+    }
     // FNV-1a over the bytes.
     let h = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
@@ -85,7 +96,7 @@ export class StringInterner<T extends Interned = Interned> {
       this.arena.copy(bigger, 0, 0, this.arenaUsed);
       this.arena = bigger;
     }
-    const entry = this.make((buf as FastBuffer).utf8Slice(start, end), length);
+    const entry = this.make((buf as FastBuffer).utf8Slice(start, end), length, buf, start);
     const slots = this.slots;
     slots[at] = h;
     slots[at + 1] = this.entries.push(entry);
