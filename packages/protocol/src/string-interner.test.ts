@@ -71,4 +71,38 @@ describe('StringInterner', () => {
     expect(t.get(...at(longest))).toBe(t.get(...at(longest, 5)));
     expect(t.size).toBe(1);
   });
+
+  it('stops keeping strings that never recur, and keeps them again once they do', () => {
+    let made = 0;
+    const t = new StringInterner((text, byteLength) => ({ text, byteLength, serial: ++made }), 64);
+    let fresh = 0;
+    // A table's worth of strings seen once each: interning bought nothing.
+    for (let i = 0; i <= 64; i++)
+      expect(t.get(...at(`fresh-${fresh++}`)).text).toBe(`fresh-${fresh - 1}`);
+    expect(t.interning).toBe(false);
+    // Not interning: a repeated string is decoded again, into a new entry, still correctly.
+    const a = t.get(...at('device-7'));
+    const b = t.get(...at('device-7'));
+    expect([a.text, b.text]).toEqual(['device-7', 'device-7']);
+    expect(b).not.toBe(a);
+    // Ever-new strings keep it from interning, however long they go on.
+    for (let i = 0; i < 100_000; i++) t.get(...at(`fresh-${fresh++}`));
+    expect(t.interning).toBe(false);
+    // A few recurring strings: the sampled ones hit, and it interns every string again.
+    const pool = Array.from({ length: 8 }, (_, i) => `user-${i}`);
+    let i = 0;
+    while (!t.interning && i < 200_000)
+      expect(t.get(...at(pool[i++ % 8]!)).text).toBe(pool[(i - 1) % 8]);
+    expect(t.interning).toBe(true);
+    const first = t.get(...at('user-3'));
+    expect(t.get(...at('user-3', 7))).toBe(first);
+  });
+
+  it('keeps interning strings that recur, however many lookups', () => {
+    const t = new StringInterner(undefined, 64);
+    const pool = Array.from({ length: 48 }, (_, i) => `key-${i}`);
+    for (let i = 0; i < 50_000; i++) t.get(...at(pool[i % 48]!));
+    expect(t.interning).toBe(true);
+    expect(t.get(...at('key-5'))).toBe(t.get(...at('key-5', 1)));
+  });
 });

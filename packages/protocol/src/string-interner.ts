@@ -23,6 +23,13 @@ const plainEntry = (text: string, byteLength: number): Interned => ({ text, byte
 
 const SLOT = 4; // hash, entry index + 1 (0: empty), arena offset, byte length
 
+/** Interning pays while at least one lookup in this many hits. */
+const RECURRING_SHARE = 4;
+/** While not interning, one string in this many (a power of two) still goes through the table. */
+const SAMPLE_EVERY = 16;
+/** Sampled lookups after which the interner judges whether strings recur again. */
+const SAMPLE_WINDOW = 4096;
+
 /**
  * Strings that recur in the input (partition keys: device ids, user ids) decoded once and handed
  * out again, as the same entry, whenever their bytes come back. A lookup hashes and compares the
@@ -32,7 +39,16 @@ const SLOT = 4; // hash, entry index + 1 (0: empty), arena offset, byte length
  * hash, the entry and where the bytes are.
  *
  * Bounded: once `capacity` strings are held it forgets them all and starts afresh, so ever-new
- * keys cost a little more than plain decoding and never grow memory.
+ * keys never grow memory.
+ *
+ * Adaptive: when keys do not recur (a fresh random id per record, the most common choice), every
+ * lookup misses, and interning only adds a table probe, a copy of the bytes and an entry kept
+ * alive (and so copied by the garbage collector) until the table is cleared. So when a table
+ * filled up with fewer than one lookup in RECURRING_SHARE hitting, the interner stops keeping
+ * strings and hands out a fresh entry per string; it still interns one string in SAMPLE_EVERY,
+ * and goes back to interning everything once those samples hit often enough again. While it is
+ * not interning, equal strings may get distinct entries, which their readers must tolerate (the
+ * same happens to a string seen on both sides of a clear).
  */
 export class StringInterner<T extends Interned = Interned> {
   private readonly slots: Int32Array;
@@ -40,6 +56,11 @@ export class StringInterner<T extends Interned = Interned> {
   private readonly entries: T[] = [];
   private arena: Buffer;
   private arenaUsed = 0;
+  /** Not interning (strings rarely recur): only sampled strings go through the table. */
+  private sampling = false;
+  private skipped = 0;
+  private lookups = 0;
+  private hits = 0;
 
   constructor(
     private readonly make: MakeEntry<T> = plainEntry as unknown as MakeEntry<T>,
@@ -60,12 +81,21 @@ export class StringInterner<T extends Interned = Interned> {
     return this.entries.length;
   }
 
-  /** The entry whose text is `buf.utf8Slice(start, end)`; the same entry for the same bytes. */
+  /** Whether every string goes through the table (false while strings rarely recur). */
+  get interning(): boolean {
+    return !this.sampling;
+  }
+
+  /**
+   * The entry whose text is `buf.utf8Slice(start, end)`; while interning, the same entry for the
+   * same bytes.
+   */
   get(buf: Buffer, start: number, end: number): T {
     const length = end - start;
-    if (length > this.maxBytes) {
+    if (length > this.maxBytes || (this.sampling && (++this.skipped & (SAMPLE_EVERY - 1)) !== 0)) {
       return this.make((buf as FastBuffer).utf8Slice(start, end), length, buf, start);
     }
+    if (++this.lookups >= SAMPLE_WINDOW && this.sampling) this.judgeSamples();
     // FNV-1a over the bytes.
     let h = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
@@ -80,13 +110,19 @@ export class StringInterner<T extends Interned = Interned> {
       const shift = slots[at + 2]! - start;
       let i = start;
       while (i < end && arena[shift + i] === buf[i]) i++;
-      if (i === end) return this.entries[e]!;
+      if (i === end) {
+        this.hits++;
+        return this.entries[e]!;
+      }
     }
   }
 
   private add(at: number, h: number, buf: Buffer, start: number, end: number): T {
     const length = end - start;
     if (this.entries.length === this.capacity) {
+      if (!this.sampling && this.hits * RECURRING_SHARE < this.lookups) this.sampling = true;
+      this.lookups = 0;
+      this.hits = 0;
       this.clear();
       return this.get(buf, start, end);
     }
@@ -102,9 +138,18 @@ export class StringInterner<T extends Interned = Interned> {
     slots[at + 1] = this.entries.push(entry);
     slots[at + 2] = this.arenaUsed;
     slots[at + 3] = length;
-    buf.copy(this.arena, this.arenaUsed, start, end);
+    // A byte loop: keys are short, and Buffer.copy's argument checks cost more than the copy.
+    const arena = this.arena;
+    for (let i = start, to = this.arenaUsed; i < end; i++, to++) arena[to] = buf[i]!;
     this.arenaUsed += length;
     return entry;
+  }
+
+  /** Strings recur often enough again: back to interning every one. */
+  private judgeSamples(): void {
+    if (this.hits * RECURRING_SHARE >= this.lookups) this.sampling = false;
+    this.lookups = 0;
+    this.hits = 0;
   }
 
   private clear(): void {
