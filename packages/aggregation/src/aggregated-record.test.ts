@@ -269,6 +269,13 @@ describe('boundaries', () => {
     }
   });
 
+  test('keys around 64 bytes, where ASCII keys stop being written byte by byte', () => {
+    for (const key of ['', 'k', 'k'.repeat(16), 'k'.repeat(63), 'k'.repeat(64), 'k'.repeat(65)]) {
+      const records = [rec(key, 'x'), rec(`${key}é`, 'y'), rec(`é${key}`.slice(0, 64), 'z')];
+      expectMatchesReference(records, `key of ${key.length} units`);
+    }
+  });
+
   test('table indices 127 and 128 and beyond, in both tables', () => {
     const records: AggregatableRecord[] = [];
     for (let i = 0; i < 300; i++) records.push(rec(`pk-${i}`, `d${i}`, `${i}`));

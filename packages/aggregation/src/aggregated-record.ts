@@ -32,6 +32,8 @@ const TAG_EXPLICIT_HASH_KEY_INDEX = 0x10;
 const TAG_DATA = 0x1a;
 
 const NO_INDEX = -1;
+/** ASCII keys up to this length are written byte by byte in JavaScript. */
+const SHORT_KEY = 64;
 
 // Node's Buffer has had these since v0.x; they skip the encoding dispatch of buf.write().
 type FastWriteBuffer = Buffer & {
@@ -180,9 +182,16 @@ function writeTable(out: FastWriteBuffer, pos: number, tag: number, table: KeyTa
     const length = byteLengths[i];
     out[pos++] = tag;
     pos = writeVarint(out, pos, length);
-    // Equal lengths mean every UTF-16 unit is ASCII, so latin1 writes the same bytes faster.
-    pos +=
-      length === key.length ? out.latin1Write(key, pos, length) : out.utf8Write(key, pos, length);
+    if (length !== key.length) {
+      pos += out.utf8Write(key, pos, length);
+    } else if (length <= SHORT_KEY) {
+      // Equal lengths mean every UTF-16 unit is ASCII, so each unit is its byte; for short keys
+      // (most partition keys) a loop in JavaScript beats a call into C++.
+      for (let j = 0; j < length; j++) out[pos + j] = key.charCodeAt(j);
+      pos += length;
+    } else {
+      pos += out.latin1Write(key, pos, length);
+    }
   }
   return pos;
 }
