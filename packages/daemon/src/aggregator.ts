@@ -80,7 +80,7 @@ export class Aggregator {
 
   private route(ur: UserRecord): void {
     // The prediction also feeds the rate limiter, whatever the grouping.
-    const shard = this.shards.shardFor(ur.hashKey, ur.hashHigh);
+    const shard = this.shards.shardFor(ur, ur.hashHigh);
     ur.predictedShard = shard;
     if (!this.o.enabled || ur.isolated || (this.byShard && shard < 0)) {
       // Without a shard map nothing may be packed by shard: records of different shards would

@@ -35,10 +35,30 @@ test("a partition key's entry: its MD5 as the hash key, its prefix, its length, 
 });
 
 test("a key's entry is the same whether its bytes are hashed where they lie or its text by node:crypto", () => {
-  for (const pk of ['abcd', 'é🎉', 'x'.repeat(256), '漢'.repeat(256), 'device-0042']) {
+  for (const pk of ['abcd', 'é🎉', 'x'.repeat(256), '漢'.repeat(256), 'device-0042', '']) {
     const bytes = Buffer.concat([Buffer.from('zz'), Buffer.from(pk), Buffer.from('y')]);
     const fromBytes = newPartitionKeyInfo(pk, Buffer.byteLength(pk), bytes, 2);
-    expect(fromBytes).toEqual(newPartitionKeyInfo(pk, Buffer.byteLength(pk)));
+    const fromText = newPartitionKeyInfo(pk, Buffer.byteLength(pk));
+    // The high first: from bytes, the hash key's text is made only when asked for.
+    expect(fromBytes.hashHigh).toBe(fromText.hashHigh);
     expect(hashKeyToDecimal(fromBytes.hashKey)).toBe(hashKeyOf(pk).toString());
+    for (const field of ['text', 'byteLength', 'hashKey', 'hashHigh', 'problem'] as const) {
+      expect(fromBytes[field]).toBe(fromText[field]);
+    }
+    expect(fromBytes.hashKey).toBe(fromBytes.hashKey);
   }
+});
+
+test('hash keys made from the digest keep every leading zero', () => {
+  // Keys whose MD5 starts with zero bits in each word: found by search, checked against crypto.
+  let found = 0;
+  for (let i = 0; found < 20 && i < 200_000; i++) {
+    const pk = `k${i}`;
+    const info = newPartitionKeyInfo(pk, pk.length, Buffer.from(pk), 0);
+    if (!/^0|^.{8}0|^.{16}0|^.{24}0/.test(info.hashKey)) continue;
+    found++;
+    expect(info.hashKey).toHaveLength(32);
+    expect(hashKeyToDecimal(info.hashKey)).toBe(hashKeyOf(pk).toString());
+  }
+  expect(found).toBe(20);
 });

@@ -1,6 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { expect, test } from '@jest/globals';
-import { digestHex, digestHigh28, KEY_MD5_MAX_BYTES, keyMd5 } from './key-md5.js';
+import { digestWord, KEY_MD5_MAX_BYTES, keyMd5 } from './key-md5.js';
+
+function digestHex(): string {
+  return [0, 1, 2, 3].map((i) => digestWord(i).toString(16).padStart(8, '0')).join('');
+}
 
 function expectSameAsCrypto(bytes: Buffer, pad = 3): void {
   // Surrounded by other bytes, as a key inside a frame is.
@@ -8,7 +12,6 @@ function expectSameAsCrypto(bytes: Buffer, pad = 3): void {
   expect(keyMd5(buf, pad, pad + bytes.length)).toBe(true);
   const want = createHash('md5').update(bytes).digest('hex');
   expect(digestHex()).toBe(want);
-  expect(digestHigh28()).toBe(Number.parseInt(want.slice(0, 7), 16));
 }
 
 test("every length up to the longest partition key hashes as node:crypto's MD5 does", () => {

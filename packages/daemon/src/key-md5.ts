@@ -199,29 +199,9 @@ function bigEndian(word: number): number {
   );
 }
 
-/** The first 28 bits of the digest (big-endian) as a number: the shard-lookup prefix. */
-export function digestHigh28(): number {
-  return bigEndian(digestWords[0]!) >>> 4;
-}
-
-const hexOut = Buffer.alloc(32);
-const HEX = Buffer.from('0123456789abcdef', 'latin1');
-
-/** The digest as 32 lowercase hex digits, one flat string made in one step. */
-export function digestHex(): string {
-  for (let w = 0; w < 4; w++) {
-    const word = digestWords[w]!;
-    for (let byte = 0; byte < 4; byte++) {
-      const v = (word >>> (byte * 8)) & 0xff;
-      const at = w * 8 + byte * 2;
-      hexOut[at] = HEX[v >>> 4]!;
-      hexOut[at + 1] = HEX[v & 15]!;
-    }
-  }
-  return (hexOut as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(
-    0,
-    32,
-  );
+/** Word `i` (0 to 3) of the digest read big-endian, as an unsigned number. */
+export function digestWord(i: number): number {
+  return bigEndian(digestWords[i]!);
 }
 
 /** MD5 of a string's UTF-8 bytes as hex, for the inputs keyMd5 does not take. */

@@ -3,7 +3,12 @@
 
 import { type BackoffPolicy, backoffDelay } from '@kinesis-producer/transport';
 import { type Clock, monotonicClock } from './clock.js';
-import { type HashKey, hashKeyFromDecimal, hashKeyHigh } from './hex-hash-key.js';
+import { type HashKey, type HashKeyed, hashKeyFromDecimal, hashKeyHigh } from './hex-hash-key.js';
+
+function hashHighOf(key: HashKey | HashKeyed): number {
+  return typeof key === 'string' ? hashKeyHigh(key) : key.hashHigh;
+}
+
 import { log } from './log.js';
 
 export interface ShardDescription {
@@ -112,15 +117,18 @@ export class ShardMap {
   }
 
   /**
-   * The predicted shard for a hash key, or -1 while the map is not ready. `high` is
+   * The predicted shard for a hash key (or for what has one), or -1 while the map is not ready. `high` is
    * hashKeyHigh(hash), which callers keep with the key: comparing numbers spares reading the
    * key's text, a cache miss per record when keys are many.
    */
-  shardFor(hash: HashKey, high: number = hashKeyHigh(hash)): number {
+  shardFor(key: HashKey | HashKeyed, high: number = hashHighOf(key)): number {
     if (this.state !== 'ready') return -1;
     const ends = this.ends;
     const highs = this.endHighs;
-    const endBelow = (i: number) => highs[i]! < high || (highs[i] === high && ends[i]! < hash);
+    // The key's text is read (and, for a key's entry, made) only when the highs are equal.
+    const endBelow = (i: number) =>
+      highs[i]! < high ||
+      (highs[i] === high && ends[i]! < (typeof key === 'string' ? key : key.hashKey));
     let lo = 0;
     let hi = ends.length - 1;
     if (hi < 0 || endBelow(hi)) return -1;

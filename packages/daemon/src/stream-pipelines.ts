@@ -86,7 +86,7 @@ export class StreamPipelines {
     }
     // The decoder's entry for the key carries its hash key and its slot in the aggregate's table.
     const key = r.partitionKeyEntry;
-    const hashKey = ehk === undefined ? key.hashKey : hashKeyFromDecimal(ehk);
+    const hashKey = ehk === undefined ? key : hashKeyFromDecimal(ehk);
     const ur = new UserRecord(
       id,
       r.streamName,
@@ -97,7 +97,7 @@ export class StreamPipelines {
       now(),
       this.c.recordMaxBufferedTime,
       this.c.recordTtl,
-      ehk === undefined ? key.hashHigh : hashKeyHigh(hashKey),
+      typeof hashKey === 'string' ? hashKeyHigh(hashKey) : key.hashHigh,
     );
     ur.partitionKeySlot = key;
     this.pipeline(r.streamName).put(ur);

@@ -1,6 +1,7 @@
 // One addUserRecord call as the daemon tracks it, from arrival to its single result.
 import {
   type HashKey,
+  type HashKeyed,
   hashKeyHigh,
   hashKeyToDecimal,
   type PartitionKeyInfo,
@@ -51,6 +52,7 @@ export class UserRecord {
   sequenceNumber: string | undefined;
   deadline: number;
   readonly expiration: number;
+  private readonly key: HashKey | HashKeyed;
   /** Decimal of hashKey, made once: PutRecords needs it for every unaggregated send. */
   private hashKeyText: string | undefined;
   /**
@@ -77,13 +79,20 @@ export class UserRecord {
     /** Normalized decimal, only when the user gave one (it goes into the aggregation table). */
     readonly explicitHashKey: string | undefined,
     data: Uint8Array,
-    readonly hashKey: HashKey,
+    /**
+     * The hash key, or the key's entry that makes it when first asked (see PartitionKeyInfo):
+     * most records are routed on hashHigh alone and never need the text.
+     */
+    hashKey: HashKey | HashKeyed,
     readonly arrival: number,
     maxBufferedTime: number,
     ttl: number,
     /** hashKeyHigh(hashKey), when the caller has it at hand. */
-    readonly hashHigh: number = hashKeyHigh(hashKey),
+    readonly hashHigh: number = typeof hashKey === 'string'
+      ? hashKeyHigh(hashKey)
+      : hashKey.hashHigh,
   ) {
+    this.key = hashKey;
     this.dataBytes = data.buffer;
     this.dataOffset = data.byteOffset;
     this.dataLength = data.byteLength;
@@ -101,6 +110,12 @@ export class UserRecord {
   /** UTF-8 length of the partition key, which the service counts against its limits. */
   get partitionKeyBytes(): number {
     return this.partitionKeySlot?.byteLength ?? Buffer.byteLength(this.partitionKey);
+  }
+
+  /** 32 hex digits: see hex-hash-key.ts. */
+  get hashKey(): HashKey {
+    const k = this.key;
+    return typeof k === 'string' ? k : k.hashKey;
   }
 
   get hashKeyDecimal(): string {
