@@ -152,7 +152,7 @@ function readPutRecord<K extends Interned>(
   let streamName: string | undefined;
   let partitionKey: K | undefined;
   let explicitHashKey: string | undefined;
-  let data: Buffer | undefined;
+  let data: Uint8Array | undefined;
   while (r.pos < r.limit) {
     r.tag();
     switch (r.fieldNo) {

@@ -200,11 +200,14 @@ export class WireReader {
   }
 
   /** A view of the field's bytes in the input, not a copy. */
-  bytes(): Buffer {
+  bytes(): Uint8Array {
     const length = this.length();
     const start = this.pos;
     this.pos = start + length;
-    return this.buf.subarray(start, start + length);
+    // A plain Uint8Array view: made directly it costs about half of Buffer's subarray (which
+    // goes through the species constructor), once per record.
+    const buf = this.buf;
+    return new Uint8Array(buf.buffer, buf.byteOffset + start, length);
   }
 
   /** Skips the value of the last tag, whatever its wire type. */
