@@ -219,8 +219,9 @@ export class Retrier {
     }
     // One attempt object for every record of the entry: it also carries their shared result.
     const ok = { start, end, success: true, shardId: r.shardId, sequenceNumber: r.sequenceNumber };
+    const alone = Object.freeze([ok]);
     for (const ur of kr.items) {
-      ur.addAttempt(ok);
+      ur.addAttempt(ok, alone);
       ur.shardId = r.shardId;
       ur.sequenceNumber = r.sequenceNumber;
       this.to.finish(ur);

@@ -46,4 +46,20 @@ describe('UserRecord', () => {
     expect(ur.failedAttempts).toBe(20);
     expect(ur.attemptCount).toBe(21);
   });
+
+  test('records of one entry share its one-attempt list until one of them gets another', () => {
+    const a = record(new Uint8Array(1));
+    const b = record(new Uint8Array(1));
+    const ok = { start: 0, end: 1, success: true };
+    const alone = Object.freeze([ok]);
+    a.addAttempt(ok, alone);
+    b.addAttempt(ok, alone);
+    expect(a.attempts).toBe(alone);
+    expect(b.attempts).toBe(alone);
+    b.addAttempt({ start: 2, end: 3, success: false, errorCode: 'e' });
+    expect(alone).toEqual([ok]);
+    expect(a.attempts).toEqual([ok]);
+    expect(b.attempts.map((x) => x.success)).toEqual([true, false]);
+    expect(b.attemptCount).toBe(2);
+  });
 });

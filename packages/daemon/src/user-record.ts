@@ -143,12 +143,18 @@ export class UserRecord {
     return this.dataOffset === 0 && this.dataBytes.byteLength === this.dataLength;
   }
 
-  addAttempt(a: AttemptRecord): void {
+  /**
+   * `alone`, when given, is a frozen list holding only `a`, which the records of one Kinesis record
+   * share as their list when `a` is their first attempt (the common case: one list per entry
+   * instead of one per record). A shared list is copied before it is changed.
+   */
+  addAttempt(a: AttemptRecord, alone?: readonly AttemptRecord[]): void {
     if (this.attempts === NO_ATTEMPTS) {
-      this.attempts = [a];
+      this.attempts = alone ?? [a];
       return;
     }
-    const list = this.attempts as AttemptRecord[];
+    let list = this.attempts as AttemptRecord[];
+    if (Object.isFrozen(list)) list = this.attempts = [...list];
     let o = this.omitted;
     if (o === undefined && list.length < KEEP_FIRST_ATTEMPTS + KEEP_LAST_ATTEMPTS) {
       list.push(a);
