@@ -68,7 +68,7 @@ export class StreamPipelines {
     const invalid = this.check(r, ehk);
     if (invalid) {
       // The wrapper validates first; a record that still gets here fails alone, loudly.
-      const tooLarge = r.data.byteLength > this.c.maxUserRecordSize;
+      const tooLarge = r.dataLength > this.c.maxUserRecordSize;
       this.sink.result(id, {
         successful: false,
         attempts: [
@@ -92,7 +92,7 @@ export class StreamPipelines {
       r.streamName,
       r.partitionKey,
       ehk === undefined ? undefined : ehk.toString(),
-      r.data,
+      r,
       hashKey,
       now(),
       this.c.recordMaxBufferedTime,
@@ -130,8 +130,8 @@ export class StreamPipelines {
     r: DecodedPutRecord<PartitionKeyInfo>,
     ehk: bigint | undefined,
   ): string | undefined {
-    if (r.data.byteLength > this.c.maxUserRecordSize) {
-      return `data must be at most maxUserRecordSize (${this.c.maxUserRecordSize}) bytes, got ${r.data.byteLength}`;
+    if (r.dataLength > this.c.maxUserRecordSize) {
+      return `data must be at most maxUserRecordSize (${this.c.maxUserRecordSize}) bytes, got ${r.dataLength}`;
     }
     if (!r.streamName) return 'stream name is empty';
     if (isStreamArn(r.streamName)) {

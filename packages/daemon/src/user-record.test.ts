@@ -19,6 +19,29 @@ describe('UserRecord', () => {
     expect(Buffer.from(ur.data).toString()).toBe('hello');
   });
 
+  test('takes its data as where it lies in a decoded input, without a view of it', () => {
+    const chunk = Buffer.alloc(1024, 9);
+    chunk.write('hello', 100);
+    const input = chunk.subarray(10);
+    const ur = new UserRecord(
+      1,
+      's',
+      'k',
+      undefined,
+      { dataBytes: input, dataStart: 90, dataLength: 5 },
+      '0'.repeat(32),
+      0,
+      100,
+      60_000,
+    );
+    expect(ur.dataLength).toBe(5);
+    expect(ur.data.buffer).toBe(chunk.buffer);
+    expect(Buffer.from(ur.data).toString()).toBe('hello');
+    ur.detach();
+    chunk.fill(0);
+    expect(Buffer.from(ur.data).toString()).toBe('hello');
+  });
+
   test('keeps the first and last attempts, and counts every one', () => {
     const ur = record(new Uint8Array(1));
     const total = 50;

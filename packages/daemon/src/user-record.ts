@@ -20,6 +20,13 @@ export interface AttemptRecord {
   tail?: Buffer;
 }
 
+/** Where a record's data lies: `dataLength` bytes of `dataBytes` from `dataStart`. */
+export interface DataAt {
+  readonly dataBytes: Uint8Array;
+  readonly dataStart: number;
+  readonly dataLength: number;
+}
+
 const NO_ATTEMPTS: readonly AttemptRecord[] = Object.freeze([]);
 
 /** A record keeps its first and its latest attempts; those between are counted, not kept. */
@@ -78,7 +85,8 @@ export class UserRecord {
     readonly partitionKey: string,
     /** Normalized decimal, only when the user gave one (it goes into the aggregation table). */
     readonly explicitHashKey: string | undefined,
-    data: Uint8Array,
+    /** The data, or where it lies in the input (a decoded record: no view made for it). */
+    data: Uint8Array | DataAt,
     /**
      * The hash key, or the key's entry that makes it when first asked (see PartitionKeyInfo):
      * most records are routed on hashHigh alone and never need the text.
@@ -93,9 +101,16 @@ export class UserRecord {
       : hashKey.hashHigh,
   ) {
     this.key = hashKey;
-    this.dataBytes = data.buffer;
-    this.dataOffset = data.byteOffset;
-    this.dataLength = data.byteLength;
+    if (data instanceof Uint8Array) {
+      this.dataBytes = data.buffer;
+      this.dataOffset = data.byteOffset;
+      this.dataLength = data.byteLength;
+    } else {
+      const input = data.dataBytes;
+      this.dataBytes = input.buffer;
+      this.dataOffset = input.byteOffset + data.dataStart;
+      this.dataLength = data.dataLength;
+    }
     // The first deadline is deliberately not clamped to the expiration (the KPL's order of
     // operations); every later deadline is.
     this.deadline = arrival + maxBufferedTime;

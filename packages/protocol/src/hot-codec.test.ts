@@ -49,6 +49,9 @@ describe('PutRecord, hand-written vs protobuf-es (seed 1)', () => {
       expect(decoded.record.partitionKeyEntry.text).toBe(r.partitionKey);
       // Zero-copy: the payload is a view of the input.
       expect(decoded.record.data.buffer).toBe(expected.buffer);
+      const { dataBytes, dataStart, dataLength } = decoded.record;
+      expect(dataBytes.buffer).toBe(expected.buffer);
+      expect(sameBytes(dataBytes.subarray(dataStart, dataStart + dataLength), r.data)).toBe(true);
     }
   });
 

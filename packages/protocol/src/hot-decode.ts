@@ -59,7 +59,8 @@ function safeId(field: string, value: number): number {
  * - Invalid UTF-8 in strings becomes U+FFFD, as protobuf-es does, rather than failing.
  * - `id` of a hot message (and `sourceId` of a result) must be a safe integer. For other
  *   messages `id` is Number(message.id), inexact above 2^53 - 1; message.id is exact.
- * - PutRecord.data is a view into `bytes`, not a copy.
+ * - PutRecord.data is a view into `bytes`, not a copy, made when read (dataBytes, dataStart and
+ *   dataLength say where it lies without making one).
  * - PutRecord.partition_key also comes as its entry in `keys`: equal keys, one entry.
  */
 export function decodeMessage<K extends Interned = Interned>(
@@ -152,7 +153,8 @@ function readPutRecord<K extends Interned>(
   let streamName: string | undefined;
   let partitionKey: K | undefined;
   let explicitHashKey: string | undefined;
-  let data: Uint8Array | undefined;
+  let dataStart = -1;
+  let dataLength = 0;
   while (r.pos < r.limit) {
     r.tag();
     switch (r.fieldNo) {
@@ -170,7 +172,9 @@ function readPutRecord<K extends Interned>(
         break;
       case 4:
         r.expect(WIRE_DELIMITED, 'PutRecord.data');
-        data = r.bytes();
+        dataLength = r.length();
+        dataStart = r.pos;
+        r.pos += dataLength;
         break;
       default:
         r.skip();
@@ -178,14 +182,38 @@ function readPutRecord<K extends Interned>(
   }
   if (streamName === undefined) throw missing('PutRecord.stream_name');
   if (partitionKey === undefined) throw missing('PutRecord.partition_key');
-  if (data === undefined) throw missing('PutRecord.data');
-  return {
+  if (dataStart < 0) throw missing('PutRecord.data');
+  return new DecodedRecord(
     streamName,
-    partitionKey: partitionKey.text,
+    partitionKey.text,
     explicitHashKey,
-    data,
-    partitionKeyEntry: partitionKey,
-  };
+    partitionKey,
+    r.buf,
+    dataStart,
+    dataLength,
+  );
+}
+
+/**
+ * The data is kept as where it lies rather than as a view made for every record: the daemon
+ * keeps the offsets (see UserRecord), so a view made here would only be garbage.
+ */
+class DecodedRecord<K extends Interned> implements DecodedPutRecord<K> {
+  constructor(
+    readonly streamName: string,
+    readonly partitionKey: string,
+    readonly explicitHashKey: string | undefined,
+    readonly partitionKeyEntry: K,
+    readonly dataBytes: Uint8Array,
+    readonly dataStart: number,
+    readonly dataLength: number,
+  ) {}
+
+  /** A view of the data in the input, not a copy (made on each read). */
+  get data(): Uint8Array {
+    const b = this.dataBytes;
+    return new Uint8Array(b.buffer, b.byteOffset + this.dataStart, this.dataLength);
+  }
 }
 
 function readPutRecordResult(r: WireReader): PutRecordResultFields {

@@ -9,9 +9,16 @@ export interface PutRecordFields {
   data: Uint8Array;
 }
 
-/** A PutRecord as decoded: its partition key also comes as the interner's entry for it. */
+/**
+ * A PutRecord as decoded: its partition key also comes as the interner's entry for it, and its
+ * data also as where it lies in the input (`data` makes a view of those bytes on each read).
+ */
 export interface DecodedPutRecord<K extends Interned = Interned> extends PutRecordFields {
   readonly partitionKeyEntry: K;
+  /** The input the record was decoded from; its data is dataLength bytes from dataStart. */
+  readonly dataBytes: Uint8Array;
+  readonly dataStart: number;
+  readonly dataLength: number;
 }
 
 export interface AttemptFields {

@@ -199,17 +199,6 @@ export class WireReader {
     return last.text;
   }
 
-  /** A view of the field's bytes in the input, not a copy. */
-  bytes(): Uint8Array {
-    const length = this.length();
-    const start = this.pos;
-    this.pos = start + length;
-    // A plain Uint8Array view: made directly it costs about half of Buffer's subarray (which
-    // goes through the species constructor), once per record.
-    const buf = this.buf;
-    return new Uint8Array(buf.buffer, buf.byteOffset + start, length);
-  }
-
   /** Skips the value of the last tag, whatever its wire type. */
   skip(): void {
     this.skipValue(this.wireType, this.fieldNo, 0);
