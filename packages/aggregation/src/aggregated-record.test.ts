@@ -4,6 +4,7 @@ import {
   AggregatedRecordBuilder,
   aggregate,
 } from './aggregated-record.js';
+import { deaggregate } from './deaggregate.js';
 import {
   int,
   randomData,
@@ -324,6 +325,28 @@ describe('key slots', () => {
       expect(withSlots.accurateSize()).toBe(plain.accurateSize());
       expect(withSlots.estimatedSize()).toBe(plain.estimatedSize());
       if (records.length > 0) expect(withSlots.encode().equals(plain.encode())).toBe(true);
+    }
+  });
+
+  test('equal keys in a row under different slots take one table entry, undone exactly', () => {
+    const records = ['a', 'a', 'a', 'b', 'b', 'a'].map((k, i) => ({
+      ...rec(k, `d${i}`),
+      partitionKeySlot: { table: 0, index: 0 },
+    }));
+    const plain = records.map((r) => rec(r.partitionKey, Buffer.from(r.data)));
+    const builder = build(records);
+    // Only a run is seen: the last 'a' follows a 'b', so it gets a second entry (3 more bytes:
+    // tag, length, 'a'), and the records still read back as they went in.
+    expect(builder.accurateSize()).toBe(build(plain).accurateSize() + 3);
+    const back = deaggregate({ partitionKey: 'a', data: builder.encode() });
+    expect(back.map((r) => [r.partitionKey, Buffer.from(r.data).toString()])).toEqual(
+      plain.map((r) => [r.partitionKey, Buffer.from(r.data).toString()]),
+    );
+    for (let n = records.length - 1; n >= 1; n--) {
+      builder.removeLast();
+      const expected = build(plain.slice(0, n));
+      expect(builder.accurateSize()).toBe(expected.accurateSize());
+      expect(builder.encode().equals(expected.encode())).toBe(true);
     }
   });
 });

@@ -41,6 +41,14 @@ export class KeyTable {
         this.uses[slot.index]++;
         return slot.index;
       }
+      // The same key as the last one added, under another slot: a caller that does not always
+      // hand out one slot per key (the daemon's interner stops interning keys that rarely recur)
+      // still gets one entry for a run of equal keys, as in an aggregate of one partition key.
+      const last = this.keys.length - 1;
+      if (last >= 0 && this.keys[last] === key) {
+        this.uses[last]++;
+        return last;
+      }
       const index = this.append(key, slot, slot.byteLength);
       slot.table = this.id;
       slot.index = index;
