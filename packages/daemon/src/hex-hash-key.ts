@@ -47,11 +47,11 @@ class PartitionKeyEntry implements PartitionKeyInfo {
     hex: HashKey | undefined,
     /** The digest's bits below hashHigh: the first word's last 4, then words 1 to 3 by halves. */
     private readonly low4: number,
-    private readonly w1: number,
+    private readonly w1high: number,
     private readonly w1low: number,
-    private readonly w2: number,
+    private readonly w2high: number,
     private readonly w2low: number,
-    private readonly w3: number,
+    private readonly w3high: number,
     private readonly w3low: number,
   ) {
     this.hex = hex;
@@ -61,9 +61,9 @@ class PartitionKeyEntry implements PartitionKeyInfo {
     if (this.hex === undefined) {
       this.hex =
         hex8(this.hashHigh * 16 + this.low4) +
-        hex8(this.w1 * 0x10000 + this.w1low) +
-        hex8(this.w2 * 0x10000 + this.w2low) +
-        hex8(this.w3 * 0x10000 + this.w3low);
+        hex8(this.w1high * 0x10000 + this.w1low) +
+        hex8(this.w2high * 0x10000 + this.w2low) +
+        hex8(this.w3high * 0x10000 + this.w3low);
     }
     return this.hex;
   }

@@ -20,7 +20,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * The digest of the last call, as MD5's four little-endian words. Reused: read it before the
  * next call.
  */
-export const digestWords = new Int32Array(4);
+const digestWords = new Int32Array(4);
 
 /**
  * MD5 of `bytes[start, end)` into `digestWords`. Returns false (and leaves digestWords as it was)
