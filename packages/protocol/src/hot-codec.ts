@@ -7,6 +7,15 @@ export {
   writePutRecordResults,
 } from './batch-codec.js';
 export { ProtocolDecodeError } from './decode-error.js';
+export {
+  type GroupedChunk,
+  type GroupedResultsFields,
+  type GroupedResultsSource,
+  groupedResultsSize,
+  planGroupedChunk,
+  type ResultHeadFields,
+  writeGroupedResults,
+} from './grouped-codec.js';
 export { type Decoded, decodeMessage } from './hot-decode.js';
 export {
   encodeMessage,

@@ -6,6 +6,11 @@ import {
 } from './batch-codec.js';
 import { ProtocolDecodeError } from './decode-error.js';
 import { type Message, MessageSchema } from './gen/messages_pb.js';
+import {
+  FIELD_GROUPED_RESULTS,
+  type GroupedResultsFields,
+  readGroupedResults,
+} from './grouped-codec.js';
 import type { AttemptFields, DecodedPutRecord, PutRecordResultFields } from './hot-fields.js';
 import { findMissingRequired } from './required-fields.js';
 import { type Interned, StringInterner } from './string-interner.js';
@@ -24,13 +29,19 @@ export type Decoded<K extends Interned = Interned> =
   | { kind: 'putRecord'; id: number; record: DecodedPutRecord<K> }
   | { kind: 'putRecordResult'; id: number; sourceId: number; result: PutRecordResultFields }
   | { kind: 'putRecordResults'; id: number; results: PutRecordResultsFields }
+  | { kind: 'groupedResults'; id: number; results: GroupedResultsFields }
   | { kind: 'other'; id: number; message: Message };
 
 const FIELD_PUT_RECORD = 3;
 const FIELD_PUT_RECORD_RESULT = 5;
 
 function isPayloadField(no: number): boolean {
-  return (no >= 3 && no <= 10) || no === 1000 || no === FIELD_PUT_RECORD_RESULTS;
+  return (
+    (no >= 3 && no <= 10) ||
+    no === 1000 ||
+    no === FIELD_PUT_RECORD_RESULTS ||
+    no === FIELD_GROUPED_RESULTS
+  );
 }
 
 function missing(field: string): ProtocolDecodeError {
@@ -124,6 +135,11 @@ export function decodeMessage<K extends Interned = Interned>(
     r.pos = payloadStart;
     r.limit = payloadStart + payloadLength;
     return { kind: 'putRecordResults', id, results: readPutRecordResults(r) };
+  }
+  if (payload === FIELD_GROUPED_RESULTS) {
+    r.pos = payloadStart;
+    r.limit = payloadStart + payloadLength;
+    return { kind: 'groupedResults', id, results: readGroupedResults(r) };
   }
   if (payload === 0) {
     throw new ProtocolDecodeError(
