@@ -40,6 +40,8 @@ export interface DaemonConfig {
   adaptiveRateLimit: boolean;
   /** The wrapper reads PutRecordResults. */
   batchedResults: boolean;
+  /** The wrapper reads GroupedResults. */
+  groupedResults: boolean;
   retryBackoffBase: number;
   retryBackoffMax: number;
   caCertPath: string;
@@ -136,6 +138,7 @@ export function readConfig(
     retryBackoff: c.retryBackoff,
     adaptiveRateLimit: c.adaptiveRateLimit,
     batchedResults: c.batchedResults,
+    groupedResults: c.groupedResults,
     retryBackoffBase: range('retryBackoffBase'),
     retryBackoffMax: range('retryBackoffMax'),
     caCertPath: c.caCertPath,

@@ -182,7 +182,7 @@ export class FrameRouter {
       } catch (err) {
         this.containRecord(m.id, err);
       }
-    } else if (m.kind === 'putRecordResult' || m.kind === 'putRecordResults') {
+    } else if (m.kind !== 'other') {
       log.warn('ignored results sent to the daemon');
     } else {
       try {
@@ -241,6 +241,7 @@ export class FrameRouter {
       const c = readConfig(value);
       setLogLevel(c.logLevel);
       this.results.batched = c.batchedResults;
+      this.results.grouped = c.groupedResults;
       this.recordTtl = c.recordTtl;
       if (!c.region)
         throw new ConfigError(

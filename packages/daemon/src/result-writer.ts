@@ -1,28 +1,39 @@
 // Writes results to the wrapper: one PutRecordResult per record, or, when the wrapper asked for
-// them, one PutRecordResults for the records of a Kinesis record that succeeded together.
+// them, one PutRecordResults for the records of a Kinesis record that succeeded together, or
+// GroupedResults for all the successes of a turn, in id order.
 import {
+  FRAME_HEADER_SIZE,
   type FrameWriter,
+  groupedResultsSize,
   MAX_FRAME_SIZE,
   type PutRecordResultFields,
+  planGroupedChunk,
   putRecordResultSize,
   putRecordResultsSize,
   resultsHead,
   successResultSize,
   successTail,
+  writeGroupedResults,
   writePutRecordResult,
   writePutRecordResults,
   writeSuccessResult,
 } from '@kinesis-producer/protocol';
 import { capText } from './contained-error.js';
 import { ms, type ResultSink } from './stream-pipelines.js';
+import { TurnSuccesses } from './turn-successes.js';
 import type { AttemptRecord } from './user-record.js';
 
 /** Most results in one PutRecordResults message. */
 const MAX_BATCH = 10_000;
+/** Bytes of one GroupedResults frame, so it fits one chunk of the frame writer. */
+const GROUP_BYTES = 64 * 1024 - FRAME_HEADER_SIZE;
 
 export class ResultWriter implements ResultSink {
   /** Set from the configuration: the wrapper asked for PutRecordResults. */
   batched = false;
+  /** Set from the configuration: the wrapper asked for GroupedResults (wins over `batched`). */
+  grouped = false;
+  private readonly turn = new TurnSuccesses();
   private batch: { attempt: AttemptRecord; ids: number[]; delays: number[] } | undefined;
 
   constructor(
@@ -40,6 +51,10 @@ export class ResultWriter implements ResultSink {
    */
   success(sourceId: number, delay: number, attempt: AttemptRecord): void {
     this.afterResult();
+    if (this.grouped) {
+      if (this.turn.add(sourceId, delay, attempt)) queueMicrotask(this.flushBatchSoon);
+      return;
+    }
     if (!this.batched) {
       attempt.tail ??= successTail(attempt.shardId!, attempt.sequenceNumber!);
       this.successFrame(sourceId, delay, ms(attempt.end - attempt.start), attempt.tail);
@@ -61,6 +76,7 @@ export class ResultWriter implements ResultSink {
   private readonly flushBatchSoon = (): void => this.flushBatch();
 
   flushBatch(): void {
+    if (this.turn.count > 0) this.flushTurn();
     const b = this.batch;
     if (b === undefined) return;
     this.batch = undefined;
@@ -71,6 +87,20 @@ export class ResultWriter implements ResultSink {
     this.writer.frame(putRecordResultsSize(id, head, b.ids, b.delays, n), (buf, o) => {
       writePutRecordResults(buf, o, id, head, b.ids, b.delays, n);
     });
+  }
+
+  /** The turn's successes in id order, in messages that each fit one chunk of the writer. */
+  private flushTurn(): void {
+    const src = this.turn.take();
+    const localOf = this.turn.localOf;
+    for (let from = 0; from < src.order.length; ) {
+      const chunk = planGroupedChunk(src, from, GROUP_BYTES, localOf);
+      const id = this.nextId();
+      this.writer.frame(groupedResultsSize(id, chunk), (buf, o) => {
+        writeGroupedResults(buf, o, id, src, chunk, localOf);
+      });
+      from = chunk.to;
+    }
   }
 
   private successFrame(sourceId: number, delay: number, duration: number, tail: Buffer): void {

@@ -11,6 +11,7 @@ import {
   encodeMessage,
   FrameDecoder,
   FrameWriter,
+  type GroupedResultsFields,
   type Message,
   type PutRecordFields,
   type PutRecordResultFields,
@@ -26,6 +27,8 @@ import type { ExitInfo } from './restart-policy.js';
 export interface ChannelHandlers {
   result(sourceId: number, result: PutRecordResultFields): void;
   results(batch: PutRecordResultsFields): void;
+  /** Records `from` to `to` (exclusive) of a GroupedResults message. */
+  grouped(group: GroupedResultsFields, from: number, to: number): void;
   message(m: Message): void;
   /** Bytes arrived from the daemon: it is alive. Called once per chunk, not per frame. */
   activity(): void;
@@ -36,6 +39,12 @@ export interface ChannelHandlers {
 const STDERR_TAIL_LINES = 20;
 /** Longest stretch of result handling before the event loop gets a turn. */
 const SLICE_MS = 1;
+/**
+ * Records of a GroupedResults message settled between two looks at the clock: a message holds up
+ * to about 16,000, far more than a slice, and reading the clock per record would cost more than
+ * settling it.
+ */
+const GROUP_STEP = 256;
 
 // The daemon gets only what a Node process needs to run: no credentials can leak through
 // an inherited environment.
@@ -61,6 +70,9 @@ export class DaemonChannel {
   private inbox: Buffer[] = [];
   private inboxAt = 0;
   private draining = false;
+  /** A GroupedResults message being settled, and the index of its next record. */
+  private group: GroupedResultsFields | undefined;
+  private groupAt = 0;
 
   constructor(
     configuration: Configuration | Promise<Configuration>,
@@ -218,16 +230,14 @@ export class DaemonChannel {
     const start = performance.now();
     const inbox = this.inbox;
     try {
-      while (this.inboxAt < inbox.length) {
+      for (;;) {
+        if (this.group !== undefined && !this.settleGroup(start)) return;
+        if (this.inboxAt >= inbox.length) break;
         this.frame(inbox[this.inboxAt++]!);
         if (this.protocolError) return;
         // Checked after every frame: one frame of batched results settles hundreds of records.
-        if (performance.now() - start > SLICE_MS) {
-          if (!this.draining) {
-            this.draining = true;
-            this.child.stdout.pause();
-          }
-          setImmediate(() => this.drain());
+        if (this.group === undefined && performance.now() - start > SLICE_MS) {
+          this.yieldSlice();
           return;
         }
       }
@@ -243,10 +253,39 @@ export class DaemonChannel {
     }
   }
 
+  /** Settles the pending group in steps; false when the slice ran out first. */
+  private settleGroup(start: number): boolean {
+    const g = this.group!;
+    const n = g.sourceIds.length;
+    while (this.groupAt < n) {
+      const from = this.groupAt;
+      const to = Math.min(n, from + GROUP_STEP);
+      this.groupAt = to;
+      this.handlers.grouped(g, from, to);
+      if (to < n && performance.now() - start > SLICE_MS) {
+        this.yieldSlice();
+        return false;
+      }
+    }
+    this.group = undefined;
+    return true;
+  }
+
+  private yieldSlice(): void {
+    if (!this.draining) {
+      this.draining = true;
+      this.child.stdout.pause();
+    }
+    setImmediate(() => this.drain());
+  }
+
   private frame(frame: Buffer): void {
     const m = decodeMessage(frame);
     if (m.kind === 'putRecordResult') this.handlers.result(m.sourceId, m.result);
-    else if (m.kind === 'putRecordResults') this.handlers.results(m.results);
+    else if (m.kind === 'groupedResults') {
+      this.group = m.results;
+      this.groupAt = 0;
+    } else if (m.kind === 'putRecordResults') this.handlers.results(m.results);
     else if (m.kind === 'other') {
       const a = m.message.actualMessage;
       if (a.case === 'fatalError') this.fatal = { code: a.value.code, message: a.value.message };
@@ -262,6 +301,7 @@ export class DaemonChannel {
     );
     this.inbox = [];
     this.inboxAt = 0;
+    this.group = undefined;
     if (this.draining) {
       this.draining = false;
       this.child.stdout.resume();

@@ -14,6 +14,7 @@ import {
 } from '@kinesis-producer/options';
 import {
   flushMessage,
+  type GroupedResultsFields,
   type PutRecordResultFields,
   type PutRecordResultsFields,
 } from '@kinesis-producer/protocol';
@@ -43,7 +44,7 @@ import { OwnMetrics } from './own-metrics.js';
 import { type PutFailureListener, PutOutcomes, type PutSuccessListener } from './put-outcomes.js';
 import { asRecord, RecordIntake } from './record-intake.js';
 import { existingSchemaRecords, schemaRecordsOf } from './schema-registry/schema-records.js';
-import { settleResult, settleResults } from './settle-results.js';
+import { settleGrouped, settleResult, settleResults } from './settle-results.js';
 import { validatedStreamMetadata } from './stream-metadata.js';
 import { Supervisor } from './supervisor.js';
 import { internalsOf, internalsView, type ProducerInternals } from './test-hook.js';
@@ -86,8 +87,10 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   constructor(options: KinesisProducerOptions = {}) {
     super();
     const { configuration, settings } = resolveOptions(options);
-    // This wrapper reads batched results; a daemon that does not know them answers one by one.
+    // This wrapper reads batched and grouped results; a daemon that does not know grouped ones
+    // answers in batches, and one that knows neither answers one by one.
     configuration.batchedResults = true;
+    configuration.groupedResults = true;
     this.settings = settings;
     this.logger = leveled(settings.logger ?? quietLogger, settings.logLevel);
     this.events = new LifecycleEvents(this, this.logger);
@@ -171,6 +174,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
       {
         result: (id, r) => this.onResult(id, r),
         results: (b) => this.onResults(b),
+        grouped: (g, from, to) => this.onGrouped(g, from, to),
         message: (m) => this.metrics.onMessage(m),
         restarted: () => this.resubmit(),
         crashed: (err) => this.onCrash(err),
@@ -499,6 +503,11 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
 
   private onResults(b: PutRecordResultsFields): void {
     settleResults(this.journal, b);
+    this.afterSettle();
+  }
+
+  private onGrouped(g: GroupedResultsFields, from: number, to: number): void {
+    settleGrouped(this.journal, g, from, to);
     this.afterSettle();
   }
 

@@ -1,7 +1,11 @@
 // What the daemon's answers do to the records waiting for them: each settles its record's promise
 // once (a record already settled, by a timeout or a dead daemon, is passed over), and a failure
 // carries the record.
-import type { PutRecordResultFields, PutRecordResultsFields } from '@kinesis-producer/protocol';
+import type {
+  GroupedResultsFields,
+  PutRecordResultFields,
+  PutRecordResultsFields,
+} from '@kinesis-producer/protocol';
 import { UserRecordFailedError } from './errors.js';
 import type { Journal } from './journal.js';
 import type { Attempt, UserRecordResult } from './types.js';
@@ -27,12 +31,67 @@ export function settleResults(journal: Journal, b: PutRecordResultsFields): void
     if (!p) continue;
     const delay = delays[i]!;
     if (delay !== lastDelay || result === undefined) {
-      const attempts: readonly Attempt[] = Object.freeze([
-        Object.freeze({ delay, duration, successful: true }),
-      ]);
-      result = Object.freeze({ successful: true, shardId, sequenceNumber, attempts });
+      result = successResult(shardId, sequenceNumber, duration, delay);
       lastDelay = delay;
     }
     p.resolve(result);
   }
+}
+
+function successResult(
+  shardId: string,
+  sequenceNumber: string,
+  duration: number,
+  delay: number,
+): UserRecordResult {
+  const attempts: readonly Attempt[] = Object.freeze([
+    Object.freeze({ delay, duration, successful: true }),
+  ]);
+  return Object.freeze({ successful: true, shardId, sequenceNumber, attempts });
+}
+
+// Per head of the group being settled (a group is settled in several slices): the last result
+// made for it and that result's delay. Consecutive ids belong to different Kinesis records, so
+// results are shared per head rather than with the previous record.
+let group: GroupedResultsFields | undefined;
+const headResults: (UserRecordResult | undefined)[] = [];
+const headDelays: number[] = [];
+
+/**
+ * Records `from` to `to` of a turn's successes, in ascending id order: the journal's entries and
+ * the records' promises are then visited in the order they were made, which is what keeps
+ * settling from being one cache miss per record.
+ */
+export function settleGrouped(
+  journal: Journal,
+  g: GroupedResultsFields,
+  from: number,
+  to: number,
+): void {
+  if (group !== g) {
+    group = g;
+    headResults.length = 0;
+    headDelays.length = 0;
+  }
+  const { sourceIds, headIndexes, delays, heads } = g;
+  for (let i = from; i < to; i++) {
+    const p = journal.take(sourceIds[i]!);
+    if (!p) continue;
+    const h = headIndexes[i]!;
+    const delay = delays[i]!;
+    let result = headResults[h];
+    if (result === undefined || headDelays[h] !== delay) {
+      const head = heads[h]!;
+      result = headResults[h] = successResult(
+        head.shardId,
+        head.sequenceNumber,
+        head.duration,
+        delay,
+      );
+      headDelays[h] = delay;
+    }
+    p.resolve(result);
+  }
+  // Done with it: the module does not keep the message alive.
+  if (to === sourceIds.length) group = undefined;
 }

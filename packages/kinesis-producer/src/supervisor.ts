@@ -8,6 +8,7 @@
 import type { Logger } from '@kinesis-producer/options';
 import type {
   Configuration,
+  GroupedResultsFields,
   Message,
   PutRecordResultFields,
   PutRecordResultsFields,
@@ -26,6 +27,8 @@ export interface SupervisorHandlers {
   result(sourceId: number, result: PutRecordResultFields): void;
   /** Many records that succeeded together (see PutRecordResults). */
   results(batch: PutRecordResultsFields): void;
+  /** Records `from` to `to` of a turn's successes in id order (see GroupedResults). */
+  grouped(group: GroupedResultsFields, from: number, to: number): void;
   /** Any other message but pongs (metrics responses, mostly). */
   message(m: Message): void;
   /** A new daemon is up and has been told everything but the records: send them, oldest first. */
@@ -175,6 +178,7 @@ export class Supervisor {
       {
         result: (id, r) => this.handlers.result(id, r),
         results: (b) => this.handlers.results(b),
+        grouped: (g, from, to) => this.handlers.grouped(g, from, to),
         message: (m) => this.onMessage(m),
         activity: () => this.health?.heard(),
         exit: (err, info) => this.onExit(channel, err, info),
