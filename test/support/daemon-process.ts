@@ -130,6 +130,9 @@ export interface ResultSeen {
   /** Error code of each attempt ('' for a success). */
   codes: string[];
   messages: string[];
+  /** Where a success landed. */
+  shardId?: string;
+  sequenceNumber?: string;
 }
 
 /** Results by the id of the record they answer; a second result for one id throws. */
@@ -145,10 +148,19 @@ export function resultsById(messages: Decoded[]): Map<number, ResultSeen> {
         successful: m.result.successful,
         codes: m.result.attempts.map((a) => a.errorCode ?? ''),
         messages: m.result.attempts.map((a) => a.errorMessage ?? ''),
+        shardId: m.result.shardId,
+        sequenceNumber: m.result.sequenceNumber,
       });
     } else if (m.kind === 'putRecordResults') {
+      const { shardId, sequenceNumber } = m.results;
       for (const id of m.results.sourceIds)
-        add(id, { successful: true, codes: [''], messages: [''] });
+        add(id, { successful: true, codes: [''], messages: [''], shardId, sequenceNumber });
+    } else if (m.kind === 'groupedResults') {
+      const g = m.results;
+      g.sourceIds.forEach((id, k) => {
+        const { shardId, sequenceNumber } = g.heads[g.headIndexes[k]!]!;
+        add(id, { successful: true, codes: [''], messages: [''], shardId, sequenceNumber });
+      });
     }
   }
   return out;
