@@ -2,8 +2,13 @@
 // grouped_results, a turn's first-attempt successes come as GroupedResults in ascending id order;
 // retried records still get their full PutRecordResult. Every record is answered once, and each
 // answer names the shard and sequence number the record was stored under.
-import { afterEach, expect, test } from '@jest/globals';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, test } from '@jest/globals';
 import type { Decoded } from '@kinesis-producer/protocol';
+import type {
+  KinesisProducer,
+  UserRecordResult,
+} from '../../packages/kinesis-producer/src/index.js';
 import {
   resultsFor,
   type runDaemon,
@@ -11,17 +16,22 @@ import {
   startDaemonFor,
 } from '../support/daemon-process.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
+import { producerFor, tearDown } from '../support/producer.js';
 import { deaggregateAll } from '../support/read-back.js';
 import { verifyDelivery } from '../support/verify.js';
 
 let fake: FakeKinesis | undefined;
 let daemon: ReturnType<typeof runDaemon> | undefined;
+let producer: KinesisProducer | undefined;
 afterEach(async () => {
   daemon?.kill();
   daemon = undefined;
-  await fake?.stop();
+  await tearDown(producer, fake);
+  producer = undefined;
   fake = undefined;
 });
+
+const support = (name: string) => fileURLToPath(new URL(`../support/${name}`, import.meta.url));
 
 const COUNT = 20_000;
 
@@ -89,4 +99,41 @@ test('without the flag the daemon answers as before (PutRecordResults), never Gr
   expect(groupedMessages(d.messages)).toHaveLength(0);
   expect(d.messages.some((m) => m.kind === 'putRecordResults')).toBe(true);
   expectResultsMatchStorage(results);
+});
+
+describe('the wrapper settles every form a daemon may answer with', () => {
+  test.each([
+    ['GroupedResults (a daemon that knows them)', undefined],
+    ['PutRecordResults (a daemon that predates GroupedResults)', 'older-daemon-batched.cjs'],
+    ['one PutRecordResult per record (a daemon that knows neither)', 'older-daemon-single.cjs'],
+  ])(
+    '%s: a burst of addUserRecord resolves each with where it was stored',
+    async (_, daemonScript) => {
+      fake = await FakeKinesis.start({ streams: { s: 8 } });
+      const p = (producer = producerFor(fake.endpoint, {
+        nativeExecutable: daemonScript === undefined ? undefined : support(daemonScript),
+      }));
+      const sent = Array.from({ length: COUNT }, (_, i) => ({
+        partitionKey: `k${i}`,
+        data: Buffer.from(`record ${i}`),
+      }));
+      const promises = sent.map((r) => p.addUserRecord('s', r.partitionKey, r.data));
+      const settled: UserRecordResult[] = await Promise.all(promises);
+      expectResultsMatchStorage(
+        new Map(
+          settled.map((r, i) => [
+            i,
+            {
+              successful: r.successful,
+              codes: r.attempts.map((a) => a.errorCode ?? ''),
+              messages: [],
+              shardId: r.shardId,
+              sequenceNumber: r.sequenceNumber,
+            },
+          ]),
+        ),
+      );
+      verifyDelivery(sent, deaggregateAll(fake.records('s')), fake.shards('s'));
+    },
+  );
 });
