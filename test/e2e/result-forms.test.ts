@@ -4,11 +4,11 @@
 // answer names the shard and sequence number the record was stored under.
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from '@jest/globals';
-import type { Decoded } from '@kinesis-producer/protocol';
 import type {
   KinesisProducer,
   UserRecordResult,
 } from '../../packages/kinesis-producer/src/index.js';
+import type { Decoded } from '../../packages/protocol/src/index.js';
 import {
   resultsFor,
   type runDaemon,
