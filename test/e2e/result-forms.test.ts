@@ -36,9 +36,12 @@ const support = (name: string) => fileURLToPath(new URL(`../support/${name}`, im
 const COUNT = 20_000;
 
 /** Each record's result names where the fake stored it (sendNumbered's key k<i> is unique). */
-function expectResultsMatchStorage(results: Awaited<ReturnType<typeof resultsFor>>): void {
+function expectResultsMatchStorage(
+  results: Awaited<ReturnType<typeof resultsFor>>,
+  count = COUNT,
+): void {
   const stored = deaggregateAll(fake!.records('s'));
-  expect(stored).toHaveLength(COUNT);
+  expect(stored).toHaveLength(count);
   for (const f of stored) {
     const r = results.get(Number(f.partitionKey.slice(1)))!;
     expect(r.successful).toBe(true);
@@ -102,6 +105,20 @@ test('without the flag the daemon answers as before (PutRecordResults), never Gr
 });
 
 describe('the wrapper settles every form a daemon may answer with', () => {
+  test.each([
+    ['older-daemon-batched.cjs', 'putRecordResults'],
+    ['older-daemon-single.cjs', 'putRecordResult'],
+  ])(
+    'the stand-in %s answers with %s only, though asked for GroupedResults',
+    async (script, kind) => {
+      fake = await FakeKinesis.start({ streams: { s: 8 } });
+      const d = (daemon = startDaemonFor(fake.endpoint, { groupedResults: true }, support(script)));
+      sendNumbered(d, 2000);
+      expectResultsMatchStorage(await resultsFor(d, 2000), 2000);
+      expect(new Set(d.messages.map((m) => m.kind))).toEqual(new Set([kind]));
+    },
+  );
+
   test.each([
     ['GroupedResults (a daemon that knows them)', undefined],
     ['PutRecordResults (a daemon that predates GroupedResults)', 'older-daemon-batched.cjs'],

@@ -47,8 +47,9 @@ export interface DaemonRun {
   }>;
 }
 
-export function runDaemon(): DaemonRun {
-  const child = spawn(process.execPath, [DAEMON_PATH], {
+/** The bundled daemon, or `script` (a stand-in that runs it, see test/support/*-daemon.cjs). */
+export function runDaemon(script: string = DAEMON_PATH): DaemonRun {
+  const child = spawn(process.execPath, [script], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
@@ -92,8 +93,12 @@ const credentialsFrame = messageFrame({
 });
 
 /** A daemon configured for `endpoint` (metrics off, short buffering) with the test credentials. */
-export function startDaemonFor(endpoint: string, config: Record<string, unknown> = {}): DaemonRun {
-  const d = runDaemon();
+export function startDaemonFor(
+  endpoint: string,
+  config: Record<string, unknown> = {},
+  script?: string,
+): DaemonRun {
+  const d = runDaemon(script);
   d.write(
     configFrame({
       region: 'us-east-1',
