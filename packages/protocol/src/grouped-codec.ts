@@ -79,10 +79,15 @@ export function planGroupedChunk(
   };
   // Room for the Message's own tags and lengths, and the packed fields' tags and lengths.
   const limit = budget - 64;
+  // Sums kept in locals, written to the chunk once: this loop runs once per result.
   let size = 0;
+  let idsLength = 0;
+  let indexesLength = 0;
+  let delaysLength = 0;
   let prev = 0;
+  let k = from;
   const n = order.length;
-  for (let k = from; k < n; k++) {
+  for (; k < n; k++) {
     const i = order[k]!;
     const h = headOf[i]!;
     let local = localOf[h]!;
@@ -103,13 +108,16 @@ export function planGroupedChunk(
       c.heads.push(h);
       c.headsLength += headBytes;
     }
-    c.idsLength += idBytes;
-    c.indexesLength += localBytes;
-    c.delaysLength += delayBytes;
+    idsLength += idBytes;
+    indexesLength += localBytes;
+    delaysLength += delayBytes;
     size += add;
     prev = id;
-    c.to = k + 1;
   }
+  c.to = k;
+  c.idsLength = idsLength;
+  c.indexesLength = indexesLength;
+  c.delaysLength = delaysLength;
   return c;
 }
 
