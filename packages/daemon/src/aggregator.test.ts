@@ -49,7 +49,6 @@ function setUp() {
       const key = newPartitionKeyInfo(`k${i}`, `k${i}`.length);
       const ur = new UserRecord(
         i,
-        's',
         key.text,
         undefined,
         Buffer.from(`data ${i}`),

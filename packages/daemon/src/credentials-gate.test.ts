@@ -20,7 +20,6 @@ beforeEach(() => {
 function record(id: number, ttl: number): UserRecord {
   return new UserRecord(
     id,
-    's',
     `pk${id}`,
     undefined,
     Buffer.from(`d${id}`),

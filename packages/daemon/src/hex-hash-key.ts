@@ -30,9 +30,11 @@ const MAX_PARTITION_KEY_LENGTH = 256;
 /**
  * A key's entry. Most keys never need their hash key as text: the shard lookup is decided on
  * hashHigh, and an aggregate's ExplicitHashKey comes from its first record only. So a key hashed
- * here keeps the rest of its digest as six 16-bit halves (small integers, stored inside the
- * object, where 32-bit words could each become a separate heap number) and makes the text the
- * first time it is asked for.
+ * here keeps its digest as four signed 32-bit words and makes the text the first time it is
+ * asked for. Signed on purpose: this runtime's small integers are 32 bits wide, so V8 stores them
+ * inside the object, where an unsigned word above 2^31 would become a separate heap number.
+ * When keys do not recur there is one entry per record, alive as long as the record, so every
+ * field here is copied by each young-generation GC: nothing derivable is kept.
  */
 class PartitionKeyEntry implements PartitionKeyInfo {
   table = 0;
@@ -43,34 +45,34 @@ class PartitionKeyEntry implements PartitionKeyInfo {
     readonly text: string,
     readonly byteLength: number,
     readonly hashHigh: number,
-    readonly problem: string | undefined,
     hex: HashKey | undefined,
-    /** The digest's bits below hashHigh: the first word's last 4, then words 1 to 3 by halves. */
-    private readonly low4: number,
-    private readonly w1high: number,
-    private readonly w1low: number,
-    private readonly w2high: number,
-    private readonly w2low: number,
-    private readonly w3high: number,
-    private readonly w3low: number,
+    private readonly w0: number,
+    private readonly w1: number,
+    private readonly w2: number,
+    private readonly w3: number,
   ) {
     this.hex = hex;
   }
 
+  /** Checked once per record, and almost never set: computed rather than kept per key. */
+  get problem(): string | undefined {
+    // UTF-16 code units, as Kinesis counts them.
+    const units = this.text.length;
+    return units < 1 || units > MAX_PARTITION_KEY_LENGTH
+      ? `partition key must have 1 to 256 UTF-16 code units, got ${units}`
+      : undefined;
+  }
+
   get hashKey(): HashKey {
     if (this.hex === undefined) {
-      this.hex =
-        hex8(this.hashHigh * 16 + this.low4) +
-        hex8(this.w1high * 0x10000 + this.w1low) +
-        hex8(this.w2high * 0x10000 + this.w2low) +
-        hex8(this.w3high * 0x10000 + this.w3low);
+      this.hex = hex8(this.w0) + hex8(this.w1) + hex8(this.w2) + hex8(this.w3);
     }
     return this.hex;
   }
 }
 
 function hex8(word: number): string {
-  return word.toString(16).padStart(8, '0');
+  return (word >>> 0).toString(16).padStart(8, '0');
 }
 
 /**
@@ -83,47 +85,21 @@ export function newPartitionKeyInfo(
   bytes?: Uint8Array,
   start = 0,
 ): PartitionKeyInfo {
-  // UTF-16 code units, as Kinesis counts them.
-  const units = text.length;
-  const problem =
-    units < 1 || units > MAX_PARTITION_KEY_LENGTH
-      ? `partition key must have 1 to 256 UTF-16 code units, got ${units}`
-      : undefined;
   if (bytes !== undefined && keyMd5(bytes, start, start + byteLength)) {
     const w0 = digestWord(0);
-    const w1 = digestWord(1);
-    const w2 = digestWord(2);
-    const w3 = digestWord(3);
     return new PartitionKeyEntry(
       text,
       byteLength,
       w0 >>> 4,
-      problem,
       undefined,
-      w0 & 15,
-      w1 >>> 16,
-      w1 & 0xffff,
-      w2 >>> 16,
-      w2 & 0xffff,
-      w3 >>> 16,
-      w3 & 0xffff,
+      w0 | 0,
+      digestWord(1) | 0,
+      digestWord(2) | 0,
+      digestWord(3) | 0,
     );
   }
   const hex = md5HexOfText(text);
-  return new PartitionKeyEntry(
-    text,
-    byteLength,
-    hashKeyHigh(hex),
-    problem,
-    hex,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-  );
+  return new PartitionKeyEntry(text, byteLength, hashKeyHigh(hex), hex, 0, 0, 0, 0);
 }
 
 /**

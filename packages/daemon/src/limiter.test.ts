@@ -18,7 +18,6 @@ function limiter(adaptive: boolean, rateLimit = 100) {
   const kr = (shard: number, bytes: number, ttl = 60_000): KinesisRecord => {
     const ur = new UserRecord(
       1,
-      's',
       'k',
       undefined,
       Buffer.alloc(bytes),
@@ -163,7 +162,6 @@ describe('Limiter', () => {
     const viewed = (offset: number) => {
       const ur = new UserRecord(
         1,
-        's',
         'k',
         undefined,
         chunk.subarray(offset, offset + 100),

@@ -43,7 +43,6 @@ test('records pin their input chunk on the first send only; a retried record has
     chunk.write(`record ${i}`, i * 100);
     return new UserRecord(
       i,
-      's',
       `k${i}`,
       undefined,
       chunk.subarray(i * 100, i * 100 + 8),

@@ -40,7 +40,6 @@ async function until(cond: () => boolean): Promise<void> {
 function record(id: number, hash: bigint, predicted: number): UserRecord {
   const ur = new UserRecord(
     id,
-    's',
     `k${id}`,
     hash.toString(),
     new Uint8Array(1),

@@ -222,8 +222,6 @@ export class Retrier {
     const alone = Object.freeze([ok]);
     for (const ur of kr.items) {
       ur.addAttempt(ok, alone);
-      ur.shardId = r.shardId;
-      ur.sequenceNumber = r.sequenceNumber;
       this.to.finish(ur);
     }
   }

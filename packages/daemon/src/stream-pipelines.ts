@@ -89,7 +89,6 @@ export class StreamPipelines {
     const hashKey = ehk === undefined ? key : hashKeyFromDecimal(ehk);
     const ur = new UserRecord(
       id,
-      r.streamName,
       r.partitionKey,
       ehk === undefined ? undefined : ehk.toString(),
       r,

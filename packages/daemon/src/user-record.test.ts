@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { KEEP_FIRST_ATTEMPTS, KEEP_LAST_ATTEMPTS, UserRecord } from './user-record.js';
 
 function record(data: Uint8Array): UserRecord {
-  return new UserRecord(1, 's', 'k', undefined, data, '1'.padStart(32, '0'), 0, 100, 60_000);
+  return new UserRecord(1, 'k', undefined, data, '1'.padStart(32, '0'), 0, 100, 60_000);
 }
 
 describe('UserRecord', () => {
@@ -25,7 +25,6 @@ describe('UserRecord', () => {
     const input = chunk.subarray(10);
     const ur = new UserRecord(
       1,
-      's',
       'k',
       undefined,
       { dataBytes: input, dataStart: 90, dataLength: 5 },

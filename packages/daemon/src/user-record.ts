@@ -44,29 +44,36 @@ export interface OmittedAttempts {
   trailingFailures: number;
 }
 
+/**
+ * What few records ever need, kept out of UserRecord so that the many in flight stay small (every
+ * field is copied by each young-generation GC they survive): made the first time one is set.
+ */
+interface RareState {
+  /** Set once attempts have been dropped, so a record retried for hours stays small. */
+  omitted: OmittedAttempts | undefined;
+  /**
+   * Set when a request holding this record was refused as a whole for what one entry held: the
+   * record then travels alone, so it cannot take other records down with it again.
+   */
+  isolated: boolean;
+  /** Normalized decimal, only when the user gave one. */
+  explicitHashKey: string | undefined;
+}
+
 export class UserRecord {
   /** Shard the map predicted when the record was last routed; -1 when none. */
   predictedShard = -1;
   /**
    * The first KEEP_FIRST_ATTEMPTS and the last KEEP_LAST_ATTEMPTS attempts, oldest first; those
-   * between are in `omitted`. Starts as a shared empty array: most records get exactly one.
+   * between are counted in the rare state. Starts as a shared empty array: most records get
+   * exactly one.
    */
   attempts: readonly AttemptRecord[] = NO_ATTEMPTS;
-  /** Set once attempts have been dropped, so a record retried for hours stays small. */
-  omitted: OmittedAttempts | undefined;
   finished = false;
-  shardId: string | undefined;
-  sequenceNumber: string | undefined;
   deadline: number;
   readonly expiration: number;
   private readonly key: HashKey | HashKeyed;
-  /** Decimal of hashKey, made once: PutRecords needs it for every unaggregated send. */
-  private hashKeyText: string | undefined;
-  /**
-   * Set when a request holding this record was refused as a whole for what one entry held: the
-   * record then travels alone, so it cannot take other records down with it again.
-   */
-  isolated = false;
+  private rare: RareState | undefined;
   /** What the daemon knows of the key, shared by every record with it (see PartitionKeyInfo). */
   partitionKeySlot: PartitionKeyInfo | undefined;
 
@@ -81,10 +88,9 @@ export class UserRecord {
 
   constructor(
     readonly sourceId: number,
-    readonly stream: string,
     readonly partitionKey: string,
     /** Normalized decimal, only when the user gave one (it goes into the aggregation table). */
-    readonly explicitHashKey: string | undefined,
+    explicitHashKey: string | undefined,
     /** The data, or where it lies in the input (a decoded record: no view made for it). */
     data: Uint8Array | DataAt,
     /**
@@ -101,6 +107,7 @@ export class UserRecord {
       : hashKey.hashHigh,
   ) {
     this.key = hashKey;
+    if (explicitHashKey !== undefined) this.rareState().explicitHashKey = explicitHashKey;
     if (data instanceof Uint8Array) {
       this.dataBytes = data.buffer;
       this.dataOffset = data.byteOffset;
@@ -133,11 +140,51 @@ export class UserRecord {
     return typeof k === 'string' ? k : k.hashKey;
   }
 
+  /**
+   * Made on each call, not kept: it is asked for once per send of a Kinesis record (of its first
+   * user record), and keeping it would cost every record a field.
+   */
   get hashKeyDecimal(): string {
-    if (this.hashKeyText === undefined) {
-      this.hashKeyText = this.explicitHashKey ?? hashKeyToDecimal(this.hashKey);
-    }
-    return this.hashKeyText;
+    return this.explicitHashKey ?? hashKeyToDecimal(this.hashKey);
+  }
+
+  get explicitHashKey(): string | undefined {
+    return this.rare?.explicitHashKey;
+  }
+
+  get omitted(): OmittedAttempts | undefined {
+    return this.rare?.omitted;
+  }
+
+  get isolated(): boolean {
+    return this.rare?.isolated === true;
+  }
+
+  set isolated(value: boolean) {
+    this.rareState().isolated = value;
+  }
+
+  /**
+   * Where the record landed, once it succeeded: read from its successful attempt (which every
+   * record of that Kinesis record shares) instead of kept twice.
+   */
+  get shardId(): string | undefined {
+    return this.success?.shardId;
+  }
+
+  get sequenceNumber(): string | undefined {
+    return this.success?.sequenceNumber;
+  }
+
+  private get success(): AttemptRecord | undefined {
+    const list = this.attempts;
+    const last = list[list.length - 1];
+    return last?.success ? last : undefined;
+  }
+
+  private rareState(): RareState {
+    this.rare ??= { omitted: undefined, isolated: false, explicitHashKey: undefined };
+    return this.rare;
   }
 
   /**
@@ -176,7 +223,7 @@ export class UserRecord {
       return;
     }
     if (o === undefined) {
-      o = this.omitted = {
+      o = this.rareState().omitted = {
         count: 0,
         start: 0,
         end: 0,

@@ -12,7 +12,6 @@ const SHARD = (n: number) => `shardId-${String(n).padStart(12, '0')}`;
 function userRecord(id: number, size: number, predicted: number, arrival = 1000): UserRecord {
   const ur = new UserRecord(
     id,
-    's',
     `k${id}`,
     undefined,
     Buffer.alloc(size),
@@ -114,8 +113,8 @@ describe('StreamMetrics', () => {
     const sm = new StreamMetrics(r, 's');
     const ur = userRecord(1, 123, 3, 1000);
     ur.addAttempt({ start: 1020, end: 1050, success: false, errorCode: 'InternalFailure' });
-    ur.addAttempt({ start: 1110, end: 1140, success: true });
-    ur.shardId = SHARD(4);
+    // Where it landed comes with its successful attempt, as the retrier records it.
+    ur.addAttempt({ start: 1110, end: 1140, success: true, shardId: SHARD(4) });
     sm.finished(ur);
     const m = read(r);
     const at = `StreamName=s,ShardId=${SHARD(4)}`;
