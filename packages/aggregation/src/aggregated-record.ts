@@ -1,4 +1,5 @@
 import { AGGREGATION_OVERHEAD, asBuffer, MAGIC, MD5_LENGTH } from './constants.js';
+import { IntList } from './int-list.js';
 import { type KeySlot, KeyTable } from './key-table.js';
 import { md5 } from './md5.js';
 import { varintLength, writeVarint } from './varint.js';
@@ -58,8 +59,11 @@ function recordBodyLength(pkIndex: number, ehkIndex: number, dataLength: number)
  */
 export class AggregatedRecordBuilder<T extends AggregatableRecord> {
   private readonly items: T[] = [];
-  private readonly pkIndexes: number[] = [];
-  private readonly ehkIndexes: number[] = [];
+  /**
+   * Each record's index into the partition key table, off the JS heap (see IntList). The index
+   * of an explicit hash key is looked up in its table when needed instead: few records have one.
+   */
+  private readonly pkIndexes = new IntList();
   private readonly partitionKeys = new KeyTable();
   private readonly explicitHashKeys = new KeyTable();
   /** Σ over records of (tag + varint length + record body). */
@@ -86,20 +90,19 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
     this.recordsEstimate += ehkIndex === NO_INDEX ? dataLength + 5 : dataLength + 7;
     this.items.push(record);
     this.pkIndexes.push(pkIndex);
-    this.ehkIndexes.push(ehkIndex);
   }
 
   /** Undoes the last add() exactly, table entries included, and returns its record. */
   removeLast(): T {
     const record = this.items.pop();
     if (record === undefined) throw new RangeError('removeLast() on an empty aggregated record');
-    const pkIndex = this.pkIndexes.pop()!;
-    const ehkIndex = this.ehkIndexes.pop()!;
+    const pkIndex = this.pkIndexes.pop();
+    const ehkIndex = this.ehkIndexOf(record);
     const dataLength = dataLengthOf(record);
     const body = recordBodyLength(pkIndex, ehkIndex, dataLength);
     this.recordsSize -= 1 + varintLength(body) + body;
     this.recordsEstimate -= ehkIndex === NO_INDEX ? dataLength + 5 : dataLength + 7;
-    this.partitionKeys.removeUse(pkIndex);
+    this.partitionKeys.removeUse(pkIndex, record.partitionKeySlot);
     if (ehkIndex !== NO_INDEX) this.explicitHashKeys.removeUse(ehkIndex);
     return record;
   }
@@ -141,12 +144,12 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
     let pos = writeTable(out, MAGIC.length, TAG_PARTITION_KEY_TABLE, this.partitionKeys);
     pos = writeTable(out, pos, TAG_EXPLICIT_HASH_KEY_TABLE, this.explicitHashKeys);
 
-    const { items, pkIndexes, ehkIndexes } = this;
+    const { items, pkIndexes } = this;
     for (let i = 0; i < n; i++) {
       const data = items[i].data;
       const dataLength = data.length;
-      const pkIndex = pkIndexes[i];
-      const ehkIndex = ehkIndexes[i];
+      const pkIndex = pkIndexes.at(i);
+      const ehkIndex = this.ehkIndexOf(items[i]);
       out[pos++] = TAG_RECORDS;
       pos = writeVarint(out, pos, recordBodyLength(pkIndex, ehkIndex, dataLength));
       out[pos++] = TAG_PARTITION_KEY_INDEX;
@@ -170,6 +173,11 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
     return out;
   }
 
+  private ehkIndexOf(record: T): number {
+    const ehk = record.explicitHashKey;
+    return ehk === undefined ? NO_INDEX : this.explicitHashKeys.indexOf(ehk);
+  }
+
   private protobufSize(): number {
     return this.partitionKeys.encodedSize + this.explicitHashKeys.encodedSize + this.recordsSize;
   }
@@ -179,7 +187,7 @@ function writeTable(out: FastWriteBuffer, pos: number, tag: number, table: KeyTa
   const { keys, byteLengths } = table;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
-    const length = byteLengths[i];
+    const length = byteLengths.at(i);
     out[pos++] = tag;
     pos = writeVarint(out, pos, length);
     if (length !== key.length) {

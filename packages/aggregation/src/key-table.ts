@@ -1,3 +1,4 @@
+import { IntList } from './int-list.js';
 import { varintLength } from './varint.js';
 
 /**
@@ -20,14 +21,13 @@ let tables = 0;
 export class KeyTable {
   readonly keys: string[] = [];
   /** UTF-8 byte length of each key, measured once when the key first appears. */
-  readonly byteLengths: number[] = [];
+  readonly byteLengths = new IntList();
   /** Bytes the table takes in the protobuf: Σ (tag + varint length + key). */
   encodedSize = 0;
   /** The KPL's estimate for the table: Σ (key length + 3). */
   estimatedSize = 0;
-  private readonly uses: number[] = [];
-  private readonly indexOf = new Map<string, number>();
-  private readonly slots: (KeySlot | undefined)[] = [];
+  private readonly uses = new IntList();
+  private readonly indexes = new Map<string, number>();
   private readonly id = ++tables;
 
   /**
@@ -38,7 +38,7 @@ export class KeyTable {
   add(key: string, slot?: KeySlot): number {
     if (slot !== undefined) {
       if (slot.table === this.id) {
-        this.uses[slot.index]++;
+        this.uses.add(slot.index, 1);
         return slot.index;
       }
       // The same key as the last one added, under another slot: a caller that does not always
@@ -46,51 +46,55 @@ export class KeyTable {
       // still gets one entry for a run of equal keys, as in an aggregate of one partition key.
       const last = this.keys.length - 1;
       if (last >= 0 && this.keys[last] === key) {
-        this.uses[last]++;
+        this.uses.add(last, 1);
         return last;
       }
-      const index = this.append(key, slot, slot.byteLength);
+      const index = this.append(key, slot.byteLength);
       slot.table = this.id;
       slot.index = index;
       return index;
     }
-    const found = this.indexOf.get(key);
+    const found = this.indexes.get(key);
     if (found !== undefined) {
-      this.uses[found]++;
+      this.uses.add(found, 1);
       return found;
     }
-    const index = this.append(key, undefined, undefined);
-    this.indexOf.set(key, index);
+    const index = this.append(key, undefined);
+    this.indexes.set(key, index);
     return index;
   }
 
-  private append(key: string, slot: KeySlot | undefined, byteLength: number | undefined): number {
+  /** Index of a key added without slots. */
+  indexOf(key: string): number {
+    return this.indexes.get(key)!;
+  }
+
+  private append(key: string, byteLength: number | undefined): number {
     const index = this.keys.length;
     const length = byteLength ?? Buffer.byteLength(key, 'utf8');
     this.keys.push(key);
     this.byteLengths.push(length);
     this.uses.push(1);
-    this.slots.push(slot);
     this.encodedSize += 1 + varintLength(length) + length;
     this.estimatedSize += length + 3;
     return index;
   }
 
   /**
-   * Undoes one use of the key at `index`. Only valid in LIFO order with add(): a key whose count
-   * drops to zero was first used by the record being removed, so it is the last table entry and
-   * no other record's index moves.
+   * Undoes one use of the key at `index`, which was added with `slot` (the same as given to
+   * add()). Only valid in LIFO order with add(): a key whose count drops to zero was first used
+   * by the record being removed, so it is the last table entry, no other record's index moves,
+   * and `slot` is the one the table wrote (so the table keeps no slot per key).
    */
-  removeUse(index: number): void {
-    if (--this.uses[index] > 0) return;
+  removeUse(index: number, slot?: KeySlot): void {
+    if (this.uses.add(index, -1) > 0) return;
     const key = this.keys.pop()!;
-    const length = this.byteLengths.pop()!;
+    const length = this.byteLengths.pop();
     this.uses.pop();
-    const slot = this.slots.pop();
     if (slot !== undefined) {
       if (slot.table === this.id) slot.table = 0;
     } else {
-      this.indexOf.delete(key);
+      this.indexes.delete(key);
     }
     this.encodedSize -= 1 + varintLength(length) + length;
     this.estimatedSize -= length + 3;
