@@ -159,7 +159,8 @@ export class FrameRouter {
   private frame(buf: Buffer, start: number, end: number): void {
     let m: Decoded<PartitionKeyInfo>;
     try {
-      m = decodeMessage(buf, this.keys, start, end);
+      // Reused objects: put() takes what it keeps from the record before the next frame.
+      m = decodeMessage(buf, this.keys, start, end, true);
     } catch (err) {
       this.fatal(
         FatalCode.protocol,

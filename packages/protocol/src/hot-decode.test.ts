@@ -341,3 +341,39 @@ describe('decodeMessage of a range', () => {
     expect(inside).toBe(alone);
   });
 });
+
+describe('decodeMessage with reuse', () => {
+  test('hands out the same two objects, each time holding exactly the record just decoded (seed 6)', () => {
+    const next = rng(6);
+    const records = Array.from({ length: 200 }, () => randomPutRecord(next));
+    const frames = records.map((r, i) =>
+      Buffer.from(toBinary(MessageSchema, putRecordMessage(i + 1, r))),
+    );
+    let first: unknown;
+    frames.forEach((frame, i) => {
+      const plain = decodeMessage(frame);
+      const reused = decodeMessage(frame, undefined, 0, frame.length, true);
+      if (plain.kind !== 'putRecord' || reused.kind !== 'putRecord')
+        throw new Error('not a record');
+      first ??= reused;
+      expect(reused).toBe(first);
+      expect(reused.id).toBe(i + 1);
+      expect(normaliseRecord(reused.record)).toEqual(normaliseRecord(records[i]!));
+      expect(reused.record.partitionKeyEntry).toBe(plain.record.partitionKeyEntry);
+      expect([reused.record.dataStart, reused.record.dataLength]).toEqual([
+        plain.record.dataStart,
+        plain.record.dataLength,
+      ]);
+    });
+  });
+
+  test('without reuse each record is its own object', () => {
+    const frame = Buffer.from(
+      toBinary(
+        MessageSchema,
+        putRecordMessage(1, { streamName: 's', partitionKey: 'k', data: Buffer.from('d') }),
+      ),
+    );
+    expect(decodeMessage(frame)).not.toBe(decodeMessage(frame));
+  });
+});

@@ -73,12 +73,17 @@ function safeId(field: string, value: number): number {
  * - PutRecord.data is a view into `bytes`, not a copy, made when read (dataBytes, dataStart and
  *   dataLength say where it lies without making one).
  * - PutRecord.partition_key also comes as its entry in `keys`: equal keys, one entry.
+ *
+ * With `reuse`, a PutRecord comes back in the same two objects on every call, overwritten by the
+ * next decode: for a reader that takes what it needs from a record before decoding the next (the
+ * daemon), that is two allocations less per record.
  */
 export function decodeMessage<K extends Interned = Interned>(
   bytes: Uint8Array,
   keys: StringInterner<K> = (partitionKeys ??= new StringInterner()) as StringInterner<K>,
   start = 0,
   end: number = bytes.length,
+  reuse = false,
 ): Decoded<K> {
   const buf = Buffer.isBuffer(bytes)
     ? bytes
@@ -118,7 +123,12 @@ export function decodeMessage<K extends Interned = Interned>(
   if (payload === FIELD_PUT_RECORD) {
     r.pos = payloadStart;
     r.limit = payloadStart + payloadLength;
-    return { kind: 'putRecord', id: safeId('Message.id', id), record: readPutRecord(r, keys) };
+    const messageId = safeId('Message.id', id);
+    const record = readPutRecord(r, keys, reuse ? (reusedRecord as DecodedRecord<K>) : undefined);
+    if (!reuse) return { kind: 'putRecord', id: messageId, record };
+    reusedPutRecord.id = messageId;
+    reusedPutRecord.record = record;
+    return reusedPutRecord as Decoded<K>;
   }
   if (payload === FIELD_PUT_RECORD_RESULT) {
     if (sourceId < 0) throw missing('Message.source_id (of a put_record_result)');
@@ -165,6 +175,7 @@ function decodeOther<K extends Interned>(bytes: Uint8Array): Decoded<K> {
 function readPutRecord<K extends Interned>(
   r: WireReader,
   keys: StringInterner<K>,
+  into: DecodedRecord<K> | undefined,
 ): DecodedPutRecord<K> {
   let streamName: string | undefined;
   let partitionKey: K | undefined;
@@ -199,6 +210,16 @@ function readPutRecord<K extends Interned>(
   if (streamName === undefined) throw missing('PutRecord.stream_name');
   if (partitionKey === undefined) throw missing('PutRecord.partition_key');
   if (dataStart < 0) throw missing('PutRecord.data');
+  if (into !== undefined) {
+    into.streamName = streamName;
+    into.partitionKey = partitionKey.text;
+    into.explicitHashKey = explicitHashKey;
+    into.partitionKeyEntry = partitionKey;
+    into.dataBytes = r.buf;
+    into.dataStart = dataStart;
+    into.dataLength = dataLength;
+    return into;
+  }
   return new DecodedRecord(
     streamName,
     partitionKey.text,
@@ -216,13 +237,13 @@ function readPutRecord<K extends Interned>(
  */
 class DecodedRecord<K extends Interned> implements DecodedPutRecord<K> {
   constructor(
-    readonly streamName: string,
-    readonly partitionKey: string,
-    readonly explicitHashKey: string | undefined,
-    readonly partitionKeyEntry: K,
-    readonly dataBytes: Uint8Array,
-    readonly dataStart: number,
-    readonly dataLength: number,
+    public streamName: string,
+    public partitionKey: string,
+    public explicitHashKey: string | undefined,
+    public partitionKeyEntry: K,
+    public dataBytes: Uint8Array,
+    public dataStart: number,
+    public dataLength: number,
   ) {}
 
   /** A view of the data in the input, not a copy (made on each read). */
@@ -231,6 +252,22 @@ class DecodedRecord<K extends Interned> implements DecodedPutRecord<K> {
     return new Uint8Array(b.buffer, b.byteOffset + this.dataStart, this.dataLength);
   }
 }
+
+/** What decodeMessage hands out again and again with `reuse`. */
+const reusedRecord = new DecodedRecord<Interned>(
+  '',
+  '',
+  undefined,
+  { text: '', byteLength: 0 },
+  new Uint8Array(0),
+  0,
+  0,
+);
+const reusedPutRecord: { kind: 'putRecord'; id: number; record: DecodedPutRecord<Interned> } = {
+  kind: 'putRecord',
+  id: 0,
+  record: reusedRecord,
+};
 
 function readPutRecordResult(r: WireReader): PutRecordResultFields {
   const attempts: AttemptFields[] = [];
