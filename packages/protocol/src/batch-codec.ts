@@ -84,16 +84,43 @@ export function writePutRecordResults(
   return o;
 }
 
-export interface PutRecordResultsFields {
+/** What the records of one Kinesis record share: fields 1 to 3 of PutRecordResults and ResultHead. */
+export interface ResultHeadFields {
   shardId: string;
   sequenceNumber: string;
   duration: number;
+}
+
+export interface PutRecordResultsFields extends ResultHeadFields {
   sourceIds: number[];
   delays: number[];
 }
 
 const lastShardId = new LastString();
 const lastSequenceNumber = new LastString();
+
+/**
+ * Reads the field the reader's last tag named into `into` when it is one of a head's (what
+ * resultsHead() writes, numbered alike in both messages that carry it); false for any other.
+ */
+export function readHeadField(r: WireReader, into: ResultHeadFields, message: string): boolean {
+  switch (r.fieldNo) {
+    case 1:
+      r.expect(WIRE_DELIMITED, `${message}.shard_id`);
+      into.shardId = r.repeatedString(lastShardId);
+      return true;
+    case 2:
+      r.expect(WIRE_DELIMITED, `${message}.sequence_number`);
+      into.sequenceNumber = r.repeatedString(lastSequenceNumber);
+      return true;
+    case 3:
+      r.expect(WIRE_VARINT, `${message}.duration`);
+      into.duration = r.uint32();
+      return true;
+    default:
+      return false;
+  }
+}
 
 /** Reads the payload the reader is positioned on (its limit set to the payload's end). */
 export function readPutRecordResults(r: WireReader): PutRecordResultsFields {
@@ -106,19 +133,8 @@ export function readPutRecordResults(r: WireReader): PutRecordResultsFields {
   };
   while (r.pos < r.limit) {
     r.tag();
+    if (readHeadField(r, out, 'PutRecordResults')) continue;
     switch (r.fieldNo) {
-      case 1:
-        r.expect(WIRE_DELIMITED, 'PutRecordResults.shard_id');
-        out.shardId = r.repeatedString(lastShardId);
-        break;
-      case 2:
-        r.expect(WIRE_DELIMITED, 'PutRecordResults.sequence_number');
-        out.sequenceNumber = r.repeatedString(lastSequenceNumber);
-        break;
-      case 3:
-        r.expect(WIRE_VARINT, 'PutRecordResults.duration');
-        out.duration = r.uint32();
-        break;
       case 4:
         readRepeated(r, out.sourceIds, 'PutRecordResults.source_ids', false);
         break;

@@ -2,8 +2,9 @@
 // order, so that the wrapper settles them walking its journal forward. A table of heads (what the
 // records of one Kinesis record share), then per record its id as a delta from the previous one
 // (mostly 1: one byte), its head's index and its delay.
+import { type ResultHeadFields, readHeadField } from './batch-codec.js';
 import { ProtocolDecodeError } from './decode-error.js';
-import { LastString, WIRE_DELIMITED, WIRE_VARINT, type WireReader } from './wire-reader.js';
+import { WIRE_DELIMITED, WIRE_VARINT, type WireReader } from './wire-reader.js';
 import { assertId, varintSize, writeVarint } from './wire-write.js';
 
 const TAG_ID = 0x08; // Message.id = 1
@@ -172,12 +173,6 @@ export function writeGroupedResults(
   return o;
 }
 
-export interface ResultHeadFields {
-  shardId: string;
-  sequenceNumber: string;
-  duration: number;
-}
-
 export interface GroupedResultsFields {
   heads: ResultHeadFields[];
   /** Ascending. */
@@ -186,9 +181,6 @@ export interface GroupedResultsFields {
   headIndexes: number[];
   delays: number[];
 }
-
-const lastShardId = new LastString();
-const lastSequenceNumber = new LastString();
 
 /** Reads the payload the reader is positioned on (its limit set to the payload's end). */
 export function readGroupedResults(r: WireReader): GroupedResultsFields {
@@ -263,22 +255,7 @@ function readHead(r: WireReader): ResultHeadFields {
   const h: ResultHeadFields = { shardId: '', sequenceNumber: '', duration: 0 };
   while (r.pos < r.limit) {
     r.tag();
-    switch (r.fieldNo) {
-      case 1:
-        r.expect(WIRE_DELIMITED, 'ResultHead.shard_id');
-        h.shardId = r.repeatedString(lastShardId);
-        break;
-      case 2:
-        r.expect(WIRE_DELIMITED, 'ResultHead.sequence_number');
-        h.sequenceNumber = r.repeatedString(lastSequenceNumber);
-        break;
-      case 3:
-        r.expect(WIRE_VARINT, 'ResultHead.duration');
-        h.duration = r.uint32();
-        break;
-      default:
-        r.skip();
-    }
+    if (!readHeadField(r, h, 'ResultHead')) r.skip();
   }
   return h;
 }

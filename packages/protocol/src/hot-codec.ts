@@ -3,6 +3,7 @@
 export {
   type PutRecordResultsFields,
   putRecordResultsSize,
+  type ResultHeadFields,
   resultsHead,
   writePutRecordResults,
 } from './batch-codec.js';
@@ -13,7 +14,6 @@ export {
   type GroupedResultsSource,
   groupedResultsSize,
   planGroupedChunk,
-  type ResultHeadFields,
   writeGroupedResults,
 } from './grouped-codec.js';
 export { type Decoded, decodeMessage } from './hot-decode.js';
