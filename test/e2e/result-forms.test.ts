@@ -97,11 +97,12 @@ test('grouped results with throttling: retried records get their attempts, the r
 test('without the flag the daemon answers as before (PutRecordResults), never GroupedResults', async () => {
   fake = await FakeKinesis.start({ streams: { s: 8 } });
   const d = (daemon = startDaemonFor(fake.endpoint));
-  sendNumbered(d, COUNT);
+  const sent = sendNumbered(d, COUNT);
   const results = await resultsFor(d, COUNT);
   expect(groupedMessages(d.messages)).toHaveLength(0);
   expect(d.messages.some((m) => m.kind === 'putRecordResults')).toBe(true);
   expectResultsMatchStorage(results);
+  verifyDelivery(sent, deaggregateAll(fake.records('s')), fake.shards('s'));
 });
 
 describe('the wrapper settles every form a daemon may answer with', () => {
@@ -113,9 +114,10 @@ describe('the wrapper settles every form a daemon may answer with', () => {
     async (script, kind) => {
       fake = await FakeKinesis.start({ streams: { s: 8 } });
       const d = (daemon = startDaemonFor(fake.endpoint, { groupedResults: true }, support(script)));
-      sendNumbered(d, 2000);
+      const sent = sendNumbered(d, 2000);
       expectResultsMatchStorage(await resultsFor(d, 2000), 2000);
       expect(new Set(d.messages.map((m) => m.kind))).toEqual(new Set([kind]));
+      verifyDelivery(sent, deaggregateAll(fake.records('s')), fake.shards('s'));
     },
   );
 
