@@ -31,8 +31,12 @@ export interface BenchClient {
   add(key: string, data: Buffer, onDone?: (ok: boolean) => void): void;
   /** Several records in one call, where the client has a batch form; else one add each. */
   addMany(records: BenchRecord[]): Promise<void>;
-  /** `n` records added in one synchronous loop, then awaited, as applications write a burst. */
-  burst(work: Workload, n: number): Promise<void>;
+  /**
+   * `n` records added in one synchronous loop, then awaited, as applications write a burst;
+   * `flushFirst`: the loop is followed by a flush() before the await, where the client buffers
+   * records on a timer (the in-process clients send what they hold at the end of every burst).
+   */
+  burst(work: Workload, n: number, flushFirst?: boolean): Promise<void>;
   /** `pipeline(Readable.from(records), <the client's Writable>)`. */
   pipe(records: Iterable<BenchRecord>): Promise<void>;
   /** True when `n` more records can be added without overrunning the client's buffers. */

@@ -108,7 +108,7 @@ export class ProducerClient implements BenchClient {
     }
   }
 
-  async burst(work: Workload, n: number): Promise<void> {
+  async burst(work: Workload, n: number, flushFirst = false): Promise<void> {
     if (this.ff) {
       for (let i = 0; i < n; i++) this.add(work.key(), work.data());
       await this.drain();
@@ -118,6 +118,7 @@ export class ProducerClient implements BenchClient {
     for (let i = 0; i < n; i++) {
       results[i] = this.producer.addUserRecord(this.stream, work.key(), work.data());
     }
+    if (flushFirst) this.producer.flush();
     try {
       await Promise.all(results);
       this.resolved += n;

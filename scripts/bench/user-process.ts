@@ -24,6 +24,8 @@ export interface UserSpec {
   keys?: KeyMode;
   /** Records per burst (mode burst). */
   burstSize?: number;
+  /** Mode burst: flush() after each burst's loop, before awaiting it. */
+  flushAfterBurst?: boolean;
   /** The producer takes records through its fire-and-forget API (no promise per record). */
   fireAndForget?: boolean;
   /** In max mode, hand each chunk of records over in one call (the client's batch form). */
@@ -136,7 +138,7 @@ async function offerBursts(c: BenchClient, seconds: number): Promise<number> {
   const n = spec.burstSize!;
   let added = 0;
   do {
-    await c.burst(work, n);
+    await c.burst(work, n, spec.flushAfterBurst);
     added += n;
   } while (performance.now() < end);
   return added;
