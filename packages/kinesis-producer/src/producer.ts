@@ -58,7 +58,6 @@ const FLUSH_SYNC_REPEAT_MS = 100;
  * Also an EventEmitter of lifecycle events (docs/events.md): daemonExit, daemonRestart,
  * recordsResubmitted, credentialsError, throttling, throttlingEnded.
  */
-const HACK_EMPTY = new Uint8Array(0);
 export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   private readonly settings: WrapperSettings;
   private readonly supervisor: Supervisor;
@@ -155,11 +154,6 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
           if (first) this.updateBusy();
           // While a record that crashes daemons is looked for, new records wait in the journal.
           if (!this.isolation.isolating) this.supervisor.putRecord(id, e);
-          // SCRATCH HACK: the journal keeps no user objects (resubmission broken).
-          const h = e as unknown as { partitionKey: string; data: Uint8Array; given: unknown };
-          h.partitionKey = '';
-          h.data = HACK_EMPTY;
-          h.given = undefined;
         },
       },
     );
