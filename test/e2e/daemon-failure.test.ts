@@ -83,6 +83,8 @@ describe('kill -9 of the daemon', () => {
     try {
       const { sent, given, results } = addTracked(p, 'frames', 2000);
       await waitFor('records read by the daemon', () => producerInternals(p).pendingBytes === 0);
+      // A WeakRef made in this job keeps its target until the job ends: one turn first.
+      await new Promise((resolve) => setImmediate(resolve));
       gc();
       // The daemon holds them for a minute (HOLD), so every one is still outstanding here.
       expect(p.getOutstandingRecordsCount()).toBe(2000);
