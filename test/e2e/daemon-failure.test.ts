@@ -2,6 +2,8 @@
 // without a result; otherwise, and when it cannot be kept running, every outstanding promise
 // settles with an error that says why, and later calls fail clearly instead of hanging.
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import {
   DaemonExitedError,
@@ -12,8 +14,9 @@ import { producerInternals } from '../../packages/kinesis-producer/src/test-hook
 import { isolateAwsEnv } from '../support/aws-env.js';
 import { configFrame, frame, messageFrame, runDaemon } from '../support/daemon-process.js';
 import { createStream, type Emulator, startKinesalite } from '../support/emulators.js';
-import { expectDelivered, producerFor } from '../support/producer.js';
+import { expectDelivered, payload, producerFor } from '../support/producer.js';
 import { sendRecords } from '../support/send-records.js';
+import type { SentRecord } from '../support/verify.js';
 import { waitFor } from '../support/wait.js';
 
 const support = (name: string) => fileURLToPath(new URL(`../support/${name}`, import.meta.url));
@@ -36,6 +39,25 @@ function addMany(p: KinesisProducer, n: number) {
   return Array.from({ length: n }, (_, i) => p.addUserRecord('d', `pk-${i}`, `data-${i}`));
 }
 
+/**
+ * Adds `n` records whose data only the producer references (the test keeps copies to compare
+ * with, and weak references to see whether the producer let go). A function of its own, so that
+ * no variable of the caller's still points at the last record's data.
+ */
+function addTracked(p: KinesisProducer, stream: string, n: number) {
+  const sent: SentRecord[] = [];
+  const given: WeakRef<Buffer>[] = [];
+  const results: Promise<unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const data = payload(i, 100);
+    const explicitHashKey = i % 2 === 0 ? `${i}` : undefined;
+    sent.push({ partitionKey: `pk-${i}`, data: Buffer.from(data), explicitHashKey });
+    given.push(new WeakRef(data));
+    results.push(p.addUserRecord(stream, `pk-${i}`, data, explicitHashKey));
+  }
+  return { sent, given, results };
+}
+
 describe('kill -9 of the daemon', () => {
   test('by default, records without a result go to a new daemon and all arrive', async () => {
     const p = producerFor(emu.endpoint, { recordMaxBufferedTime: 2000 });
@@ -51,6 +73,33 @@ describe('kill -9 of the daemon', () => {
     await p.close();
     const check = await expectDelivered(emu, 'd', run.sent, { allowDuplicates: true });
     expect(check.userRecords).toBeGreaterThanOrEqual(2000);
+  });
+
+  test("records outstanding hold none of the caller's buffers, and still all reach a new daemon from their frames", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    await createStream(emu, 'frames', 2);
+    const p = producerFor(emu.endpoint, HOLD);
+    try {
+      const { sent, given, results } = addTracked(p, 'frames', 2000);
+      await waitFor('records read by the daemon', () => producerInternals(p).pendingBytes === 0);
+      // A WeakRef made in this job keeps its target until the job ends: one turn first.
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+      // The daemon holds them for a minute (HOLD), so every one is still outstanding here.
+      expect(p.getOutstandingRecordsCount()).toBe(2000);
+      expect(given.filter((r) => r.deref() !== undefined)).toHaveLength(0);
+      process.kill(producerInternals(p).daemonPid!, 'SIGKILL');
+      await waitFor('a new daemon', () => restartsOf(p) === 1);
+      await p.flushSync();
+      const settled = await Promise.allSettled(results);
+      expect(settled.filter((r) => r.status === 'rejected')).toEqual([]);
+      await p.close();
+      const check = await expectDelivered(emu, 'frames', sent, { allowDuplicates: true });
+      expect(check.userRecords).toBeGreaterThanOrEqual(2000);
+    } finally {
+      await p.destroy();
+    }
   });
 
   test('with resubmitOnDaemonExit false, outstanding promises reject (as in the KPL), and the new daemon takes new records', async () => {

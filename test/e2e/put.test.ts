@@ -23,17 +23,25 @@ import { waitFor } from '../support/wait.js';
 
 const PUT_SCRIPT = fileURLToPath(new URL('../support/put-script.ts', import.meta.url));
 
-/** Sent records by their data buffer: the listener hands back the very Buffer that was put. */
+/**
+ * Sent records by their data's bytes (each record's are distinct): the listener hands back a
+ * copy of the record, equal to what was put, not the caller's objects.
+ */
 function ledger() {
   const sent: SentRecord[] = [];
-  const byData = new Map<Uint8Array, SentRecord>();
+  const byBytes = new Map<string, SentRecord>();
   const make = (i: number, size = 100): SentRecord => {
     const rec: SentRecord = { partitionKey: `key-${i % 500}`, data: payload(i, size) };
     sent.push(rec);
-    byData.set(rec.data, rec);
+    byBytes.set(hex(rec.data), rec);
     return rec;
   };
+  const byData = { get: (data: Uint8Array) => byBytes.get(hex(data)) };
   return { sent, byData, make };
+}
+
+function hex(data: Uint8Array): string {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('hex');
 }
 
 describe('put() and putMany() against kinesalite', () => {
@@ -236,7 +244,7 @@ describe('put() failures, against the fault-injecting fake', () => {
     expect(failures).toHaveLength(3);
     for (const f of failures) {
       expect(f).toBeInstanceOf(UserRecordFailedError);
-      const which = bad.find((b) => b.data === f.userRecord.data);
+      const which = bad.find((b) => hex(b.data) === hex(f.userRecord.data as Uint8Array));
       expect(which).toBeDefined();
       expect(f.userRecord).toMatchObject({ streamName: 's', partitionKey: which!.partitionKey });
       expect(f.result?.successful).toBe(false);

@@ -13,7 +13,6 @@ import {
   FrameWriter,
   type GroupedResultsFields,
   type Message,
-  type PutRecordFields,
   type PutRecordResultFields,
   type PutRecordResultsFields,
   putRecordSize,
@@ -21,8 +20,10 @@ import {
 } from '@kinesis-producer/protocol';
 import { bundledDaemonPath } from './daemon-path.js';
 import { DaemonExitedError, ProtocolError } from './errors.js';
+import type { Entry } from './journal.js';
 import { forwardDaemonLine } from './logging.js';
 import type { ExitInfo } from './restart-policy.js';
+import type { SentFrames } from './sent-frames.js';
 
 export interface ChannelHandlers {
   result(sourceId: number, result: PutRecordResultFields): void;
@@ -78,6 +79,7 @@ export class DaemonChannel {
     configuration: Configuration | Promise<Configuration>,
     private readonly handlers: ChannelHandlers,
     private readonly logger: Logger,
+    private readonly frames: SentFrames,
     executable?: string,
   ) {
     const [cmd, args] = command(executable);
@@ -136,15 +138,28 @@ export class DaemonChannel {
     return this.writer.pendingBytes + this.heldBytes;
   }
 
-  putRecord(id: number, r: PutRecordFields): void {
+  /**
+   * Writes the record's frame: encoded from its fields the first time, copied from the frame
+   * written before when it goes to a new daemon. Either way the journal keeps the frame from then
+   * on (see SentFrames), not the caller's objects.
+   */
+  putRecord(id: number, r: Entry): void {
+    const before = r.frame;
+    const size = before === undefined ? putRecordSize(id, r) : r.frameSize;
     if (this.held) {
       // Encoded now: the caller may reuse the data's buffer once the call returns.
-      const frame = Buffer.allocUnsafe(putRecordSize(id, r));
-      writePutRecord(frame, 0, id, r);
+      const frame = Buffer.allocUnsafe(size);
+      if (before === undefined) writePutRecord(frame, 0, id, r);
+      else copyFrame(frame, 0, r);
       this.hold(frame);
+      this.frames.wrote(r, frame, 0, size);
       return;
     }
-    this.writer.frame(putRecordSize(id, r), writePutRecord, id, r);
+    if (before === undefined) this.writer.frame(size, writePutRecord, id, r);
+    else this.writer.frame(size, copyFrame, r);
+    const buf = this.writer.lastBuffer;
+    // Undefined: the writer is closed (the daemon ended) and the record keeps what it had.
+    if (buf !== undefined) this.frames.wrote(r, buf, this.writer.lastAt, size);
   }
 
   send(m: Message): void {
@@ -346,6 +361,11 @@ export const DAEMON_NODE_FLAGS = [
   '--max-semi-space-size=64',
   ...(availableParallelism() <= 2 ? ['--single-threaded-gc'] : []),
 ];
+
+/** A frame written before, copied as it is: the same id, the same bytes. */
+function copyFrame(buf: Buffer, offset: number, r: Entry): void {
+  r.frame!.buf.copy(buf, offset, r.frameAt, r.frameAt + r.frameSize);
+}
 
 function command(executable?: string): [string, string[]] {
   if (!executable) return [process.execPath, [...DAEMON_NODE_FLAGS, bundledDaemonPath()]];

@@ -18,6 +18,10 @@ function entry(createdAt: number, bytes = 10, partitionKey = 'k'): Entry & { set
     data: new Uint8Array(1),
     bytes,
     createdAt,
+    frame: undefined,
+    frameAt: 0,
+    frameSize: 0,
+    dropSource: () => {},
   };
   return e;
 }

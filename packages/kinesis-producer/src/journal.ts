@@ -3,11 +3,15 @@
 // count, wakes those waiting for room or for the end, and times records out with one timer.
 
 import { raceAbort } from './abort.js';
+import { type Framed, SentFrames } from './sent-frames.js';
 import type { UserRecord, UserRecordResult } from './types.js';
 import type { CheckedRecord } from './validate.js';
 
-/** A record taken and not settled: what was sent (and goes out again after a restart), and more. */
-export interface Entry extends CheckedRecord {
+/**
+ * A record taken and not settled: what was sent (and goes out again after a restart, from its
+ * frame once one was written), and more.
+ */
+export interface Entry extends CheckedRecord, Framed {
   resolve(r: UserRecordResult): void;
   reject(e: Error): void;
   /** The record as the caller gave it, for the error if it fails. */
@@ -64,6 +68,8 @@ export class Journal {
   private timer: NodeJS.Timeout | undefined;
   /** First slot whose entries may still be UNSTAMPED, or -1; stamped at the end of the turn. */
   private unstampedFrom = -1;
+  /** The frames written for the entries: what they are sent again from. */
+  readonly frames = new SentFrames(() => this);
 
   constructor(
     private readonly limits: JournalLimits,
@@ -149,6 +155,7 @@ export class Journal {
     }
     this.count--;
     this.heldBytes -= e.bytes;
+    this.frames.release(e);
     this.wakeForRoom();
     if (this.count === 0) {
       if (this.timer) clearTimeout(this.timer);

@@ -170,6 +170,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
         healthCheckTimeoutMs: settings.enableDaemonHealthCheck
           ? settings.daemonHealthCheckTimeoutMs
           : undefined,
+        frames: this.journal.frames,
       },
       {
         result: (id, r) => this.onResult(id, r),

@@ -78,7 +78,10 @@ export class RecordIntake {
       this.admit(new PutRecord(stream, key, bytes, ehk, size, UNSTAMPED, this.outcomes));
       return undefined;
     }
-    // Arguments that went through unchanged need no record object until an error asks for one.
+    // Values that went through unchanged need no record object until an error asks for one (it
+    // is then read back from the record's frame); only a record whose values were changed on the
+    // way in (data given as a string, a stream name trimmed or mapped to an ARN) keeps what the
+    // caller gave, to report that.
     const exact = stream === streamName && bytes === data && ehk === explicitHashKey;
     const e = new PendingRecord(
       stream,
@@ -87,7 +90,7 @@ export class RecordIntake {
       ehk,
       size,
       UNSTAMPED,
-      given ?? (exact ? undefined : asRecord(streamName, partitionKey, data, explicitHashKey)),
+      exact ? undefined : (given ?? asRecord(streamName, partitionKey, data, explicitHashKey)),
     );
     this.admit(e);
     return e;

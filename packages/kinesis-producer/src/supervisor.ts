@@ -16,12 +16,14 @@ import type {
 import { DaemonChannel } from './daemon-channel.js';
 import { DaemonExitedError } from './errors.js';
 import { HealthCheck, isPong } from './health.js';
+import type { Entry } from './journal.js';
 import {
   type ExitInfo,
   RestartCounter,
   type RestartPolicy,
   restartable,
 } from './restart-policy.js';
+import type { SentFrames } from './sent-frames.js';
 
 export interface SupervisorHandlers {
   result(sourceId: number, result: PutRecordResultFields): void;
@@ -53,6 +55,8 @@ export interface SupervisorOptions {
   restart: RestartPolicy;
   /** Hang detection: the silence in ms after which a daemon is killed; undefined = off. */
   healthCheckTimeoutMs?: number;
+  /** Where the records' frames are kept once written (the journal's). */
+  frames: SentFrames;
 }
 
 type State = 'running' | 'restarting' | 'stopping' | 'stopped';
@@ -123,7 +127,7 @@ export class Supervisor {
   }
 
   /** Records go to the running daemon only; while restarting they wait in the producer's journal. */
-  putRecord(id: number, r: Parameters<DaemonChannel['putRecord']>[1]): void {
+  putRecord(id: number, r: Entry): void {
     if (this.state === 'running') this.current.putRecord(id, r);
   }
 
@@ -184,6 +188,7 @@ export class Supervisor {
         exit: (err, info) => this.onExit(channel, err, info),
       },
       this.logger,
+      this.options.frames,
       this.options.executable,
     );
     channel.setBusy(this.busy);

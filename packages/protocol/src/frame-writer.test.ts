@@ -91,6 +91,28 @@ describe('FrameWriter', () => {
     expect(writes).toBeLessThanOrEqual(Math.ceil(bytes / 16384) + Math.ceil(bytes / 65536) + 5);
   });
 
+  test('says where each frame was written, and those bytes stay as written after later frames', async () => {
+    const sink = new RecordingSink(1 << 24, false);
+    const writer = new FrameWriter(sink, { chunkSize: 256, writeAtBytes: 100 });
+    const kept: { payload: Buffer; buf: Buffer; at: number }[] = [];
+    for (let turn = 0; turn < 3; turn++) {
+      for (let i = 0; i < 200; i++) {
+        // Some frames are bigger than a chunk and get a buffer of their own.
+        const p = payload(i % 50 === 0 ? 300 : 1 + ((turn * 200 + i) % 90), turn * 200 + i);
+        writer.message(p);
+        kept.push({ payload: p, buf: writer.lastBuffer!, at: writer.lastAt });
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await until(() => writer.pendingBytes === 0, 'the sink to take everything');
+    expect(hex(decodeAll(sink.received))).toEqual(hex(kept.map((k) => k.payload)));
+    const where = kept.map((k) => k.buf.subarray(k.at, k.at + k.payload.length));
+    expect(hex(where)).toEqual(hex(kept.map((k) => k.payload)));
+    writer.close();
+    writer.message(payload(5, 1));
+    expect(writer.lastBuffer).toBeUndefined();
+  });
+
   test('writes one frame per turn as soon as the turn ends', async () => {
     const sink = new RecordingSink(1 << 20, false);
     const writer = new FrameWriter(sink);

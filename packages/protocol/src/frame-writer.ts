@@ -53,6 +53,13 @@ export class FrameWriter {
   private immediate: NodeJS.Immediate | undefined;
   private waitingForDrain = false;
   private closed = false;
+  /**
+   * Where the last frame's payload was written: its buffer (undefined when the writer was
+   * closed and wrote nothing) and the offset in it. Bytes once written are never overwritten, so
+   * a caller may keep them to send again later without encoding anew.
+   */
+  lastBuffer: Buffer | undefined;
+  lastAt = 0;
 
   constructor(sink: NodeJS.WritableStream, options: FrameWriterOptions = {}) {
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
@@ -91,7 +98,10 @@ export class FrameWriter {
     a?: A,
     b?: B,
   ): void {
-    if (this.closed) return;
+    if (this.closed) {
+      this.lastBuffer = undefined;
+      return;
+    }
     if (!Number.isSafeInteger(size) || size < 0) {
       throw new RangeError(`frame size must be a non-negative integer, got ${size}`);
     }
@@ -104,6 +114,8 @@ export class FrameWriter {
       fill(own, FRAME_HEADER_SIZE, a as A, b as B);
       this.seal();
       this.queue.push(own);
+      this.lastBuffer = own;
+      this.lastAt = FRAME_HEADER_SIZE;
     } else {
       if (this.used + need > this.chunk.length) {
         this.seal();
@@ -116,6 +128,8 @@ export class FrameWriter {
       fill(this.chunk, at + FRAME_HEADER_SIZE, a as A, b as B);
       // Advanced only now, so a fill that throws leaves nothing half-written behind.
       this.used = at + need;
+      this.lastBuffer = this.chunk;
+      this.lastAt = at + FRAME_HEADER_SIZE;
     }
     this.queuedBytes += need;
     if (this.waitingForDrain) return;
