@@ -240,7 +240,7 @@ export function markdown(r: BenchResults): string {
     '',
     loadLine(r.machine),
     '',
-    `Workload: ${KEY_LENGTH}-character partition keys drawn at random from ${int(KEY_POOL)}; random payloads. Every client runs in a fresh process against a local endpoint in another process that answers at once (\`scripts/bench/instant-kinesis.ts\`); \`pnpm bench\` wrote this file.`,
+    `Workload: ${KEY_LENGTH}-character partition keys drawn at random from ${int(KEY_POOL)}; random payloads, each record's data a Buffer of its own. Every client runs in a fresh process against a local endpoint in another process that answers at once (\`scripts/bench/instant-kinesis.ts\`); \`pnpm bench\` wrote this file.`,
   ];
   for (const f of r.failures ?? []) {
     parts.push('', `**Scenario ${f.scenario} failed:** ${f.message.split('\n')[0]}`);

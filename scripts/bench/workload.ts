@@ -1,6 +1,7 @@
 // The records every client sends: 16-character partition keys, either drawn at random from a
 // pool of 65,536 (many devices or users, each key recurring) or fresh for every record (a random
-// id per record, the most common choice), and payloads of a fixed size cut from random bytes.
+// id per record, the most common choice), and payloads of a fixed size cut from random bytes,
+// each record's in a Buffer of its own, as an application that serializes each event makes one.
 // Drawing is cheap so the load generator costs the same for every client.
 import { randomBytes } from 'node:crypto';
 
@@ -26,7 +27,7 @@ export class Workload {
       keyMode === 'pool'
         ? Array.from({ length: KEY_POOL }, () => randomBytes(KEY_LENGTH / 2).toString('hex'))
         : [];
-    // Distinct payload buffers, as a user's records would be.
+    // The bytes each record's Buffer is copied from.
     this.payloads = Array.from({ length: 256 }, () => randomBytes(recordSize));
   }
 
@@ -35,9 +36,14 @@ export class Workload {
     return this.keys[this.next() & (KEY_POOL - 1)]!;
   }
 
+  /**
+   * A new Buffer for every record: a client that keeps the caller's Buffer until the record's
+   * result (the garbage collector then copies or promotes it) pays for that as it would in an
+   * application, which a few reused Buffers would hide.
+   */
   data(): Buffer {
     this.p = (this.p + 1) & 255;
-    return this.payloads[this.p]!;
+    return Buffer.from(this.payloads[this.p]!);
   }
 
   /** xorshift32: a uniform pick without Math.random's cost. */
