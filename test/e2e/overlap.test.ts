@@ -26,7 +26,7 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-test('the daemon reads records added early in a synchronous loop before the loop ends', async () => {
+test('the daemon reads the records of a long synchronous loop while the loop still runs', async () => {
   const producer = producerFor(emu.endpoint);
   const sent: SentRecord[] = [];
   const done: Promise<unknown>[] = [];
@@ -47,18 +47,31 @@ test('the daemon reads records added early in a synchronous loop before the loop
     const pid = pidOf(producer);
     const before = bytesRead(pid);
     let readInLoop = 0;
+    let readBy2000 = 0;
+    // Each frame here is over FRAME_BYTES long; the pipe holds a few hundred KiB at most.
+    const FRAME_BYTES = 110;
+    const PIPE_SLACK = 512 * 1024;
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    // The deadline only bounds a failure; passing never depends on how fast the machine is.
+    const deadline = performance.now() + 30_000;
     for (let i = 1; i <= 20_000; i++) {
       add(i);
-      if (i === 2_000) {
-        // About 230 KB queued so far. Wait, without leaving the loop, for the daemon to read
-        // some of it: it can only if the frames were written during this turn. The deadline only
-        // bounds a failure; passing never depends on how fast the machine is.
-        const deadline = performance.now() + 20_000;
-        do readInLoop = bytesRead(pid) - before;
-        while (readInLoop < 32 * 1024 && performance.now() < deadline);
+      if (i % 1_000 === 0) {
+        // Without leaving the loop (Atomics.wait sleeps without yielding to the event loop),
+        // wait for the daemon to read all but a pipe's worth of what was added so far: it can
+        // only if the frames keep being written during this turn, not just until the pipe
+        // first fills.
+        const want = i === 2_000 ? 32 * 1024 : i * FRAME_BYTES - PIPE_SLACK;
+        while ((readInLoop = bytesRead(pid) - before) < want && performance.now() < deadline) {
+          Atomics.wait(nap, 0, 0, 1);
+        }
+        if (i === 2_000) readBy2000 = readInLoop;
       }
     }
-    expect(readInLoop).toBeGreaterThanOrEqual(32 * 1024);
+    // About 230 KB were queued by record 2,000, and the daemon had read some of it.
+    expect(readBy2000).toBeGreaterThanOrEqual(32 * 1024);
+    // And it kept reading to the loop's end: all but a pipe's worth of 20,000 records.
+    expect(readInLoop).toBeGreaterThanOrEqual(20_000 * FRAME_BYTES - PIPE_SLACK);
     await producer.flushSync();
     await Promise.all(done);
   } finally {

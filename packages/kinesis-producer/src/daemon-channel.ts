@@ -3,6 +3,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import type { Writable } from 'node:stream';
 import type { Logger } from '@kinesis-producer/options';
 import {
   type Configuration,
@@ -86,7 +87,7 @@ export class DaemonChannel {
     const env: NodeJS.ProcessEnv = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
     for (const k of ENV_ALLOWED) if (process.env[k] !== undefined) env[k] = process.env[k];
     this.child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env, windowsHide: true });
-    this.writer = new FrameWriter(this.child.stdin);
+    this.writer = new FrameWriter(this.child.stdin, { fd: pipeFd(this.child.stdin) });
     this.child.stdin.on('error', () => {
       // EPIPE when the daemon died: its exit is reported through 'close'.
     });
@@ -365,6 +366,16 @@ export const DAEMON_NODE_FLAGS = [
 /** A frame written before, copied as it is: the same id, the same bytes. */
 function copyFrame(buf: Buffer, offset: number, r: Entry): void {
   r.frame!.buf.copy(buf, offset, r.frameAt, r.frameAt + r.frameSize);
+}
+
+/**
+ * The descriptor behind the child's stdin, for FrameWriter to write to directly inside a long
+ * loop; undefined where there is none to use (Windows' named pipes, or a Node that hides it).
+ */
+function pipeFd(stdin: Writable): number | undefined {
+  if (process.platform === 'win32') return undefined;
+  const fd = (stdin as Writable & { _handle?: { fd?: unknown } })._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
 }
 
 function command(executable?: string): [string, string[]] {

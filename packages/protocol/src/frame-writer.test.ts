@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, test } from '@jest/globals';
 import { FrameDecoder } from './frame-decoder.js';
@@ -206,6 +208,71 @@ describe('FrameWriter', () => {
     await until(() => !writer.blocked && writer.pendingBytes === 0, 'everything written');
     expect(sink.writesWhileBlocked).toBe(0);
     expect(hex(decodeAll(sink.received))).toEqual(hex(sent));
+  });
+
+  test("given the pipe's descriptor, one long synchronous loop keeps the reader fed to its end", async () => {
+    // The child hashes what it reads; /proc says how much it has read so far (Linux's rchar),
+    // which the loop below can ask without yielding.
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const h = require('node:crypto').createHash('sha256'); let n = 0;
+         process.stdin.on('data', (c) => { h.update(c); n += c.length; });
+         process.stdin.on('end', () => process.stdout.write(n + ' ' + h.digest('hex')));
+         process.stdout.write('ready');`,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const rchar = () =>
+      Number(/^rchar: (\d+)$/m.exec(readFileSync(`/proc/${child.pid}/io`, 'utf8'))![1]);
+    try {
+      const out: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      // A failed run kills the child with writes still queued for it.
+      child.stdin.on('error', () => {});
+      await until(() => Buffer.concat(out).toString().startsWith('ready'), 'the child ready');
+      out.length = 0;
+      const fd = (child.stdin as unknown as { _handle: { fd: number } })._handle.fd;
+      const writer = new FrameWriter(child.stdin, { fd });
+      const expected = createHash('sha256');
+      let framed = 0;
+      const before = rchar();
+      let readInLoop = 0;
+      const nap = new Int32Array(new SharedArrayBuffer(4));
+      // 60,000 frames of 120 B, about 7 MB: many times what the pipe holds.
+      for (let i = 1; i <= 60_000; i++) {
+        const r = { streamName: 's', partitionKey: `pk-${i}`, data: payload(100, i) };
+        const size = putRecordSize(i, r);
+        writer.frame(size, (buf, o) => {
+          writePutRecord(buf, o, i, r);
+          expected.update(buf.subarray(o - 4, o + size));
+        });
+        framed += 4 + size;
+        if (i % 1000 === 0) {
+          // Still inside the loop: sleep (Atomics.wait does not yield to the event loop) until the
+          // child has read what was handed to the descriptor so far. The deadline only bounds a
+          // failure.
+          const handed = framed - writer.pendingBytes;
+          const deadline = performance.now() + 10_000;
+          do {
+            readInLoop = rchar() - before;
+            if (readInLoop >= handed) break;
+            Atomics.wait(nap, 0, 0, 1);
+          } while (performance.now() < deadline);
+        }
+      }
+      // Through the stream alone the child gets one pipe's worth (a few hundred KiB) before the
+      // loop ends; fed directly, it has read nearly all of the 7 MB.
+      expect(readInLoop).toBeGreaterThan(4 * 1024 * 1024);
+      await until(() => writer.pendingBytes === 0, 'everything written');
+      child.stdin.end();
+      await once(child, 'exit');
+      // Every byte arrived, once, in order.
+      expect(Buffer.concat(out).toString()).toBe(`${framed} ${expected.digest('hex')}`);
+    } finally {
+      child.kill();
+    }
   });
 
   test('round-trips hot-codec frames through a real child process pipe', async () => {

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { FRAME_HEADER_SIZE, frameEmpty, frameTooLarge, MAX_FRAME_SIZE } from './frames.js';
 
 export interface FrameWriterOptions {
@@ -8,6 +9,12 @@ export interface FrameWriterOptions {
    * of at the end of the turn.
    */
   writeAtBytes?: number;
+  /**
+   * The sink's file descriptor, when it is a non-blocking pipe or socket of this process's own
+   * (a child's stdin): see "Inside a long loop" below. Without it, a loop that fills the pipe
+   * leaves the rest of its frames for the end of the turn.
+   */
+  fd?: number;
 }
 
 /** Optional parts of a Node Writable that NodeJS.WritableStream does not declare. */
@@ -30,10 +37,16 @@ const DEFAULT_WRITE_AT_BYTES = 16 * 1024;
  * Bytes already handed to the sink are never written again, so the free tail of a partly sent
  * buffer keeps being used for the next frames without copying.
  *
- * A caller that queues frames in one long synchronous loop (tens of thousands of records before
- * it awaits anything) would leave the reader idle until the loop ends; so once `writeAtBytes`
- * are queued they are written within the loop, one write per that many bytes, unless the sink
- * has asked us to wait for 'drain' (which can only come once the loop yields).
+ * Inside a long loop. A caller that queues frames in one long synchronous loop (tens of
+ * thousands of records before it awaits anything) would leave the reader idle until the loop
+ * ends; so once `writeAtBytes` are queued they are written within the loop, one write per that
+ * many bytes. The reader is usually slower than the loop, so the pipe soon fills; a stream then
+ * keeps what it was given and asks for 'drain', which only comes once the loop yields, and the
+ * reader would sit idle for the rest of the loop. Given the sink's `fd`, the writer instead
+ * writes straight to the descriptor, without blocking, whenever the stream itself holds nothing
+ * (so bytes never overtake each other): as much as the pipe takes, the rest kept here and tried
+ * again once more has been queued, so the reader is fed for as long as the loop runs. What is
+ * left at the end of the turn goes to the stream, whose 'drain' then paces the writes.
  */
 export class FrameWriter {
   onDrain?: () => void;
@@ -52,6 +65,10 @@ export class FrameWriter {
   private used = 0;
   private immediate: NodeJS.Immediate | undefined;
   private waitingForDrain = false;
+  /** See FrameWriterOptions.fd; -1 when writes go through the stream only. */
+  private readonly fd: number;
+  /** queuedBytes at which the loop next writes (raised while the pipe is full). */
+  private writeAt: number;
   private closed = false;
   /**
    * Where the last frame's payload was written: its buffer (undefined when the writer was
@@ -75,6 +92,8 @@ export class FrameWriter {
     this.sink = sink;
     this.chunkSize = chunkSize;
     this.writeAtBytes = writeAtBytes;
+    this.writeAt = writeAtBytes;
+    this.fd = options.fd !== undefined && Number.isSafeInteger(options.fd) ? options.fd : -1;
     this.chunk = Buffer.allocUnsafe(chunkSize);
     sink.once('close', this.handleClose);
   }
@@ -133,9 +152,18 @@ export class FrameWriter {
     }
     this.queuedBytes += need;
     if (this.waitingForDrain) return;
-    if (this.queuedBytes >= this.writeAtBytes) {
-      // The turn's immediate, if any, stays: it writes whatever this loop queues after this.
-      this.writeQueued();
+    if (this.queuedBytes >= this.writeAt) {
+      if (this.fd >= 0) {
+        this.writeDirect();
+        // What the pipe did not take is tried again once more has been queued, and at the
+        // latest by the turn's immediate.
+        if (this.queuedBytes > 0 && this.immediate === undefined) {
+          this.immediate = setImmediate(this.handleImmediate);
+        }
+      } else {
+        // The turn's immediate, if any, stays: it writes whatever this loop queues after this.
+        this.writeQueued();
+      }
     } else if (this.immediate === undefined) {
       this.immediate = setImmediate(this.handleImmediate);
     }
@@ -174,8 +202,49 @@ export class FrameWriter {
     }
   }
 
+  /**
+   * Writes what is queued straight to the descriptor, as much as it takes now, while the stream
+   * holds nothing. A full pipe is not an error: the bytes stay queued, and the next try waits
+   * for that many more bytes to be queued, so a loop against a full pipe tries seldom.
+   */
+  private writeDirect(): void {
+    this.seal();
+    if ((this.sink.writableLength ?? 0) > 0) {
+      this.writeQueued();
+      return;
+    }
+    const queue = this.queue;
+    let done = 0;
+    let full = false;
+    while (done < queue.length) {
+      const b = queue[done]!;
+      let n: number;
+      try {
+        n = writeSync(this.fd, b);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') {
+          // Not ours to report: the stream meets the same failure and reports it.
+          this.writeQueued();
+          return;
+        }
+        full = true;
+        break;
+      }
+      this.queuedBytes -= n;
+      if (n < b.length) {
+        queue[done] = b.subarray(n);
+        full = true;
+        break;
+      }
+      done++;
+    }
+    if (done > 0) queue.splice(0, done);
+    this.writeAt = full ? this.queuedBytes + 4 * this.writeAtBytes : this.writeAtBytes;
+  }
+
   private writeQueued(): void {
     if (this.closed) return;
+    this.writeAt = this.writeAtBytes;
     this.seal();
     const buffers = this.queue;
     if (buffers.length === 0) return;
