@@ -7,7 +7,13 @@ import type { Readable } from 'node:stream';
 import { Writable } from 'node:stream';
 import { FrameRouter } from '@kinesis-producer/daemon/frame-router';
 import { log } from '@kinesis-producer/daemon/log';
-import { type KinesisProducerOptions, resolveOptions, withRegion } from '@kinesis-producer/options';
+import {
+  CredentialsPusher,
+  checkRecord,
+  type KinesisProducerOptions,
+  resolveOptions,
+  withRegion,
+} from '@kinesis-producer/options';
 import {
   configurationMessage,
   decodeMessage,
@@ -21,8 +27,6 @@ import {
   putRecordSize,
   writePutRecord,
 } from '@kinesis-producer/protocol';
-import { CredentialsPusher } from '../../kinesis-producer/src/credentials-pusher.js';
-import { checkRecord } from '../../kinesis-producer/src/validate.js';
 
 export interface SessionIo {
   input: Readable;

@@ -1,22 +1,16 @@
-// Every error the producer raises, in one place; the base error and InvalidOptionError come from
-// @kinesis-producer/options, which the standalone CLI shares, and are re-exported here. Each has
+// Every error the producer raises, in one place; the base error, InvalidOptionError and
+// ValidationError come from @kinesis-producer/options, which the standalone CLI shares, and are
+// re-exported here. Each has
 // a stable `code` that programs can switch on, and a message a person can act on.
 
-import { describeValue, KinesisProducerError } from '@kinesis-producer/options';
+import { KinesisProducerError } from '@kinesis-producer/options';
 import type { UserRecord, UserRecordResult } from './types.js';
 
-export { InvalidOptionError, KinesisProducerError } from '@kinesis-producer/options';
-
-/** An argument of a call was wrong. Names the field, what it got and what is allowed. */
-export class ValidationError extends KinesisProducerError {
-  constructor(
-    readonly field: string,
-    readonly value: unknown,
-    readonly allowed: string,
-  ) {
-    super('ERR_INVALID_ARGUMENT', `Invalid ${field}: got ${describeValue(value)}; ${allowed}.`);
-  }
-}
+export {
+  InvalidOptionError,
+  KinesisProducerError,
+  ValidationError,
+} from '@kinesis-producer/options';
 
 /** Kinesis did not take the record before its time ran out, or refused it for good. */
 export class UserRecordFailedError extends KinesisProducerError {

@@ -2,10 +2,10 @@
 // is needed to send a record again to a restarted daemon, counts what the back-pressure limits
 // count, wakes those waiting for room or for the end, and times records out with one timer.
 
+import type { CheckedRecord } from '@kinesis-producer/options';
 import { raceAbort } from './abort.js';
 import { type Framed, SentFrames } from './sent-frames.js';
 import type { UserRecord, UserRecordResult } from './types.js';
-import type { CheckedRecord } from './validate.js';
 
 /**
  * A record taken and not settled: what was sent (and goes out again after a restart, from its

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import {
+  CredentialsPusher,
   checkStreamArnRegions,
   type KinesisProducerOptions,
   type Logger,
@@ -20,7 +21,6 @@ import {
 } from '@kinesis-producer/protocol';
 import { type AbortOptions, checkedSignal, raceAbort } from './abort.js';
 import { CrashIsolation } from './crash-isolation.js';
-import { CredentialsPusher } from './credentials-pusher.js';
 import {
   type DaemonExitedError,
   type KinesisProducerError,

@@ -2,6 +2,12 @@
 // a producer still open), then a journal entry and the send. addUserRecord, put and putMany share
 // it; only what they hand back differs (a promise, nothing, a count).
 import {
+  checkedData,
+  checkedExplicitHashKey,
+  checkedPartitionKey,
+  checkedStreamName,
+} from '@kinesis-producer/options';
+import {
   BufferFullError,
   type KinesisProducerError,
   ProducerClosedError,
@@ -13,12 +19,6 @@ import { PendingRecord } from './pending-record.js';
 import type { PutOutcomes } from './put-outcomes.js';
 import { PutRecord } from './put-record.js';
 import type { PutEntry, UserRecord } from './types.js';
-import {
-  checkedData,
-  checkedExplicitHashKey,
-  checkedPartitionKey,
-  checkedStreamName,
-} from './validate.js';
 
 const ENTRY_SHAPE = '{ partitionKey, data, explicitHashKey? }';
 

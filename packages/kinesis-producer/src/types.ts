@@ -8,27 +8,8 @@ export interface PutEntry {
   explicitHashKey?: string;
 }
 
-export interface UserRecord {
-  streamName: string;
-  partitionKey: string;
-  data: Uint8Array | string;
-  /** Decimal integer in [0, 2^128 - 1]; overrides the MD5 of the partition key for routing. */
-  explicitHashKey?: string;
-  /**
-   * Send through the AWS Glue Schema Registry: `data` (already serialized in this schema's format)
-   * goes out with the GSR header that names the schema version (docs/schema-registry.md).
-   */
-  schema?: Schema;
-}
-
-/** A schema of the AWS Glue Schema Registry, as the KPL's `Schema`. */
-export interface Schema {
-  /** The schema's name in the registry. */
-  name: string;
-  /** The schema definition text (an Avro schema, a JSON Schema or a .proto file). */
-  definition: string;
-  dataFormat: 'AVRO' | 'JSON' | 'PROTOBUF';
-}
+// The record and its schema are checked by code the standalone CLI shares.
+export type { Schema, UserRecord } from '@kinesis-producer/options';
 
 export interface Attempt {
   /** Milliseconds between the previous attempt's end (or the record's arrival) and this start. */

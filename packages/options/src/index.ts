@@ -1,6 +1,7 @@
-// The options both processes' front ends share: the one option table and its checks, the
-// resolution of options into the daemon's Configuration and the wrapper's settings, the
-// .properties loader, region resolution, and the errors these raise. The wrapper re-exports what
+// What the two front ends (the wrapper and the standalone CLI) share: the one option table and
+// its checks, the resolution of options into the daemon's Configuration and the wrapper's
+// settings, the .properties loader, region resolution, the checks of each record a user hands
+// in, the credentials pusher, and the errors these raise. The wrapper re-exports what
 // is public; the daemon reads its configuration ranges from the same rows.
 export {
   type CredentialIdentity,
@@ -9,6 +10,10 @@ export {
   isCredentialsOption,
   isIdentity,
 } from './credentials-option.js';
+export {
+  CredentialsPusher,
+  toProvider,
+} from './credentials-pusher.js';
 export { isHostName, urlOrigin } from './endpoint-option.js';
 export { describeValue, InvalidOptionError, KinesisProducerError } from './option-errors.js';
 export {
@@ -45,7 +50,19 @@ export {
   type PropertiesOptions,
   parseProperties,
 } from './properties.js';
+export {
+  type CheckedRecord,
+  checkedData,
+  checkedExplicitHashKey,
+  checkedPartitionKey,
+  checkedStreamName,
+  checkRecord,
+  type Schema,
+  type UserRecord,
+  ValidationError,
+} from './record-checks.js';
 export { type RegionSource, resolveRegion, sdkRegionChain, withRegion } from './region.js';
+export { type Clock, systemClock } from './scheduler-clock.js';
 export {
   acceptSchemaRegistry,
   DEFAULT_REGISTRY_NAME,

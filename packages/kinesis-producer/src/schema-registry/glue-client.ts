@@ -3,9 +3,8 @@
 // caCertPath, the proxy options), through the same transport.
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { CredentialsOption } from '@kinesis-producer/options';
-import { resolveRegion, type SchemaRegistrySettings } from '@kinesis-producer/options';
+import { resolveRegion, type SchemaRegistrySettings, toProvider } from '@kinesis-producer/options';
 import type { TransportSettings } from '@kinesis-producer/transport';
-import { toProvider } from '../credentials-pusher.js';
 import { loadGlueSdk } from './glue-sdk.js';
 
 // Glue calls are rare and small: a few connections, and the KPL's request timeout.

@@ -7,13 +7,14 @@
 // pass through here, so they can overtake held ones.
 import { GSR_HEADER_SIZE } from '@kinesis-producer/aggregation';
 import {
+  type CheckedRecord,
+  checkRecord,
   defaultSchemaRegistrySettings,
   type SchemaRegistrySettings,
   type WrapperSettings,
 } from '@kinesis-producer/options';
 import { BufferFullError, SchemaRegistryError, ValidationError } from '../errors.js';
 import type { UserRecord, UserRecordResult } from '../types.js';
-import { type CheckedRecord, checkRecord } from '../validate.js';
 import { checkSchema } from './check-schema.js';
 import { encodeRecord } from './encode.js';
 import { createGlueClient } from './glue-client.js';

@@ -3,15 +3,15 @@
 // before an identity expires. The daemon never looks for credentials itself, and nothing secret
 // ever reaches a log line.
 
+import { type Message, setCredentialsMessage } from '@kinesis-producer/protocol';
 import {
   type CredentialIdentity,
   type CredentialsOption,
   type CredentialsProvider,
   isIdentity,
-  KinesisProducerError,
-  type Logger,
-} from '@kinesis-producer/options';
-import { type Message, setCredentialsMessage } from '@kinesis-producer/protocol';
+} from './credentials-option.js';
+import { KinesisProducerError } from './option-errors.js';
+import type { Logger } from './options.js';
 import { type Clock, systemClock } from './scheduler-clock.js';
 
 /** Push this long before an identity's expiration, so requests never sign with a dead key. */

@@ -1,6 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ValidationError } from './errors.js';
-import { checkedStreamName } from './validate.js';
+import { checkedStreamName, ValidationError } from './record-checks.js';
 
 const ARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/orders';
 

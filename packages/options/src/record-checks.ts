@@ -1,8 +1,41 @@
 // Checks of each record at the call site, so a bad record fails alone and at once. One function
 // per field, each returning the value as it is sent, so the add path allocates nothing to check.
+// The wrapper and the standalone CLI take records from users alike, so both use these.
 import { isStreamArn, streamArnProblem } from '@kinesis-producer/protocol';
-import { ValidationError } from './errors.js';
-import type { UserRecord } from './types.js';
+import { describeValue, KinesisProducerError } from './option-errors.js';
+
+/** An argument of a call was wrong. Names the field, what it got and what is allowed. */
+export class ValidationError extends KinesisProducerError {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super('ERR_INVALID_ARGUMENT', `Invalid ${field}: got ${describeValue(value)}; ${allowed}.`);
+  }
+}
+
+export interface UserRecord {
+  streamName: string;
+  partitionKey: string;
+  data: Uint8Array | string;
+  /** Decimal integer in [0, 2^128 - 1]; overrides the MD5 of the partition key for routing. */
+  explicitHashKey?: string;
+  /**
+   * Send through the AWS Glue Schema Registry: `data` (already serialized in this schema's format)
+   * goes out with the GSR header that names the schema version (docs/schema-registry.md).
+   */
+  schema?: Schema;
+}
+
+/** A schema of the AWS Glue Schema Registry, as the KPL's `Schema`. */
+export interface Schema {
+  /** The schema's name in the registry. */
+  name: string;
+  /** The schema definition text (an Avro schema, a JSON Schema or a .proto file). */
+  definition: string;
+  dataFormat: 'AVRO' | 'JSON' | 'PROTOBUF';
+}
 
 const MAX_HASH_KEY = 2n ** 128n - 1n;
 const DIGITS = /^\d+$/;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import type { CredentialIdentity, CredentialsOption } from '@kinesis-producer/options';
 import type { Message } from '@kinesis-producer/protocol';
+import type { CredentialIdentity, CredentialsOption } from './credentials-option.js';
 import {
   CredentialsPusher,
   PROVIDER_TIMEOUT_MS,
