@@ -1,5 +1,6 @@
+import { ByteList } from './byte-list.js';
 import { IntList } from './int-list.js';
-import { varintLength } from './varint.js';
+import { varintLength, writeVarint } from './varint.js';
 
 /**
  * A caller's memo of where one key sits in a table: shared by every record with that key, it
@@ -14,6 +15,15 @@ export interface KeySlot {
 
 let tables = 0;
 
+/** ASCII keys up to this length are written byte by byte in JavaScript. */
+const SHORT_KEY = 64;
+
+// Node's Buffer has had these since v0.x; they skip the encoding dispatch of buf.write().
+type FastWriteBuffer = Buffer & {
+  latin1Write(s: string, offset: number, length: number): number;
+  utf8Write(s: string, offset: number, length: number): number;
+};
+
 /**
  * One of the aggregated record's string tables (partition keys or explicit hash keys): each key
  * once, in order of first use, with a use count so that undoing the last add can drop a key.
@@ -26,9 +36,36 @@ export class KeyTable {
   encodedSize = 0;
   /** The KPL's estimate for the table: Σ (key length + 3). */
   estimatedSize = 0;
+  /**
+   * The table's protobuf fields (tag, length, key) once the aggregate holds two records, written
+   * as keys arrive, while the key is in the cache (see writing). Its length is encodedSize.
+   */
+  readonly encoded = new ByteList();
   private readonly uses = new IntList();
   private readonly indexes = new Map<string, number>();
   private readonly id = ++tables;
+  /**
+   * Off while the aggregate holds one record: a lone record is sent as its own data, so the
+   * many Kinesis records of one user record each (aggregation off, isolated records) never
+   * write a table.
+   */
+  private writing = false;
+
+  /** `tag`: the protobuf tag of the table's field in the AggregatedRecord. */
+  constructor(private readonly tag: number) {}
+
+  /** From now on keys are written as they arrive; those already there are written now. */
+  startWriting(): void {
+    if (this.writing) return;
+    this.writing = true;
+    for (let i = 0; i < this.keys.length; i++) this.write(this.keys[i]!, this.byteLengths.at(i));
+  }
+
+  /** Back to one record: nothing written is needed. */
+  stopWriting(): void {
+    this.writing = false;
+    this.encoded.truncate(0);
+  }
 
   /**
    * Counts one use of `key` and returns its index. With a slot (the same object for every use
@@ -77,7 +114,27 @@ export class KeyTable {
     this.uses.push(1);
     this.encodedSize += 1 + varintLength(length) + length;
     this.estimatedSize += length + 3;
+    if (this.writing) this.write(key, length);
     return index;
+  }
+
+  private write(key: string, length: number): void {
+    const list = this.encoded;
+    let pos = list.reserve(1 + varintLength(length) + length);
+    const out = list.bytes as FastWriteBuffer;
+    out[pos++] = this.tag;
+    pos = writeVarint(out, pos, length);
+    if (length !== key.length) {
+      pos += out.utf8Write(key, pos, length);
+    } else if (length <= SHORT_KEY) {
+      // Equal lengths mean every UTF-16 unit is ASCII, so each unit is its byte; for short keys
+      // (most partition keys) a loop in JavaScript beats a call into C++.
+      for (let j = 0; j < length; j++) out[pos + j] = key.charCodeAt(j);
+      pos += length;
+    } else {
+      pos += out.latin1Write(key, pos, length);
+    }
+    list.length = pos;
   }
 
   /**
@@ -98,5 +155,6 @@ export class KeyTable {
     }
     this.encodedSize -= 1 + varintLength(length) + length;
     this.estimatedSize -= length + 3;
+    if (this.writing) this.encoded.truncate(this.encodedSize);
   }
 }
