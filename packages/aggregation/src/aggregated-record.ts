@@ -1,11 +1,11 @@
 import { AGGREGATION_OVERHEAD, asBuffer, MAGIC, MD5_LENGTH } from './constants.js';
 import { IntList } from './int-list.js';
-import { type KeySlot, KeyTable } from './key-table.js';
+import { type KeySlot, KeyTable, type KeyWriter } from './key-table.js';
 import { md5 } from './md5.js';
 import { varintLength, writeVarint } from './varint.js';
 
 /** What the builder needs from a user record; the daemon passes its own record objects. */
-export interface AggregatableRecord {
+export interface AggregatableRecord extends KeyWriter {
   partitionKey: string;
   /**
    * Optional: one object per distinct partition key, shared by all records with that key (see
@@ -77,7 +77,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
   }
 
   add(record: T): void {
-    const pkIndex = this.partitionKeys.add(record.partitionKey, record.partitionKeySlot);
+    const pkIndex = this.partitionKeys.add(record.partitionKey, record.partitionKeySlot, record);
     const ehk = record.explicitHashKey;
     const ehkIndex = ehk === undefined ? NO_INDEX : this.explicitHashKeys.add(ehk);
     const dataLength = dataLengthOf(record);

@@ -11,6 +11,21 @@ export interface KeySlot {
   index: number;
   /** The key's UTF-8 length, when the caller knows it already. */
   readonly byteLength?: number;
+  /**
+   * Optional: a 32-bit integer equal keys share (a prefix of their hash, say). The table then
+   * tells most different keys apart without reading their strings, which among many keys are
+   * each a cache miss away.
+   */
+  readonly fingerprint?: number;
+}
+
+/** A record that can write its partition key's bytes itself (see AggregatableRecord). */
+export interface KeyWriter {
+  /**
+   * Writes the key's UTF-8 bytes (`length` of them) into `target` at `at` and returns true, or
+   * returns false to have the table write the key's string instead.
+   */
+  writePartitionKey?(target: Buffer, at: number, length: number): boolean;
 }
 
 let tables = 0;
@@ -42,6 +57,8 @@ export class KeyTable {
    */
   readonly encoded = new ByteList();
   private readonly uses = new IntList();
+  /** Each key's slot's fingerprint (0 without one): see KeySlot.fingerprint. */
+  private readonly fingerprints = new IntList();
   private readonly indexes = new Map<string, number>();
   private readonly id = ++tables;
   /**
@@ -72,7 +89,7 @@ export class KeyTable {
    * of the key), the slot remembers the index and no lookup is made; a table must be fed either
    * always with slots or never.
    */
-  add(key: string, slot?: KeySlot): number {
+  add(key: string, slot?: KeySlot, writer?: KeyWriter): number {
     if (slot !== undefined) {
       if (slot.table === this.id) {
         this.uses.add(slot.index, 1);
@@ -82,11 +99,15 @@ export class KeyTable {
       // hand out one slot per key (the daemon's interner stops interning keys that rarely recur)
       // still gets one entry for a run of equal keys, as in an aggregate of one partition key.
       const last = this.keys.length - 1;
-      if (last >= 0 && this.keys[last] === key) {
+      if (
+        last >= 0 &&
+        (slot.fingerprint === undefined || this.fingerprints.at(last) === slot.fingerprint) &&
+        this.keys[last] === key
+      ) {
         this.uses.add(last, 1);
         return last;
       }
-      const index = this.append(key, slot.byteLength);
+      const index = this.append(key, slot.byteLength, writer, slot.fingerprint ?? 0);
       slot.table = this.id;
       slot.index = index;
       return index;
@@ -96,7 +117,7 @@ export class KeyTable {
       this.uses.add(found, 1);
       return found;
     }
-    const index = this.append(key, undefined);
+    const index = this.append(key, undefined, writer, 0);
     this.indexes.set(key, index);
     return index;
   }
@@ -106,25 +127,33 @@ export class KeyTable {
     return this.indexes.get(key)!;
   }
 
-  private append(key: string, byteLength: number | undefined): number {
+  private append(
+    key: string,
+    byteLength: number | undefined,
+    writer: KeyWriter | undefined,
+    fingerprint: number,
+  ): number {
     const index = this.keys.length;
     const length = byteLength ?? Buffer.byteLength(key, 'utf8');
     this.keys.push(key);
     this.byteLengths.push(length);
+    this.fingerprints.push(fingerprint);
     this.uses.push(1);
     this.encodedSize += 1 + varintLength(length) + length;
     this.estimatedSize += length + 3;
-    if (this.writing) this.write(key, length);
+    if (this.writing) this.write(key, length, writer);
     return index;
   }
 
-  private write(key: string, length: number): void {
+  private write(key: string, length: number, writer?: KeyWriter): void {
     const list = this.encoded;
     let pos = list.reserve(1 + varintLength(length) + length);
     const out = list.bytes as FastWriteBuffer;
     out[pos++] = this.tag;
     pos = writeVarint(out, pos, length);
-    if (length !== key.length) {
+    if (writer?.writePartitionKey?.(out, pos, length) === true) {
+      pos += length;
+    } else if (length !== key.length) {
       pos += out.utf8Write(key, pos, length);
     } else if (length <= SHORT_KEY) {
       // Equal lengths mean every UTF-16 unit is ASCII, so each unit is its byte; for short keys
@@ -147,6 +176,7 @@ export class KeyTable {
     if (this.uses.add(index, -1) > 0) return;
     const key = this.keys.pop()!;
     const length = this.byteLengths.pop();
+    this.fingerprints.pop();
     this.uses.pop();
     if (slot !== undefined) {
       if (slot.table === this.id) slot.table = 0;
