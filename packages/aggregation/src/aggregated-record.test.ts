@@ -328,6 +328,53 @@ describe('key slots', () => {
     }
   });
 
+  test('slots with fingerprints build the same bytes, however often fingerprints collide', () => {
+    const rand = seeded(0xf1a9);
+    for (let round = 0; round < 200; round++) {
+      const records = randomRecordSet(rand);
+      if (records.length === 0) continue;
+      // A fresh slot per record (as when keys are not interned), and a fingerprint that many
+      // different keys share (their length): equal keys in a row still share one table entry.
+      const slotted = records.map((r) => ({
+        ...r,
+        partitionKeySlot: { table: 0, index: 0, fingerprint: r.partitionKey.length % 3 },
+      }));
+      const plain = records.map((r) => ({
+        ...r,
+        partitionKeySlot: { table: 0, index: 0 },
+      }));
+      expect(build(slotted).encode().equals(build(plain).encode())).toBe(true);
+    }
+  });
+
+  test('records that write their own key bytes build the same bytes as plain records', () => {
+    const rand = seeded(0x3b17);
+    for (let round = 0; round < 200; round++) {
+      const records = randomRecordSet(rand);
+      // Half write their key themselves, half decline (the table then writes the string).
+      const writing = records.map((r, i) => ({
+        ...r,
+        writePartitionKey(target: Buffer, at: number, length: number): boolean {
+          if (i % 2 === 1) return false;
+          expect(Buffer.from(r.partitionKey).copy(target, at)).toBe(length);
+          return true;
+        },
+      }));
+      const plain = build(records);
+      const own = build(writing);
+      const undo = Math.floor(rand() * records.length);
+      for (let i = 0; i < undo; i++) {
+        plain.removeLast();
+        own.removeLast();
+      }
+      for (let i = records.length - undo; i < records.length; i++) {
+        plain.add(records[i]!);
+        own.add(writing[i]!);
+      }
+      if (records.length > 0) expect(own.encode().equals(plain.encode())).toBe(true);
+    }
+  });
+
   test('equal keys in a row under different slots take one table entry, undone exactly', () => {
     const records = ['a', 'a', 'a', 'b', 'b', 'a'].map((k, i) => ({
       ...rec(k, `d${i}`),

@@ -1,11 +1,11 @@
 import { AGGREGATION_OVERHEAD, asBuffer, MAGIC, MD5_LENGTH } from './constants.js';
 import { IntList } from './int-list.js';
-import { type KeySlot, KeyTable } from './key-table.js';
+import { type KeySlot, KeyTable, type KeyWriter } from './key-table.js';
 import { md5 } from './md5.js';
 import { varintLength, writeVarint } from './varint.js';
 
 /** What the builder needs from a user record; the daemon passes its own record objects. */
-export interface AggregatableRecord {
+export interface AggregatableRecord extends KeyWriter {
   partitionKey: string;
   /**
    * Optional: one object per distinct partition key, shared by all records with that key (see
@@ -33,14 +33,6 @@ const TAG_EXPLICIT_HASH_KEY_INDEX = 0x10;
 const TAG_DATA = 0x1a;
 
 const NO_INDEX = -1;
-/** ASCII keys up to this length are written byte by byte in JavaScript. */
-const SHORT_KEY = 64;
-
-// Node's Buffer has had these since v0.x; they skip the encoding dispatch of buf.write().
-type FastWriteBuffer = Buffer & {
-  latin1Write(s: string, offset: number, length: number): number;
-  utf8Write(s: string, offset: number, length: number): number;
-};
 
 /** Length of one Record message body (without its own tag and length prefix). */
 function recordBodyLength(pkIndex: number, ehkIndex: number, dataLength: number): number {
@@ -56,6 +48,10 @@ function recordBodyLength(pkIndex: number, ehkIndex: number, dataLength: number)
  *
  * With one record the Kinesis record is that record's data unchanged; with two or more it is
  * MAGIC + AggregatedRecord protobuf + MD5 of the protobuf.
+ *
+ * From the second record on, the two key tables are written as keys arrive, while each key is
+ * still in the cache (removeLast truncates them): encode() copies them instead of visiting every
+ * key's string again, long after it was made.
  */
 export class AggregatedRecordBuilder<T extends AggregatableRecord> {
   private readonly items: T[] = [];
@@ -64,8 +60,8 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
    * of an explicit hash key is looked up in its table when needed instead: few records have one.
    */
   private readonly pkIndexes = new IntList();
-  private readonly partitionKeys = new KeyTable();
-  private readonly explicitHashKeys = new KeyTable();
+  private readonly partitionKeys = new KeyTable(TAG_PARTITION_KEY_TABLE);
+  private readonly explicitHashKeys = new KeyTable(TAG_EXPLICIT_HASH_KEY_TABLE);
   /** Σ over records of (tag + varint length + record body). */
   private recordsSize = 0;
   /** The KPL's per-record estimate: Σ (data + 3 + 2, + 2 with an explicit key). */
@@ -81,7 +77,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
   }
 
   add(record: T): void {
-    const pkIndex = this.partitionKeys.add(record.partitionKey, record.partitionKeySlot);
+    const pkIndex = this.partitionKeys.add(record.partitionKey, record.partitionKeySlot, record);
     const ehk = record.explicitHashKey;
     const ehkIndex = ehk === undefined ? NO_INDEX : this.explicitHashKeys.add(ehk);
     const dataLength = dataLengthOf(record);
@@ -90,6 +86,11 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
     this.recordsEstimate += ehkIndex === NO_INDEX ? dataLength + 5 : dataLength + 7;
     this.items.push(record);
     this.pkIndexes.push(pkIndex);
+    if (this.items.length === 2) {
+      // A lone record is sent as its own data and needs no table: start with the second.
+      this.partitionKeys.startWriting();
+      this.explicitHashKeys.startWriting();
+    }
   }
 
   /** Undoes the last add() exactly, table entries included, and returns its record. */
@@ -104,6 +105,10 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
     this.recordsEstimate -= ehkIndex === NO_INDEX ? dataLength + 5 : dataLength + 7;
     this.partitionKeys.removeUse(pkIndex, record.partitionKeySlot);
     if (ehkIndex !== NO_INDEX) this.explicitHashKeys.removeUse(ehkIndex);
+    if (this.items.length === 1) {
+      this.partitionKeys.stopWriting();
+      this.explicitHashKeys.stopWriting();
+    }
     return record;
   }
 
@@ -135,21 +140,19 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
     if (n === 0) throw new RangeError('Cannot encode an aggregated record with no user records');
     if (n === 1) return asBuffer(this.items[0].data);
 
-    const protobufSize = this.protobufSize();
-    const out = Buffer.allocUnsafe(AGGREGATION_OVERHEAD + protobufSize) as FastWriteBuffer;
+    const out = Buffer.allocUnsafe(AGGREGATION_OVERHEAD + this.protobufSize());
     out[0] = MAGIC[0];
     out[1] = MAGIC[1];
     out[2] = MAGIC[2];
     out[3] = MAGIC[3];
-    let pos = writeTable(out, MAGIC.length, TAG_PARTITION_KEY_TABLE, this.partitionKeys);
-    pos = writeTable(out, pos, TAG_EXPLICIT_HASH_KEY_TABLE, this.explicitHashKeys);
-
+    let pos = this.partitionKeys.encoded.copyTo(out, MAGIC.length);
+    pos = this.explicitHashKeys.encoded.copyTo(out, pos);
     const { items, pkIndexes } = this;
     for (let i = 0; i < n; i++) {
-      const data = items[i].data;
-      const dataLength = data.length;
+      const record = items[i]!;
+      const dataLength = dataLengthOf(record);
       const pkIndex = pkIndexes.at(i);
-      const ehkIndex = this.ehkIndexOf(items[i]);
+      const ehkIndex = this.ehkIndexOf(record);
       out[pos++] = TAG_RECORDS;
       pos = writeVarint(out, pos, recordBodyLength(pkIndex, ehkIndex, dataLength));
       out[pos++] = TAG_PARTITION_KEY_INDEX;
@@ -160,10 +163,9 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
       }
       out[pos++] = TAG_DATA;
       pos = writeVarint(out, pos, dataLength);
-      out.set(data, pos);
+      out.set(record.data, pos);
       pos += dataLength;
     }
-
     md5(out.subarray(MAGIC.length, pos)).copy(out, pos);
     if (pos + MD5_LENGTH !== out.length) {
       throw new Error(
@@ -181,27 +183,6 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
   private protobufSize(): number {
     return this.partitionKeys.encodedSize + this.explicitHashKeys.encodedSize + this.recordsSize;
   }
-}
-
-function writeTable(out: FastWriteBuffer, pos: number, tag: number, table: KeyTable): number {
-  const { keys, byteLengths } = table;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    const length = byteLengths.at(i);
-    out[pos++] = tag;
-    pos = writeVarint(out, pos, length);
-    if (length !== key.length) {
-      pos += out.utf8Write(key, pos, length);
-    } else if (length <= SHORT_KEY) {
-      // Equal lengths mean every UTF-16 unit is ASCII, so each unit is its byte; for short keys
-      // (most partition keys) a loop in JavaScript beats a call into C++.
-      for (let j = 0; j < length; j++) out[pos + j] = key.charCodeAt(j);
-      pos += length;
-    } else {
-      pos += out.latin1Write(key, pos, length);
-    }
-  }
-  return pos;
 }
 
 /** Encodes records as one Kinesis record's data (see AggregatedRecordBuilder.encode). */

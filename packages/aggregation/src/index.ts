@@ -36,5 +36,5 @@ export {
   normalizeExplicitHashKey,
   parseExplicitHashKey,
 } from './hash-key.js';
-export type { KeySlot } from './key-table.js';
+export type { KeySlot, KeyWriter } from './key-table.js';
 export type { HashKeyRange } from './shard-range.js';

@@ -1,5 +1,6 @@
+import { ByteList } from './byte-list.js';
 import { IntList } from './int-list.js';
-import { varintLength } from './varint.js';
+import { varintLength, writeVarint } from './varint.js';
 
 /**
  * A caller's memo of where one key sits in a table: shared by every record with that key, it
@@ -10,9 +11,33 @@ export interface KeySlot {
   index: number;
   /** The key's UTF-8 length, when the caller knows it already. */
   readonly byteLength?: number;
+  /**
+   * Optional: a 32-bit integer equal keys share (a prefix of their hash, say). The table then
+   * tells most different keys apart without reading their strings, which among many keys are
+   * each a cache miss away.
+   */
+  readonly fingerprint?: number;
+}
+
+/** A record that can write its partition key's bytes itself (see AggregatableRecord). */
+export interface KeyWriter {
+  /**
+   * Writes the key's UTF-8 bytes (`length` of them) into `target` at `at` and returns true, or
+   * returns false to have the table write the key's string instead.
+   */
+  writePartitionKey?(target: Buffer, at: number, length: number): boolean;
 }
 
 let tables = 0;
+
+/** ASCII keys up to this length are written byte by byte in JavaScript. */
+const SHORT_KEY = 64;
+
+// Node's Buffer has had these since v0.x; they skip the encoding dispatch of buf.write().
+type FastWriteBuffer = Buffer & {
+  latin1Write(s: string, offset: number, length: number): number;
+  utf8Write(s: string, offset: number, length: number): number;
+};
 
 /**
  * One of the aggregated record's string tables (partition keys or explicit hash keys): each key
@@ -26,16 +51,45 @@ export class KeyTable {
   encodedSize = 0;
   /** The KPL's estimate for the table: Σ (key length + 3). */
   estimatedSize = 0;
+  /**
+   * The table's protobuf fields (tag, length, key) once the aggregate holds two records, written
+   * as keys arrive, while the key is in the cache (see writing). Its length is encodedSize.
+   */
+  readonly encoded = new ByteList();
   private readonly uses = new IntList();
+  /** Each key's slot's fingerprint (0 without one): see KeySlot.fingerprint. */
+  private readonly fingerprints = new IntList();
   private readonly indexes = new Map<string, number>();
   private readonly id = ++tables;
+  /**
+   * Off while the aggregate holds one record: a lone record is sent as its own data, so the
+   * many Kinesis records of one user record each (aggregation off, isolated records) never
+   * write a table.
+   */
+  private writing = false;
+
+  /** `tag`: the protobuf tag of the table's field in the AggregatedRecord. */
+  constructor(private readonly tag: number) {}
+
+  /** From now on keys are written as they arrive; those already there are written now. */
+  startWriting(): void {
+    if (this.writing) return;
+    this.writing = true;
+    for (let i = 0; i < this.keys.length; i++) this.write(this.keys[i]!, this.byteLengths.at(i));
+  }
+
+  /** Back to one record: nothing written is needed. */
+  stopWriting(): void {
+    this.writing = false;
+    this.encoded.truncate(0);
+  }
 
   /**
    * Counts one use of `key` and returns its index. With a slot (the same object for every use
    * of the key), the slot remembers the index and no lookup is made; a table must be fed either
    * always with slots or never.
    */
-  add(key: string, slot?: KeySlot): number {
+  add(key: string, slot?: KeySlot, writer?: KeyWriter): number {
     if (slot !== undefined) {
       if (slot.table === this.id) {
         this.uses.add(slot.index, 1);
@@ -45,11 +99,15 @@ export class KeyTable {
       // hand out one slot per key (the daemon's interner stops interning keys that rarely recur)
       // still gets one entry for a run of equal keys, as in an aggregate of one partition key.
       const last = this.keys.length - 1;
-      if (last >= 0 && this.keys[last] === key) {
+      if (
+        last >= 0 &&
+        (slot.fingerprint === undefined || this.fingerprints.at(last) === slot.fingerprint) &&
+        this.keys[last] === key
+      ) {
         this.uses.add(last, 1);
         return last;
       }
-      const index = this.append(key, slot.byteLength);
+      const index = this.append(key, slot.byteLength, writer, slot.fingerprint ?? 0);
       slot.table = this.id;
       slot.index = index;
       return index;
@@ -59,7 +117,7 @@ export class KeyTable {
       this.uses.add(found, 1);
       return found;
     }
-    const index = this.append(key, undefined);
+    const index = this.append(key, undefined, writer, 0);
     this.indexes.set(key, index);
     return index;
   }
@@ -69,15 +127,43 @@ export class KeyTable {
     return this.indexes.get(key)!;
   }
 
-  private append(key: string, byteLength: number | undefined): number {
+  private append(
+    key: string,
+    byteLength: number | undefined,
+    writer: KeyWriter | undefined,
+    fingerprint: number,
+  ): number {
     const index = this.keys.length;
     const length = byteLength ?? Buffer.byteLength(key, 'utf8');
     this.keys.push(key);
     this.byteLengths.push(length);
+    this.fingerprints.push(fingerprint);
     this.uses.push(1);
     this.encodedSize += 1 + varintLength(length) + length;
     this.estimatedSize += length + 3;
+    if (this.writing) this.write(key, length, writer);
     return index;
+  }
+
+  private write(key: string, length: number, writer?: KeyWriter): void {
+    const list = this.encoded;
+    let pos = list.reserve(1 + varintLength(length) + length);
+    const out = list.bytes as FastWriteBuffer;
+    out[pos++] = this.tag;
+    pos = writeVarint(out, pos, length);
+    if (writer?.writePartitionKey?.(out, pos, length) === true) {
+      pos += length;
+    } else if (length !== key.length) {
+      pos += out.utf8Write(key, pos, length);
+    } else if (length <= SHORT_KEY) {
+      // Equal lengths mean every UTF-16 unit is ASCII, so each unit is its byte; for short keys
+      // (most partition keys) a loop in JavaScript beats a call into C++.
+      for (let j = 0; j < length; j++) out[pos + j] = key.charCodeAt(j);
+      pos += length;
+    } else {
+      pos += out.latin1Write(key, pos, length);
+    }
+    list.length = pos;
   }
 
   /**
@@ -90,6 +176,7 @@ export class KeyTable {
     if (this.uses.add(index, -1) > 0) return;
     const key = this.keys.pop()!;
     const length = this.byteLengths.pop();
+    this.fingerprints.pop();
     this.uses.pop();
     if (slot !== undefined) {
       if (slot.table === this.id) slot.table = 0;
@@ -98,5 +185,6 @@ export class KeyTable {
     }
     this.encodedSize -= 1 + varintLength(length) + length;
     this.estimatedSize -= length + 3;
+    if (this.writing) this.encoded.truncate(this.encodedSize);
   }
 }

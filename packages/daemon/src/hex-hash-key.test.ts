@@ -32,6 +32,7 @@ test("a partition key's entry: its MD5 as the hash key, its prefix, its length, 
     /1 to 256 UTF-16 code units, got 258/,
   );
   expect(newPartitionKeyInfo('', 0).problem).toMatch(/got 0/);
+  expect(newPartitionKeyInfo('x'.repeat(257), 257).problem).toMatch(/got 257/);
 });
 
 test("a key's entry is the same whether its bytes are hashed where they lie or its text by node:crypto", () => {

@@ -56,11 +56,19 @@ class PartitionKeyEntry implements PartitionKeyInfo {
 
   /** Checked once per record, and almost never set: computed rather than kept per key. */
   get problem(): string | undefined {
+    // Each UTF-16 unit takes at least one UTF-8 byte, so 1 to 256 bytes means 1 to 256 units:
+    // decided without reading the string, a cache miss away when keys come from a large pool.
+    if (this.byteLength >= 1 && this.byteLength <= MAX_PARTITION_KEY_LENGTH) return undefined;
     // UTF-16 code units, as Kinesis counts them.
     const units = this.text.length;
     return units < 1 || units > MAX_PARTITION_KEY_LENGTH
       ? `partition key must have 1 to 256 UTF-16 code units, got ${units}`
       : undefined;
+  }
+
+  /** The key table's fingerprint (see KeySlot): equal keys have equal hash keys. */
+  get fingerprint(): number {
+    return this.hashHigh;
   }
 
   get hashKey(): HashKey {

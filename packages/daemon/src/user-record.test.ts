@@ -41,6 +41,43 @@ describe('UserRecord', () => {
     expect(Buffer.from(ur.data).toString()).toBe('hello');
   });
 
+  test("writes its partition key's bytes from where they lie in the input, until detached", () => {
+    const decoded = (chunk: Buffer, key: string, at: number) => {
+      const input = chunk.subarray(10);
+      chunk.write(key, 10 + at);
+      return new UserRecord(
+        1,
+        key,
+        undefined,
+        { dataBytes: input, dataStart: 200, dataLength: 5, partitionKeyStart: at },
+        '0'.repeat(32),
+        0,
+        100,
+        60_000,
+      );
+    };
+    const long = `long-${'k'.repeat(80)}`;
+    // Two inputs in turn (the writer keeps a view of the last one), short and long keys.
+    const a = decoded(Buffer.alloc(1024, 9), 'device-0042', 30);
+    const b = decoded(Buffer.alloc(1024, 7), long, 50);
+    const out = Buffer.alloc(200, 0xee);
+    for (const [ur, key] of [
+      [a, 'device-0042'],
+      [b, long],
+      [a, 'device-0042'],
+    ] as const) {
+      out.fill(0xee);
+      expect(ur.writePartitionKey(out, 3, key.length)).toBe(true);
+      expect(out.subarray(3, 3 + key.length).toString()).toBe(key);
+      expect(out[2]).toBe(0xee);
+      expect(out[3 + key.length]).toBe(0xee);
+    }
+    // Detached, or not decoded from an input: the bytes are not known to be there.
+    a.detach();
+    expect(a.writePartitionKey(out, 0, 11)).toBe(false);
+    expect(record(Buffer.from('hello')).writePartitionKey(out, 0, 1)).toBe(false);
+  });
+
   test('keeps the first and last attempts, and counts every one', () => {
     const ur = record(new Uint8Array(1));
     const total = 50;

@@ -25,9 +25,21 @@ export interface DataAt {
   readonly dataBytes: Uint8Array;
   readonly dataStart: number;
   readonly dataLength: number;
+  /** Where the partition key's UTF-8 bytes start in dataBytes, when they lie there too. */
+  readonly partitionKeyStart?: number;
 }
 
 const NO_ATTEMPTS: readonly AttemptRecord[] = Object.freeze([]);
+
+/** Longer keys are copied by Buffer.copy rather than byte by byte. */
+const SHORT_KEY = 64;
+
+/**
+ * A Buffer over the whole of the input the last key was copied from: consecutive records mostly
+ * come from one input chunk, so writePartitionKey makes one object per chunk, not one per key.
+ */
+let lastSource: ArrayBufferLike | undefined;
+let lastSourceView: Buffer = Buffer.alloc(0);
 
 /** A record keeps its first and its latest attempts; those between are counted, not kept. */
 export const KEEP_FIRST_ATTEMPTS = 3;
@@ -85,6 +97,12 @@ export class UserRecord {
   private dataBytes: ArrayBufferLike;
   private dataOffset: number;
   readonly dataLength: number;
+  /**
+   * Where the partition key's bytes lie in dataBytes, or -1 (a record not decoded from the input,
+   * or detached). The aggregate's key table is written from them while they are in the cache;
+   * the key's string, one cache miss away among many keys, is then never read on the way.
+   */
+  private keyOffset: number;
 
   constructor(
     readonly sourceId: number,
@@ -112,11 +130,14 @@ export class UserRecord {
       this.dataBytes = data.buffer;
       this.dataOffset = data.byteOffset;
       this.dataLength = data.byteLength;
+      this.keyOffset = -1;
     } else {
       const input = data.dataBytes;
       this.dataBytes = input.buffer;
       this.dataOffset = input.byteOffset + data.dataStart;
       this.dataLength = data.dataLength;
+      const keyStart = data.partitionKeyStart;
+      this.keyOffset = keyStart === undefined ? -1 : input.byteOffset + keyStart;
     }
     // The first deadline is deliberately not clamped to the expiration (the KPL's order of
     // operations); every later deadline is.
@@ -127,6 +148,27 @@ export class UserRecord {
   /** A view of the data (made on each call: keep it only as long as needed). */
   get data(): Uint8Array {
     return new Uint8Array(this.dataBytes, this.dataOffset, this.dataLength);
+  }
+
+  /**
+   * Writes the partition key's UTF-8 bytes (`length` of them) into `target` at `at` from where
+   * they lie in the input; false when they are no longer there (the caller writes the string).
+   */
+  writePartitionKey(target: Buffer, at: number, length: number): boolean {
+    const from = this.keyOffset;
+    if (from < 0) return false;
+    if (this.dataBytes !== lastSource) {
+      lastSource = this.dataBytes;
+      lastSourceView = Buffer.from(this.dataBytes);
+    }
+    const source = lastSourceView;
+    if (length <= SHORT_KEY) {
+      // Partition keys are short: a loop beats Buffer.copy's argument checks and view.
+      for (let j = 0; j < length; j++) target[at + j] = source[from + j]!;
+    } else {
+      source.copy(target, at, from, from + length);
+    }
+    return true;
   }
 
   /** UTF-8 length of the partition key, which the service counts against its limits. */
@@ -193,6 +235,7 @@ export class UserRecord {
    * long as this record waits. The first send never copies.
    */
   detach(): void {
+    this.keyOffset = -1;
     if (this.dataOffset === 0 && this.dataBytes.byteLength === this.dataLength) return;
     const own = new Uint8Array(this.dataLength);
     own.set(this.data);

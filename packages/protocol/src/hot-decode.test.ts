@@ -364,6 +364,12 @@ describe('decodeMessage with reuse', () => {
         plain.record.dataStart,
         plain.record.dataLength,
       ]);
+      // The key's bytes where the decoder says they are.
+      for (const r of [plain.record, reused.record]) {
+        const k = r.partitionKeyStart;
+        const bytes = frame.subarray(k, k + r.partitionKeyEntry.byteLength);
+        expect(bytes.equals(Buffer.from(records[i]!.partitionKey))).toBe(true);
+      }
     });
   });
 

@@ -179,6 +179,7 @@ function readPutRecord<K extends Interned>(
 ): DecodedPutRecord<K> {
   let streamName: string | undefined;
   let partitionKey: K | undefined;
+  let partitionKeyStart = 0;
   let explicitHashKey: string | undefined;
   let dataStart = -1;
   let dataLength = 0;
@@ -192,6 +193,7 @@ function readPutRecord<K extends Interned>(
       case 2:
         r.expect(WIRE_DELIMITED, 'PutRecord.partition_key');
         partitionKey = r.internedString(keys);
+        partitionKeyStart = r.pos - partitionKey.byteLength;
         break;
       case 3:
         r.expect(WIRE_DELIMITED, 'PutRecord.explicit_hash_key');
@@ -216,6 +218,7 @@ function readPutRecord<K extends Interned>(
     into.explicitHashKey = explicitHashKey;
     into.partitionKeyEntry = partitionKey;
     into.dataBytes = r.buf;
+    into.partitionKeyStart = partitionKeyStart;
     into.dataStart = dataStart;
     into.dataLength = dataLength;
     return into;
@@ -226,6 +229,7 @@ function readPutRecord<K extends Interned>(
     explicitHashKey,
     partitionKey,
     r.buf,
+    partitionKeyStart,
     dataStart,
     dataLength,
   );
@@ -242,6 +246,7 @@ class DecodedRecord<K extends Interned> implements DecodedPutRecord<K> {
     public explicitHashKey: string | undefined,
     public partitionKeyEntry: K,
     public dataBytes: Uint8Array,
+    public partitionKeyStart: number,
     public dataStart: number,
     public dataLength: number,
   ) {}
@@ -260,6 +265,7 @@ const reusedRecord = new DecodedRecord<Interned>(
   undefined,
   { text: '', byteLength: 0 },
   new Uint8Array(0),
+  0,
   0,
   0,
 );

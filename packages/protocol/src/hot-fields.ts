@@ -17,6 +17,8 @@ export interface DecodedPutRecord<K extends Interned = Interned> extends PutReco
   readonly partitionKeyEntry: K;
   /** The input the record was decoded from; its data is dataLength bytes from dataStart. */
   readonly dataBytes: Uint8Array;
+  /** Where the partition key's UTF-8 bytes (partitionKeyEntry.byteLength of them) start in it. */
+  readonly partitionKeyStart: number;
   readonly dataStart: number;
   readonly dataLength: number;
 }

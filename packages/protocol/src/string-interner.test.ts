@@ -42,6 +42,44 @@ describe('StringInterner', () => {
     expect(t.size).toBe(keys.length);
   });
 
+  it('tells apart strings whose hashes and lengths collide, wherever their bytes differ', () => {
+    // FNV-1a collisions among strings of one length, found by the birthday bound: the interner
+    // keeps a string's first 16 bytes in its slot and the rest in its arena, so the differing
+    // bytes are put in each part in turn.
+    const fnv = (b: Buffer) => {
+      let h = 0x811c9dc5 | 0;
+      for (const x of b) h = Math.imul(h ^ x, 0x01000193);
+      return h;
+    };
+    const collision = (make: (varying: Buffer) => Buffer): [Buffer, Buffer] => {
+      const seen = new Map<number, Buffer>();
+      for (;;) {
+        const b = make(randomBytes(6));
+        const other = seen.get(fnv(b));
+        if (other !== undefined && !other.equals(b)) return [other, b];
+        seen.set(fnv(b), b);
+      }
+    };
+    const fixed = Buffer.from('0123456789abcdef');
+    const pairs = [
+      collision((v) => Buffer.concat([Buffer.from('key-'), v])), // short: inline only
+      collision((v) => Buffer.concat([fixed, v])), // differ after the first 16 bytes
+      collision((v) => Buffer.concat([v, fixed])), // differ within them, same tail
+    ];
+    const t = new StringInterner(undefined, 1024);
+    for (const [a, b] of pairs) {
+      expect(a.length).toBe(b.length);
+      const ea = t.get(...at(a));
+      const eb = t.get(...at(b));
+      expect(eb).not.toBe(ea);
+      expect(t.get(...at(a))).toBe(ea);
+      expect(t.get(...at(b))).toBe(eb);
+      expect(ea.text).toBe(a.toString('utf8'));
+      expect(eb.text).toBe(b.toString('utf8'));
+    }
+    expect(t.size).toBe(6);
+  });
+
   it('starts afresh when full and stays correct', () => {
     const t = new StringInterner(undefined, 16);
     const keys = Array.from({ length: 100 }, (_, i) => `key-${i}`);
