@@ -87,7 +87,8 @@ export class DaemonChannel {
     const env: NodeJS.ProcessEnv = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
     for (const k of ENV_ALLOWED) if (process.env[k] !== undefined) env[k] = process.env[k];
     this.child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env, windowsHide: true });
-    this.writer = new FrameWriter(this.child.stdin, { fd: pipeFd(this.child.stdin) });
+    const stdin = this.child.stdin;
+    this.writer = new FrameWriter(stdin, { fd: () => pipeFd(stdin) });
     this.child.stdin.on('error', () => {
       // EPIPE when the daemon died: its exit is reported through 'close'.
     });
@@ -370,10 +371,11 @@ function copyFrame(buf: Buffer, offset: number, r: Entry): void {
 
 /**
  * The descriptor behind the child's stdin, for FrameWriter to write to directly inside a long
- * loop; undefined where there is none to use (Windows' named pipes, or a Node that hides it).
+ * loop; undefined where there is none to use (Windows' named pipes, a Node that hides it, or a
+ * stream already closed: its handle is gone at once).
  */
 function pipeFd(stdin: Writable): number | undefined {
-  if (process.platform === 'win32') return undefined;
+  if (process.platform === 'win32' || stdin.destroyed) return undefined;
   const fd = (stdin as Writable & { _handle?: { fd?: unknown } })._handle?.fd;
   return typeof fd === 'number' && fd >= 0 ? fd : undefined;
 }

@@ -234,7 +234,7 @@ describe('FrameWriter', () => {
       await until(() => Buffer.concat(out).toString().startsWith('ready'), 'the child ready');
       out.length = 0;
       const fd = (child.stdin as unknown as { _handle: { fd: number } })._handle.fd;
-      const writer = new FrameWriter(child.stdin, { fd });
+      const writer = new FrameWriter(child.stdin, { fd: () => fd });
       const expected = createHash('sha256');
       let framed = 0;
       const before = rchar();
@@ -270,6 +270,36 @@ describe('FrameWriter', () => {
       await once(child, 'exit');
       // Every byte arrived, once, in order.
       expect(Buffer.concat(out).toString()).toBe(`${framed} ${expected.digest('hex')}`);
+    } finally {
+      child.kill();
+    }
+  });
+
+  test('given the descriptor of a pipe whose reader is gone, frames never throw and the stream reports the failure', async () => {
+    // The child closes its end of the pipe and stays alive: writes to it fail with EPIPE.
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        "require('node:fs').closeSync(0); process.stdout.write('closed'); setTimeout(() => {}, 30000);",
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    try {
+      const out: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      await until(() => Buffer.concat(out).toString() === 'closed', 'the child to close its end');
+      const errors: Error[] = [];
+      child.stdin.on('error', (e) => errors.push(e));
+      const fd = (child.stdin as unknown as { _handle: { fd: number } })._handle.fd;
+      const writer = new FrameWriter(child.stdin, { fd: () => fd });
+      for (let i = 1; i <= 2_000; i++) {
+        const r = { streamName: 's', partitionKey: `pk-${i}`, data: payload(100, i) };
+        const size = putRecordSize(i, r);
+        writer.frame(size, (buf, o) => writePutRecord(buf, o, i, r));
+      }
+      await until(() => errors.length > 0, 'the stream to report the failed write');
+      expect((errors[0] as NodeJS.ErrnoException).code).toBe('EPIPE');
     } finally {
       child.kill();
     }
