@@ -93,7 +93,7 @@ export class StreamPipelines {
     const hashKey = ehk === undefined ? key : hashKeyFromDecimal(ehk);
     const ur = new UserRecord(
       id,
-      r.partitionKey,
+      key,
       ehk === undefined ? undefined : ehk.toString(),
       r,
       hashKey,
@@ -102,7 +102,6 @@ export class StreamPipelines {
       this.c.recordTtl,
       typeof hashKey === 'string' ? hashKeyHigh(hashKey) : key.hashHigh,
     );
-    ur.partitionKeySlot = key;
     this.pipeline(r.streamName).put(ur);
   }
 
