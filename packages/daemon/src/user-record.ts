@@ -270,6 +270,9 @@ export class UserRecord {
    * long as this record waits. The first send never copies.
    */
   detach(): void {
+    // The key's entry may still read its text from the input (see newPartitionKeyInfo).
+    const k = this.keyEntry;
+    if (typeof k !== 'string') k.ownText();
     this.keyOffset = -1;
     if (this.dataOffset === 0 && this.dataBytes.byteLength === this.dataLength) return;
     const own = new Uint8Array(this.dataLength);
