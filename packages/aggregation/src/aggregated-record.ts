@@ -77,7 +77,12 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
   }
 
   add(record: T): void {
-    const pkIndex = this.partitionKeys.add(record.partitionKey, record.partitionKeySlot, record);
+    const slot = record.partitionKeySlot;
+    // With a slot, the key's string is read only if needed (see KeyTable.addWithSlot).
+    const pkIndex =
+      slot === undefined
+        ? this.partitionKeys.add(record.partitionKey)
+        : this.partitionKeys.addWithSlot(slot, record);
     const ehk = record.explicitHashKey;
     const ehkIndex = ehk === undefined ? NO_INDEX : this.explicitHashKeys.add(ehk);
     const dataLength = dataLengthOf(record);

@@ -21,6 +21,7 @@ export interface KeySlot {
 
 /** A record that can write its partition key's bytes itself (see AggregatableRecord). */
 export interface KeyWriter {
+  readonly partitionKey: string;
   /**
    * Writes the key's UTF-8 bytes (`length` of them) into `target` at `at` and returns true, or
    * returns false to have the table write the key's string instead.
@@ -44,7 +45,12 @@ type FastWriteBuffer = Buffer & {
  * once, in order of first use, with a use count so that undoing the last add can drop a key.
  */
 export class KeyTable {
-  readonly keys: string[] = [];
+  /**
+   * Each key, or for a key added with a slot, the first record that had it: its string is read
+   * only when needed (a record may make it on demand, and a key that is new for every record
+   * is mostly never needed as text).
+   */
+  private readonly keys: (string | KeyWriter)[] = [];
   /** UTF-8 byte length of each key, measured once when the key first appears. */
   readonly byteLengths = new IntList();
   /** Bytes the table takes in the protobuf: Σ (tag + varint length + key). */
@@ -78,6 +84,12 @@ export class KeyTable {
     for (let i = 0; i < this.keys.length; i++) this.write(this.keys[i]!, this.byteLengths.at(i));
   }
 
+  /** The key at `index`. */
+  keyAt(index: number): string {
+    const k = this.keys[index]!;
+    return typeof k === 'string' ? k : k.partitionKey;
+  }
+
   /** Back to one record: nothing written is needed. */
   stopWriting(): void {
     this.writing = false;
@@ -91,34 +103,44 @@ export class KeyTable {
    */
   add(key: string, slot?: KeySlot, writer?: KeyWriter): number {
     if (slot !== undefined) {
-      if (slot.table === this.id) {
-        this.uses.add(slot.index, 1);
-        return slot.index;
-      }
-      // The same key as the last one added, under another slot: a caller that does not always
-      // hand out one slot per key (the daemon's interner stops interning keys that rarely recur)
-      // still gets one entry for a run of equal keys, as in an aggregate of one partition key.
-      const last = this.keys.length - 1;
-      if (
-        last >= 0 &&
-        (slot.fingerprint === undefined || this.fingerprints.at(last) === slot.fingerprint) &&
-        this.keys[last] === key
-      ) {
-        this.uses.add(last, 1);
-        return last;
-      }
-      const index = this.append(key, slot.byteLength, writer, slot.fingerprint ?? 0);
-      slot.table = this.id;
-      slot.index = index;
-      return index;
+      const source =
+        writer !== undefined && writer.partitionKey === key ? writer : { partitionKey: key };
+      return this.addWithSlot(slot, source);
     }
     const found = this.indexes.get(key);
     if (found !== undefined) {
       this.uses.add(found, 1);
       return found;
     }
-    const index = this.append(key, undefined, writer, 0);
+    const index = this.append(key, undefined, 0);
     this.indexes.set(key, index);
+    return index;
+  }
+
+  /**
+   * add() for the partition key of `record`, with its slot: the key's string is read only when
+   * the slot cannot tell (see KeySlot.fingerprint) or the record cannot write its bytes.
+   */
+  addWithSlot(slot: KeySlot, record: KeyWriter): number {
+    if (slot.table === this.id) {
+      this.uses.add(slot.index, 1);
+      return slot.index;
+    }
+    // The same key as the last one added, under another slot: a caller that does not always
+    // hand out one slot per key (the daemon's interner stops interning keys that rarely recur)
+    // still gets one entry for a run of equal keys, as in an aggregate of one partition key.
+    const last = this.keys.length - 1;
+    if (
+      last >= 0 &&
+      (slot.fingerprint === undefined || this.fingerprints.at(last) === slot.fingerprint) &&
+      this.keyAt(last) === record.partitionKey
+    ) {
+      this.uses.add(last, 1);
+      return last;
+    }
+    const index = this.append(record, slot.byteLength, slot.fingerprint ?? 0);
+    slot.table = this.id;
+    slot.index = index;
     return index;
   }
 
@@ -128,32 +150,35 @@ export class KeyTable {
   }
 
   private append(
-    key: string,
+    key: string | KeyWriter,
     byteLength: number | undefined,
-    writer: KeyWriter | undefined,
     fingerprint: number,
   ): number {
     const index = this.keys.length;
-    const length = byteLength ?? Buffer.byteLength(key, 'utf8');
+    const length =
+      byteLength ?? Buffer.byteLength(typeof key === 'string' ? key : key.partitionKey, 'utf8');
     this.keys.push(key);
     this.byteLengths.push(length);
     this.fingerprints.push(fingerprint);
     this.uses.push(1);
     this.encodedSize += 1 + varintLength(length) + length;
     this.estimatedSize += length + 3;
-    if (this.writing) this.write(key, length, writer);
+    if (this.writing) this.write(key, length);
     return index;
   }
 
-  private write(key: string, length: number, writer?: KeyWriter): void {
+  private write(source: string | KeyWriter, length: number): void {
     const list = this.encoded;
     let pos = list.reserve(1 + varintLength(length) + length);
     const out = list.bytes as FastWriteBuffer;
     out[pos++] = this.tag;
     pos = writeVarint(out, pos, length);
-    if (writer?.writePartitionKey?.(out, pos, length) === true) {
-      pos += length;
-    } else if (length !== key.length) {
+    if (typeof source !== 'string' && source.writePartitionKey?.(out, pos, length) === true) {
+      list.length = pos + length;
+      return;
+    }
+    const key = typeof source === 'string' ? source : source.partitionKey;
+    if (length !== key.length) {
       pos += out.utf8Write(key, pos, length);
     } else if (length <= SHORT_KEY) {
       // Equal lengths mean every UTF-16 unit is ASCII, so each unit is its byte; for short keys
@@ -181,7 +206,7 @@ export class KeyTable {
     if (slot !== undefined) {
       if (slot.table === this.id) slot.table = 0;
     } else {
-      this.indexes.delete(key);
+      this.indexes.delete(key as string);
     }
     this.encodedSize -= 1 + varintLength(length) + length;
     this.estimatedSize -= length + 3;

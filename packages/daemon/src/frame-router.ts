@@ -13,6 +13,7 @@ import {
   RecordErrorCode,
   StringInterner,
 } from '@kinesis-producer/protocol';
+import { now } from './clock.js';
 import { ConfigError, readConfig } from './config.js';
 import { describeError } from './contained-error.js';
 import { CredentialsHolder } from './credentials-holder.js';
@@ -47,6 +48,8 @@ export class FrameRouter {
   private drainCheckScheduled = false;
   private drainTimer: NodeJS.Timeout | undefined;
   private recordTtl = 0;
+  /** When the input chunk being read arrived, read at its first record; -1 until then. */
+  private chunkArrival = -1;
   private readonly results: ResultWriter;
 
   constructor(
@@ -62,6 +65,7 @@ export class FrameRouter {
 
   data(chunk: Buffer): void {
     if (this.stopped || this.inputEnded) return;
+    this.chunkArrival = -1;
     try {
       this.decoder.each(chunk, this.onFrame);
     } catch (err) {
@@ -178,8 +182,12 @@ export class FrameRouter {
         );
         return;
       }
+      // One clock read per input chunk, not per record (a chunk holds hundreds of records): a
+      // record's arrival is then at most one chunk's processing (about a millisecond) early, so
+      // its buffering deadline and its expiry come that much early too, never late.
+      if (this.chunkArrival < 0) this.chunkArrival = now();
       try {
-        this.producer.put(m.id, m.record);
+        this.producer.put(m.id, m.record, this.chunkArrival);
       } catch (err) {
         this.containRecord(m.id, err);
       }

@@ -63,3 +63,20 @@ test('hash keys made from the digest keep every leading zero', () => {
   }
   expect(found).toBe(20);
 });
+
+test('an entry made without its text decodes it from the input, and owns it after ownText()', () => {
+  for (const pk of ['abcd', 'é🎉', '😀'.repeat(129), '', 'device-0042']) {
+    const input = Buffer.concat([Buffer.from('zz'), Buffer.from(pk), Buffer.from('y')]);
+    const lazy = newPartitionKeyInfo(undefined, Buffer.byteLength(pk), input, 2);
+    const eager = newPartitionKeyInfo(pk, Buffer.byteLength(pk));
+    expect([lazy.hashKey, lazy.byteLength, lazy.problem]).toEqual([
+      eager.hashKey,
+      eager.byteLength,
+      eager.problem,
+    ]);
+    lazy.ownText();
+    // The input is let go (here: overwritten): the entry no longer reads it.
+    input.fill(0x21);
+    expect(lazy.text).toBe(pk);
+  }
+});

@@ -23,6 +23,11 @@ export interface PartitionKeyInfo extends KeySlot, Interned, HashKeyed {
   readonly byteLength: number;
   /** Why Kinesis would refuse the key, or undefined: checked once per key, not per record. */
   readonly problem: string | undefined;
+  /**
+   * Makes the key's text now if it was not made yet: the entry then no longer refers to the
+   * input the key was read from (see newPartitionKeyInfo), which can be let go.
+   */
+  ownText(): void;
 }
 
 const MAX_PARTITION_KEY_LENGTH = 256;
@@ -40,9 +45,18 @@ class PartitionKeyEntry implements PartitionKeyInfo {
   table = 0;
   index = 0;
   private hex: HashKey | undefined;
+  /**
+   * The key's text, or until it is first asked for, the input holding its UTF-8 bytes (from
+   * sourceStart): a fresh key per record is mostly never read as text (routing, the key table
+   * and the aggregate are made from its hash and its bytes), so decoding it would only be
+   * garbage.
+   */
+  private source: string | Buffer;
+  private sourceStart: number;
 
   constructor(
-    readonly text: string,
+    source: string | Buffer,
+    sourceStart: number,
     readonly byteLength: number,
     readonly hashHigh: number,
     hex: HashKey | undefined,
@@ -52,6 +66,21 @@ class PartitionKeyEntry implements PartitionKeyInfo {
     private readonly w3: number,
   ) {
     this.hex = hex;
+    this.source = source;
+    this.sourceStart = sourceStart;
+  }
+
+  get text(): string {
+    const s = this.source;
+    if (typeof s === 'string') return s;
+    const start = this.sourceStart;
+    const text = (s as Utf8SliceBuffer).utf8Slice(start, start + this.byteLength);
+    this.source = text;
+    return text;
+  }
+
+  ownText(): void {
+    if (typeof this.source !== 'string') void this.text;
   }
 
   /** Checked once per record, and almost never set: computed rather than kept per key. */
@@ -83,20 +112,30 @@ function hex8(word: number): string {
   return (word >>> 0).toString(16).padStart(8, '0');
 }
 
+// Node's Buffer has had it since v0.x; it skips the encoding dispatch of toString().
+type Utf8SliceBuffer = Buffer & { utf8Slice(start: number, end: number): string };
+
 /**
  * The entry the decoder's interner makes for a key it has not seen (or has forgotten). Given the
- * key's UTF-8 bytes (`bytes` from `start`), it hashes them where they lie.
+ * key's UTF-8 bytes (`bytes` from `start`), it hashes them where they lie. Without `text` (an
+ * entry the interner does not keep: see MakeEntry), the entry decodes its text from `bytes` when
+ * first asked, so `bytes` must stay as they are until then or until ownText().
  */
 export function newPartitionKeyInfo(
-  text: string,
+  text: string | undefined,
   byteLength: number,
-  bytes?: Uint8Array,
+  bytes?: Buffer,
   start = 0,
 ): PartitionKeyInfo {
+  // A length Kinesis refuses is told with the text's length (see problem): decoded now.
+  if (text === undefined && (byteLength < 1 || byteLength > MAX_PARTITION_KEY_LENGTH)) {
+    text = (bytes as Utf8SliceBuffer).utf8Slice(start, start + byteLength);
+  }
   if (bytes !== undefined && keyMd5(bytes, start, start + byteLength)) {
     const w0 = digestWord(0);
     return new PartitionKeyEntry(
-      text,
+      text ?? bytes,
+      start,
       byteLength,
       w0 >>> 4,
       undefined,
@@ -106,8 +145,9 @@ export function newPartitionKeyInfo(
       digestWord(3) | 0,
     );
   }
+  text ??= (bytes as Utf8SliceBuffer).utf8Slice(start, start + byteLength);
   const hex = md5HexOfText(text);
-  return new PartitionKeyEntry(text, byteLength, hashKeyHigh(hex), hex, 0, 0, 0, 0);
+  return new PartitionKeyEntry(text, 0, byteLength, hashKeyHigh(hex), hex, 0, 0, 0, 0);
 }
 
 /**

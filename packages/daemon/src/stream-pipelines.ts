@@ -62,7 +62,11 @@ export class StreamPipelines {
     return n;
   }
 
-  put(id: number, r: DecodedPutRecord<PartitionKeyInfo>): void {
+  /**
+   * `arrival` is when the record arrived; the frame router reads the clock once per input chunk
+   * and passes that (see FrameRouter.frame).
+   */
+  put(id: number, r: DecodedPutRecord<PartitionKeyInfo>, arrival = now()): void {
     const ehk =
       r.explicitHashKey !== undefined ? parseExplicitHashKey(r.explicitHashKey) : undefined;
     const invalid = this.check(r, ehk);
@@ -89,16 +93,15 @@ export class StreamPipelines {
     const hashKey = ehk === undefined ? key : hashKeyFromDecimal(ehk);
     const ur = new UserRecord(
       id,
-      r.partitionKey,
+      key,
       ehk === undefined ? undefined : ehk.toString(),
       r,
       hashKey,
-      now(),
+      arrival,
       this.c.recordMaxBufferedTime,
       this.c.recordTtl,
       typeof hashKey === 'string' ? hashKeyHigh(hashKey) : key.hashHigh,
     );
-    ur.partitionKeySlot = key;
     this.pipeline(r.streamName).put(ur);
   }
 

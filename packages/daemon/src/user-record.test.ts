@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { newPartitionKeyInfo } from './hex-hash-key.js';
 import { KEEP_FIRST_ATTEMPTS, KEEP_LAST_ATTEMPTS, UserRecord } from './user-record.js';
 
 function record(data: Uint8Array): UserRecord {
@@ -38,6 +39,30 @@ describe('UserRecord', () => {
     expect(Buffer.from(ur.data).toString()).toBe('hello');
     ur.detach();
     chunk.fill(0);
+    expect(Buffer.from(ur.data).toString()).toBe('hello');
+  });
+
+  test("keeps its key's text correct once detached, when the key's entry read it from the input", () => {
+    const chunk = Buffer.alloc(1024, 9);
+    chunk.write('clé-0042', 30);
+    chunk.write('hello', 200);
+    // An entry the decoder did not keep: it has no text until asked (see newPartitionKeyInfo).
+    const key = newPartitionKeyInfo(undefined, Buffer.byteLength('clé-0042'), chunk, 30);
+    const ur = new UserRecord(
+      1,
+      key,
+      undefined,
+      { dataBytes: chunk, dataStart: 200, dataLength: 5, partitionKeyStart: 30 },
+      key,
+      0,
+      100,
+      60_000,
+    );
+    expect(ur.partitionKeySlot).toBe(key);
+    expect(ur.hashKey).toBe(newPartitionKeyInfo('clé-0042', 9).hashKey);
+    ur.detach();
+    chunk.fill(0);
+    expect([ur.partitionKey, ur.partitionKeyBytes]).toEqual(['clé-0042', 9]);
     expect(Buffer.from(ur.data).toString()).toBe('hello');
   });
 

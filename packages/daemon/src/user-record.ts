@@ -70,6 +70,11 @@ interface RareState {
   isolated: boolean;
   /** Normalized decimal, only when the user gave one. */
   explicitHashKey: string | undefined;
+  /**
+   * The hash key, when the key's entry does not give it: an explicit hash key, or a record made
+   * with its key as text (not decoded from the input).
+   */
+  hashKey: HashKey | undefined;
 }
 
 export class UserRecord {
@@ -84,10 +89,14 @@ export class UserRecord {
   finished = false;
   deadline: number;
   readonly expiration: number;
-  private readonly key: HashKey | HashKeyed;
+  /**
+   * What the daemon knows of the key (see PartitionKeyInfo), shared by every record with it, or
+   * the key's text when there is no entry. One field for what were three (the text, the entry,
+   * the hash key's source): the entry gives all of them, and every field is copied by each
+   * young-generation GC a record survives.
+   */
+  private keyEntry: PartitionKeyInfo | string;
   private rare: RareState | undefined;
-  /** What the daemon knows of the key, shared by every record with it (see PartitionKeyInfo). */
-  partitionKeySlot: PartitionKeyInfo | undefined;
 
   /**
    * The data as where it lies (usually inside the input chunk it arrived in) rather than as a
@@ -106,7 +115,8 @@ export class UserRecord {
 
   constructor(
     readonly sourceId: number,
-    readonly partitionKey: string,
+    /** The key's entry (a decoded record), or its text. */
+    partitionKey: PartitionKeyInfo | string,
     /** Normalized decimal, only when the user gave one (it goes into the aggregation table). */
     explicitHashKey: string | undefined,
     /** The data, or where it lies in the input (a decoded record: no view made for it). */
@@ -124,7 +134,11 @@ export class UserRecord {
       ? hashKeyHigh(hashKey)
       : hashKey.hashHigh,
   ) {
-    this.key = hashKey;
+    this.keyEntry = partitionKey;
+    if (hashKey !== partitionKey) {
+      // An explicit hash key, or a key without an entry: rare, so kept out of the record.
+      this.rareState().hashKey = typeof hashKey === 'string' ? hashKey : hashKey.hashKey;
+    }
     if (explicitHashKey !== undefined) this.rareState().explicitHashKey = explicitHashKey;
     if (data instanceof Uint8Array) {
       this.dataBytes = data.buffer;
@@ -171,15 +185,31 @@ export class UserRecord {
     return true;
   }
 
+  get partitionKey(): string {
+    const k = this.keyEntry;
+    return typeof k === 'string' ? k : k.text;
+  }
+
+  /** The key's entry, when the record has one: its slot in the aggregate's key table. */
+  get partitionKeySlot(): PartitionKeyInfo | undefined {
+    const k = this.keyEntry;
+    return typeof k === 'string' ? undefined : k;
+  }
+
+  /** Gives a record made with its key as text the key's entry (which must have that text). */
+  set partitionKeySlot(entry: PartitionKeyInfo | undefined) {
+    this.keyEntry = entry ?? this.partitionKey;
+  }
+
   /** UTF-8 length of the partition key, which the service counts against its limits. */
   get partitionKeyBytes(): number {
-    return this.partitionKeySlot?.byteLength ?? Buffer.byteLength(this.partitionKey);
+    const k = this.keyEntry;
+    return typeof k === 'string' ? Buffer.byteLength(k) : k.byteLength;
   }
 
   /** 32 hex digits: see hex-hash-key.ts. */
   get hashKey(): HashKey {
-    const k = this.key;
-    return typeof k === 'string' ? k : k.hashKey;
+    return this.rare?.hashKey ?? (this.keyEntry as PartitionKeyInfo).hashKey;
   }
 
   /**
@@ -225,7 +255,12 @@ export class UserRecord {
   }
 
   private rareState(): RareState {
-    this.rare ??= { omitted: undefined, isolated: false, explicitHashKey: undefined };
+    this.rare ??= {
+      omitted: undefined,
+      isolated: false,
+      explicitHashKey: undefined,
+      hashKey: undefined,
+    };
     return this.rare;
   }
 
@@ -235,6 +270,9 @@ export class UserRecord {
    * long as this record waits. The first send never copies.
    */
   detach(): void {
+    // The key's entry may still read its text from the input (see newPartitionKeyInfo).
+    const k = this.keyEntry;
+    if (typeof k !== 'string') k.ownText();
     this.keyOffset = -1;
     if (this.dataOffset === 0 && this.dataBytes.byteLength === this.dataLength) return;
     const own = new Uint8Array(this.dataLength);

@@ -214,7 +214,6 @@ function readPutRecord<K extends Interned>(
   if (dataStart < 0) throw missing('PutRecord.data');
   if (into !== undefined) {
     into.streamName = streamName;
-    into.partitionKey = partitionKey.text;
     into.explicitHashKey = explicitHashKey;
     into.partitionKeyEntry = partitionKey;
     into.dataBytes = r.buf;
@@ -225,7 +224,6 @@ function readPutRecord<K extends Interned>(
   }
   return new DecodedRecord(
     streamName,
-    partitionKey.text,
     explicitHashKey,
     partitionKey,
     r.buf,
@@ -242,7 +240,6 @@ function readPutRecord<K extends Interned>(
 class DecodedRecord<K extends Interned> implements DecodedPutRecord<K> {
   constructor(
     public streamName: string,
-    public partitionKey: string,
     public explicitHashKey: string | undefined,
     public partitionKeyEntry: K,
     public dataBytes: Uint8Array,
@@ -250,6 +247,11 @@ class DecodedRecord<K extends Interned> implements DecodedPutRecord<K> {
     public dataStart: number,
     public dataLength: number,
   ) {}
+
+  /** From the key's entry, which makes it only when asked (see MakeEntry). */
+  get partitionKey(): string {
+    return this.partitionKeyEntry.text;
+  }
 
   /** A view of the data in the input, not a copy (made on each read). */
   get data(): Uint8Array {
@@ -260,7 +262,6 @@ class DecodedRecord<K extends Interned> implements DecodedPutRecord<K> {
 
 /** What decodeMessage hands out again and again with `reuse`. */
 const reusedRecord = new DecodedRecord<Interned>(
-  '',
   '',
   undefined,
   { text: '', byteLength: 0 },

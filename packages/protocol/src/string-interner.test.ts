@@ -21,7 +21,11 @@ describe('StringInterner', () => {
 
   it('returns the same string object when the bytes come back, wherever they lie', () => {
     let made = 0;
-    const t = new StringInterner((text, byteLength) => ({ text, byteLength, serial: ++made }));
+    const t = new StringInterner((text, byteLength, bytes, start) => ({
+      text: text ?? bytes.toString('utf8', start, start + byteLength),
+      byteLength,
+      serial: ++made,
+    }));
     const first = t.get(...at('device-0042', 1));
     const again = t.get(...at('device-0042', 9));
     expect(again).toBe(first);
@@ -112,7 +116,14 @@ describe('StringInterner', () => {
 
   it('stops keeping strings that never recur, and keeps them again once they do', () => {
     let made = 0;
-    const t = new StringInterner((text, byteLength) => ({ text, byteLength, serial: ++made }), 64);
+    const t = new StringInterner(
+      (text, byteLength, bytes, start) => ({
+        text: text ?? bytes.toString('utf8', start, start + byteLength),
+        byteLength,
+        serial: ++made,
+      }),
+      64,
+    );
     let fresh = 0;
     // A table's worth of strings seen once each: interning bought nothing.
     for (let i = 0; i <= 64; i++)
@@ -134,6 +145,25 @@ describe('StringInterner', () => {
     expect(t.interning).toBe(true);
     const first = t.get(...at('user-3'));
     expect(t.get(...at('user-3', 7))).toBe(first);
+  });
+
+  it('gives the text to the entries it keeps, and the bytes where they lie to those it does not', () => {
+    const made: { text: string | undefined; where: string }[] = [];
+    const t = new StringInterner(
+      (text, byteLength, bytes, start) => {
+        made.push({ text, where: bytes.toString('utf8', start, start + byteLength) });
+        return { text: text ?? '', byteLength };
+      },
+      64,
+      8,
+    );
+    t.get(...at('kept-1'));
+    // Longer than maxBytes: handed out, not kept.
+    t.get(...at('longer-than-8'));
+    expect(made).toEqual([
+      { text: 'kept-1', where: 'kept-1' },
+      { text: undefined, where: 'longer-than-8' },
+    ]);
   });
 
   it('keeps interning strings that recur, however many lookups', () => {

@@ -9,17 +9,31 @@ export interface Interned {
 
 /**
  * Makes the entry for a string seen for the first time. `bytes` from `start` (byteLength of them)
- * are its UTF-8 bytes where they lie in the input, valid only during the call: an entry that
- * needs a digest of them can hash them there instead of encoding the text again.
+ * are its UTF-8 bytes where they lie in the input: an entry that needs a digest of them can hash
+ * them there instead of encoding the text again.
+ *
+ * `text` is undefined for an entry the interner does not keep (strings that rarely recur, or
+ * too long): handed out once, such an entry may decode its text from `bytes` when first asked,
+ * and until then keeps them (they stay as they are for as long as the input does). A fresh key
+ * per record is the common case, and most such keys are never read as text. A kept entry gets
+ * its text: its bytes are only valid during the call.
  */
 export type MakeEntry<T extends Interned> = (
-  text: string,
+  text: string | undefined,
   byteLength: number,
-  bytes: Uint8Array,
+  bytes: Buffer,
   start: number,
 ) => T;
 
-const plainEntry = (text: string, byteLength: number): Interned => ({ text, byteLength });
+const plainEntry = (
+  text: string | undefined,
+  byteLength: number,
+  bytes: Buffer,
+  start: number,
+): Interned => ({
+  text: text ?? (bytes as FastBuffer).utf8Slice(start, start + byteLength),
+  byteLength,
+});
 
 // A slot: hash, entry index + 1 (0: empty), arena offset, byte length, then the string's first
 // INLINE bytes (little-endian, zero-padded). A lookup among many keys (a pool of device ids)
@@ -98,7 +112,7 @@ export class StringInterner<T extends Interned = Interned> {
   get(buf: Buffer, start: number, end: number): T {
     const length = end - start;
     if (length > this.maxBytes || (this.sampling && (++this.skipped & (SAMPLE_EVERY - 1)) !== 0)) {
-      return this.make((buf as FastBuffer).utf8Slice(start, end), length, buf, start);
+      return this.make(undefined, length, buf, start);
     }
     if (++this.lookups >= SAMPLE_WINDOW && this.sampling) this.judgeSamples();
     // FNV-1a over the bytes.
