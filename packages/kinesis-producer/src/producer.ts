@@ -50,7 +50,7 @@ import { Supervisor } from './supervisor.js';
 import { internalsOf, internalsView, type ProducerInternals } from './test-hook.js';
 import { type ThrottleWatch, watchThrottling } from './throttle-watch.js';
 import type { PutEntry, UserRecord, UserRecordResult } from './types.js';
-import { ProducerWritable, type ProducerWritableOptions } from './writable.js';
+import { ProducerWritable, type ProducerWritableOptions, type RecordSink } from './writable.js';
 
 const FLUSH_SYNC_REPEAT_MS = 100;
 
@@ -338,8 +338,10 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
    */
   writable(streamName: string, options: ProducerWritableOptions = {}): ProducerWritable {
     this.intake.streamOf(streamName);
-    const sink = {
-      add: (r: UserRecord) => this.add(r),
+    const sink: RecordSink = {
+      put: (partitionKey, data, explicitHashKey, results) => {
+        this.intake.take(streamName, partitionKey, data, explicitHashKey, undefined, true, results);
+      },
       waitForCapacity: () => this.waitForCapacity(),
       flush: (s: string) => this.flush(s),
     };

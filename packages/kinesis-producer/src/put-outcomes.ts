@@ -16,7 +16,17 @@ export type PutSuccessListener = (record: UserRecord, result: UserRecordResult) 
 
 const WARNING_CODE = 'KINESIS_PRODUCER_UNHANDLED_PUT_FAILURE';
 
-export class PutOutcomes {
+/**
+ * Where one record taken without a promise reports: the producer's put listeners (PutOutcomes),
+ * or a stream of producer.writable() counting its own.
+ */
+export interface PutResultSink {
+  /** `source.record` is read only by a sink that wants it: most successes cost nothing. */
+  succeeded(source: { readonly record: UserRecord }, result: UserRecordResult): void;
+  failed(failure: PutFailure): void;
+}
+
+export class PutOutcomes implements PutResultSink {
   private failureListeners: PutFailureListener[] = [];
   private successListeners: PutSuccessListener[] = [];
   private unhandled = 0;

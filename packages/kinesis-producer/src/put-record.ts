@@ -3,7 +3,7 @@
 // promise, its resolve function and the caller's continuation are most of what addUserRecord
 // costs the user's process.
 import type { Entry } from './journal.js';
-import type { PutFailure, PutOutcomes } from './put-outcomes.js';
+import type { PutFailure, PutResultSink } from './put-outcomes.js';
 import { TakenRecord } from './taken-record.js';
 import type { UserRecord, UserRecordResult } from './types.js';
 
@@ -15,7 +15,7 @@ export class PutRecord extends TakenRecord implements Entry {
     explicitHashKey: string | undefined,
     bytes: number,
     createdAt: number,
-    private readonly outcomes: PutOutcomes,
+    private readonly outcomes: PutResultSink,
   ) {
     super(streamName, partitionKey, data, explicitHashKey, bytes, createdAt);
   }

@@ -16,7 +16,7 @@ import {
 } from './errors.js';
 import { type Journal, UNSTAMPED } from './journal.js';
 import { PendingRecord } from './pending-record.js';
-import type { PutOutcomes } from './put-outcomes.js';
+import type { PutOutcomes, PutResultSink } from './put-outcomes.js';
 import { PutRecord } from './put-record.js';
 import type { PutEntry, UserRecord } from './types.js';
 
@@ -53,7 +53,8 @@ export class RecordIntake {
 
   /**
    * Takes one record or throws at once (validation, BufferFullError, a stopped producer).
-   * `quiet`: taken by put(), with no promise; its result goes to the put listeners.
+   * `quiet`: taken with no promise, by put() (its result goes to the put listeners) or by a
+   * writable stream (to `results`).
    */
   take(
     streamName: unknown,
@@ -62,6 +63,7 @@ export class RecordIntake {
     explicitHashKey: unknown,
     given: UserRecord | undefined,
     quiet: boolean,
+    results: PutResultSink = this.outcomes,
   ): PendingRecord | undefined {
     if (this.owner.failure || this.owner.closing) {
       this.refuseClosed(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
@@ -75,7 +77,7 @@ export class RecordIntake {
     const size = bytes.byteLength + key.length;
     if (quiet) {
       // UNSTAMPED: the journal reads the clock once for the turn's records, after they were taken.
-      this.admit(new PutRecord(stream, key, bytes, ehk, size, UNSTAMPED, this.outcomes));
+      this.admit(new PutRecord(stream, key, bytes, ehk, size, UNSTAMPED, results));
       return undefined;
     }
     // Values that went through unchanged need no record object until an error asks for one (it

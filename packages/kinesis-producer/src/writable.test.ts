@@ -2,36 +2,45 @@
 // controls and results it settles by hand.
 import { describe, expect, test } from '@jest/globals';
 import { BufferFullError, ProducerClosedError, ValidationError } from './errors.js';
-import type { UserRecord, UserRecordResult } from './types.js';
+import type { PutFailure, PutResultSink } from './put-outcomes.js';
+import type { PutEntry } from './types.js';
 import { ProducerWritable, type RecordSink } from './writable.js';
 
 class Sink implements RecordSink {
   capacity = Number.POSITIVE_INFINITY;
   failure: Error | undefined;
-  taken: { record: UserRecord; resolve(): void; reject(e: Error): void }[] = [];
+  taken: { record: PutEntry; resolve(): void; reject(e: Error): void }[] = [];
   flushed: string[] = [];
   private waiters: (() => void)[] = [];
 
-  add(record: UserRecord): Promise<UserRecordResult> {
+  put(partitionKey: unknown, data: unknown, explicitHashKey: unknown, results: PutResultSink) {
+    const record = { partitionKey, data, explicitHashKey } as PutEntry;
     if (this.failure) throw this.failure;
-    if (!record.partitionKey) throw new ValidationError('partitionKey', '', 'non-empty');
+    if (!partitionKey) throw new ValidationError('partitionKey', '', 'non-empty');
     if (this.taken.length >= this.capacity) {
-      throw new BufferFullError(this.taken.length, 0, 'maxOutstandingRecords', record);
+      throw new BufferFullError(this.taken.length, 0, 'maxOutstandingRecords', {
+        streamName: 's',
+        ...record,
+      });
     }
-    return new Promise((resolve, reject) => {
-      const t = {
-        record,
-        resolve: () => {
-          this.settle(t);
-          resolve({ successful: true, attempts: [] });
-        },
-        reject: (e: Error) => {
-          this.settle(t);
-          reject(e);
-        },
-      };
-      this.taken.push(t);
-    });
+    const t = {
+      record,
+      resolve: () => {
+        this.settle(t);
+        results.succeeded(
+          { record: { streamName: 's', ...record } },
+          {
+            successful: true,
+            attempts: [],
+          },
+        );
+      },
+      reject: (e: Error) => {
+        this.settle(t);
+        results.failed(e as PutFailure);
+      },
+    };
+    this.taken.push(t);
   }
 
   waitForCapacity(): Promise<void> {
@@ -70,7 +79,6 @@ describe('ProducerWritable', () => {
     await drained;
     expect(sink.taken.map((t) => t.record.partitionKey)).toEqual(['k3', 'k4']);
     expect(sink.taken[0]!.record).toEqual({
-      streamName: 's',
       partitionKey: 'k3',
       data: 'x',
       explicitHashKey: undefined,
@@ -103,7 +111,8 @@ describe('ProducerWritable', () => {
     w.write({ partitionKey: 'ok', data: 'good' });
     await tick();
     expect(failed[0]).toBeInstanceOf(ValidationError);
-    expect((failed[0] as ValidationError & { userRecord: UserRecord }).userRecord).toMatchObject({
+    expect((failed[0] as ValidationError & { userRecord: PutEntry }).userRecord).toMatchObject({
+      streamName: 's',
       data: 'bad',
     });
     expect(sink.taken).toHaveLength(1);

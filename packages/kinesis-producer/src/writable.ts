@@ -1,7 +1,10 @@
-// producer.writable(stream): a Node Writable in object mode over addUserRecord. A chunk is taken
-// as soon as the producer has room, so the stream buffers (up to highWaterMark, and write()
-// returns false) only while the producer is full: memory stays within the producer's limits plus
-// highWaterMark chunks. 'finish' comes once every record written has its result.
+// producer.writable(stream): a Node Writable in object mode. A chunk is taken as soon as the
+// producer has room, so the stream buffers (up to highWaterMark, and write() returns false) only
+// while the producer is full: memory stays within the producer's limits plus highWaterMark
+// chunks. 'finish' comes once every record written has its result.
+// Records are taken as put() takes them, with the stream itself as where their results go: a
+// promise per record (and the record object and two callbacks to wait on it) would be most of
+// what a record costs a pipeline.
 import { Writable } from 'node:stream';
 import {
   BufferFullError,
@@ -9,6 +12,7 @@ import {
   ValidationError,
   withRecord,
 } from './errors.js';
+import type { PutFailure, PutResultSink } from './put-outcomes.js';
 import type { UserRecord, UserRecordResult } from './types.js';
 
 /** What a chunk can be: a record without its stream, or bare data with the partitionKey option. */
@@ -34,8 +38,11 @@ export interface ProducerWritableOptions {
 
 /** The producer as the stream uses it. */
 export interface RecordSink {
-  /** Takes the record, or throws at once: BufferFullError when full, ValidationError, or why the producer stopped. */
-  add(record: UserRecord): Promise<UserRecordResult>;
+  /**
+   * Takes a record of the stream's, its result to go to `results`; or throws at once:
+   * BufferFullError when full, ValidationError, or why the producer stopped.
+   */
+  put(partitionKey: unknown, data: unknown, explicitHashKey: unknown, results: PutResultSink): void;
   waitForCapacity(): Promise<void>;
   flush(streamName: string): void;
 }
@@ -46,7 +53,7 @@ export interface RecordSink {
  * or its daemon could not be kept running) is an 'error' as usual.
  */
 export class ProducerWritable extends Writable {
-  /** Records written whose promise resolved. */
+  /** Records written that succeeded. */
   succeeded = 0;
   /** Records written that failed (each was reported as 'recordFailed' or destroyed the stream). */
   failed = 0;
@@ -75,16 +82,56 @@ export class ProducerWritable extends Writable {
     _encoding: BufferEncoding,
     done: (err?: Error | null) => void,
   ): void {
-    let record: UserRecord;
-    try {
-      record = this.toRecord(chunk);
-    } catch (err) {
-      this.recordFailed(err as KinesisProducerError, undefined);
+    if (typeof chunk === 'string' || chunk instanceof Uint8Array) {
+      const key = this.options.partitionKey;
+      if (!key) {
+        this.recordFailed(
+          new ValidationError(
+            'partitionKey',
+            undefined,
+            'writing a Buffer or string needs the partitionKey option (a function of the data); or write { partitionKey, data } objects',
+          ),
+          undefined,
+        );
+        done();
+        return;
+      }
+      let partitionKey: string;
+      try {
+        partitionKey = key(chunk);
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+      this.offer(partitionKey, chunk, undefined, done);
+      return;
+    }
+    if (typeof chunk !== 'object' || chunk === null) {
+      this.recordFailed(
+        new ValidationError(
+          'chunk',
+          chunk,
+          'an object { partitionKey, data, explicitHashKey? }, a Buffer or a string is required',
+        ),
+        undefined,
+      );
       done();
       return;
     }
-    this.offer(record, done);
+    this.offer(chunk.partitionKey, chunk.data, chunk.explicitHashKey, done);
   }
+
+  /** Where the results of this stream's records go. */
+  private readonly results: PutResultSink = {
+    succeeded: (_source: { readonly record: UserRecord }, _result: UserRecordResult) => {
+      this.succeeded++;
+      this.settled();
+    },
+    failed: (failure: PutFailure) => {
+      this.recordFailed(failure, undefined);
+      this.settled();
+    },
+  };
 
   override _final(done: (err?: Error | null) => void): void {
     try {
@@ -102,19 +149,24 @@ export class ProducerWritable extends Writable {
     done(err);
   }
 
-  private offer(record: UserRecord, done: (err?: Error | null) => void): void {
-    let result: Promise<UserRecordResult>;
+  private offer(
+    partitionKey: unknown,
+    data: unknown,
+    explicitHashKey: unknown,
+    done: (err?: Error | null) => void,
+  ): void {
     try {
-      result = this.sink.add(record);
+      this.sink.put(partitionKey, data, explicitHashKey, this.results);
     } catch (err) {
       if (err instanceof BufferFullError) {
         // The one place the stream waits: the callback, and so the next chunk, comes with room.
         void this.sink.waitForCapacity().then(() => {
           if (this.destroyed) done();
-          else this.offer(record, done);
+          else this.offer(partitionKey, data, explicitHashKey, done);
         });
       } else if (err instanceof ValidationError) {
-        this.recordFailed(err, record);
+        const record = { streamName: this.streamName, partitionKey, data, explicitHashKey };
+        this.recordFailed(err, record as UserRecord);
         done();
       } else {
         done(err as Error);
@@ -122,16 +174,6 @@ export class ProducerWritable extends Writable {
       return;
     }
     this.inFlight++;
-    result.then(
-      () => {
-        this.succeeded++;
-        this.settled();
-      },
-      (err: KinesisProducerError) => {
-        this.recordFailed(err, undefined);
-        this.settled();
-      },
-    );
     done();
   }
 
@@ -150,32 +192,5 @@ export class ProducerWritable extends Writable {
     const listened = this.listenerCount('recordFailed') > 0;
     if (listened) this.emit('recordFailed', e);
     if (!listened || this.options.destroyOnFailure) this.destroy(e);
-  }
-
-  private toRecord(chunk: WritableChunk): UserRecord {
-    if (typeof chunk === 'string' || chunk instanceof Uint8Array) {
-      const key = this.options.partitionKey;
-      if (!key) {
-        throw new ValidationError(
-          'partitionKey',
-          undefined,
-          'writing a Buffer or string needs the partitionKey option (a function of the data); or write { partitionKey, data } objects',
-        );
-      }
-      return { streamName: this.streamName, partitionKey: key(chunk), data: chunk };
-    }
-    if (typeof chunk !== 'object' || chunk === null) {
-      throw new ValidationError(
-        'chunk',
-        chunk,
-        'an object { partitionKey, data, explicitHashKey? }, a Buffer or a string is required',
-      );
-    }
-    return {
-      streamName: this.streamName,
-      partitionKey: chunk.partitionKey,
-      data: chunk.data,
-      explicitHashKey: chunk.explicitHashKey,
-    };
   }
 }
