@@ -3,7 +3,7 @@
 // it (a record sent alone, a retry that copies the record out of its input): every record must
 // still arrive byte for byte, under its own key, retried ones included. (At least once: a request
 // the fake stored but answered after the client gave up, on a loaded machine, is sent again.)
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterEach, describe, test } from '@jest/globals';
 import type { UserRecordResult } from '../../packages/kinesis-producer/src/index.js';
 import { FakeKinesis } from '../support/fake-kinesis.js';
 import { payload, producerWithShardMap } from '../support/producer.js';
@@ -64,9 +64,8 @@ describe('a fresh key per record, past the keys the daemon keeps', () => {
     verifyDelivery(sent, deaggregateAll(fake.records('s')), fake.shards('s'), {
       allowDuplicates: true,
     });
-    // Records well past the kept keys were retried (and so had their key copied out).
-    const late = sent.slice(KEPT + 10_000);
-    const retried = late.filter((r) => (r.result as UserRecordResult).attempts.length > 1);
-    expect(retried.length).toBeGreaterThan(0);
+    // Whether a given late record was retried depends on how many entries its request held,
+    // which timing decides, so it is not asserted here; that a retried record keeps its key once
+    // its input is gone is proven deterministically in user-record.test.ts and hex-hash-key.test.ts.
   });
 });
