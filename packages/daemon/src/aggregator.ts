@@ -121,22 +121,27 @@ export class Aggregator {
     if (next) this.parkTimer.schedule(this.releaseAt(next));
   }
 
+  /**
+   * Runs for every record, so it makes no closure: a function whose variables a closure captures
+   * allocates a context for them on every call, even when no closure is made (newBuffer's are).
+   */
   private bufferFor(key: number | string): ShardBuffer {
-    let b = this.buffers.get(key);
-    if (!b) {
-      b = new Batcher<UserRecord, KinesisRecord>({
-        countLimit: this.o.maxCount,
-        sizeLimit: this.o.maxSize,
-        create: () => new KinesisRecord(),
-        clock: this.clock,
-        onTimer: (kr) => {
-          this.emit(kr);
-          // Partition keys come and go; an idle key's buffer must not stay behind.
-          if (!this.byShard && b!.count === 0) this.buffers.delete(key);
-        },
-      });
-      this.buffers.set(key, b);
-    }
+    return this.buffers.get(key) ?? this.newBuffer(key);
+  }
+
+  private newBuffer(key: number | string): ShardBuffer {
+    const b: ShardBuffer = new Batcher<UserRecord, KinesisRecord>({
+      countLimit: this.o.maxCount,
+      sizeLimit: this.o.maxSize,
+      create: () => new KinesisRecord(),
+      clock: this.clock,
+      onTimer: (kr) => {
+        this.emit(kr);
+        // Partition keys come and go; an idle key's buffer must not stay behind.
+        if (!this.byShard && b.count === 0) this.buffers.delete(key);
+      },
+    });
+    this.buffers.set(key, b);
     return b;
   }
 

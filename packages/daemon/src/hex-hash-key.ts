@@ -4,7 +4,7 @@
 // Kinesis record).
 import type { KeySlot } from '@kinesis-producer/aggregation';
 import type { Interned } from '@kinesis-producer/protocol';
-import { digestWord, keyMd5, md5HexOfText } from './key-md5.js';
+import { digestWordSigned, keyMd5, md5HexOfText } from './key-md5.js';
 
 export type HashKey = string;
 
@@ -132,17 +132,17 @@ export function newPartitionKeyInfo(
     text = (bytes as Utf8SliceBuffer).utf8Slice(start, start + byteLength);
   }
   if (bytes !== undefined && keyMd5(bytes, start, start + byteLength)) {
-    const w0 = digestWord(0);
+    const w0 = digestWordSigned(0);
     return new PartitionKeyEntry(
       text ?? bytes,
       start,
       byteLength,
       w0 >>> 4,
       undefined,
-      w0 | 0,
-      digestWord(1) | 0,
-      digestWord(2) | 0,
-      digestWord(3) | 0,
+      w0,
+      digestWordSigned(1),
+      digestWordSigned(2),
+      digestWordSigned(3),
     );
   }
   text ??= (bytes as Utf8SliceBuffer).utf8Slice(start, start + byteLength);

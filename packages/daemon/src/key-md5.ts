@@ -192,16 +192,22 @@ export function keyMd5(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** The digest's first byte is the low byte of the first word: big-endian reads swap bytes. */
+/**
+ * The digest's first byte is the low byte of the first word: big-endian reads swap bytes. Signed:
+ * an unsigned word above 2^31 is not a small integer, so each call would allocate a heap number.
+ */
 function bigEndian(word: number): number {
-  return (
-    (((word & 0xff) << 24) | ((word & 0xff00) << 8) | ((word >>> 8) & 0xff00) | (word >>> 24)) >>> 0
-  );
+  return ((word & 0xff) << 24) | ((word & 0xff00) << 8) | ((word >>> 8) & 0xff00) | (word >>> 24);
+}
+
+/** Word `i` (0 to 3) of the digest read big-endian, as a signed 32-bit number (see bigEndian). */
+export function digestWordSigned(i: number): number {
+  return bigEndian(digestWords[i]!);
 }
 
 /** Word `i` (0 to 3) of the digest read big-endian, as an unsigned number. */
 export function digestWord(i: number): number {
-  return bigEndian(digestWords[i]!);
+  return digestWordSigned(i) >>> 0;
 }
 
 /** MD5 of a string's UTF-8 bytes as hex, for the inputs keyMd5 does not take. */

@@ -124,20 +124,26 @@ export class ShardMap {
   shardFor(key: HashKey | HashKeyed, high: number = hashHighOf(key)): number {
     if (this.state !== 'ready') return -1;
     const ends = this.ends;
-    const highs = this.endHighs;
-    // The key's text is read (and, for a key's entry, made) only when the highs are equal.
-    const endBelow = (i: number) =>
-      highs[i]! < high ||
-      (highs[i] === high && ends[i]! < (typeof key === 'string' ? key : key.hashKey));
     let lo = 0;
     let hi = ends.length - 1;
-    if (hi < 0 || endBelow(hi)) return -1;
+    if (hi < 0 || this.endBelow(hi, key, high)) return -1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (endBelow(mid)) lo = mid + 1;
+      if (this.endBelow(mid, key, high)) lo = mid + 1;
       else hi = mid;
     }
     return this.numbers[lo]!;
+  }
+
+  /**
+   * Whether shard i's range ends below the key. A method, not a closure made in shardFor: that
+   * closure was an allocation per record. The key's text is read (and, for a key's entry, made)
+   * only when the highs are equal.
+   */
+  private endBelow(i: number, key: HashKey | HashKeyed, high: number): boolean {
+    const h = this.endHighs[i]!;
+    if (h !== high) return h < high;
+    return this.ends[i]! < (typeof key === 'string' ? key : key.hashKey);
   }
 
   hashRange(shard: number): HashRange | undefined {

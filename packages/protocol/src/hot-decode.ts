@@ -106,7 +106,8 @@ export function decodeMessage<K extends Interned = Interned>(
       r.expect(WIRE_VARINT, 'Message.source_id');
       sourceId = r.varint();
     } else if (isPayloadField(no)) {
-      r.expect(WIRE_DELIMITED, `Message field ${no}`);
+      // The field's name is made only for the error: a template string here was one per frame.
+      if (r.wireType !== WIRE_DELIMITED) r.expect(WIRE_DELIMITED, `Message field ${no}`);
       if (payload !== 0) {
         throw new ProtocolDecodeError(`Message carries two payloads (fields ${payload} and ${no})`);
       }
