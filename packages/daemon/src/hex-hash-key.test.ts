@@ -74,9 +74,13 @@ test('an entry made without its text decodes it from the input, and owns it afte
       eager.byteLength,
       eager.problem,
     ]);
+    // Its hash key made for the first time once it owns its text (it keeps none of the digest).
+    const late = newPartitionKeyInfo(undefined, Buffer.byteLength(pk), input, 2);
     lazy.ownText();
+    late.ownText();
     // The input is let go (here: overwritten): the entry no longer reads it.
     input.fill(0x21);
     expect(lazy.text).toBe(pk);
+    expect([late.text, late.hashKey, late.hashHigh]).toEqual([pk, eager.hashKey, eager.hashHigh]);
   }
 });

@@ -35,11 +35,11 @@ const MAX_PARTITION_KEY_LENGTH = 256;
 /**
  * A key's entry. Most keys never need their hash key as text: the shard lookup is decided on
  * hashHigh, and an aggregate's ExplicitHashKey comes from its first record only. So a key hashed
- * here keeps its digest as four signed 32-bit words and makes the text the first time it is
- * asked for. Signed on purpose: this runtime's small integers are 32 bits wide, so V8 stores them
- * inside the object, where an unsigned word above 2^31 would become a separate heap number.
- * When keys do not recur there is one entry per record, alive as long as the record, so every
- * field here is copied by each young-generation GC: nothing derivable is kept.
+ * here keeps only the first 28 bits of its digest and hashes its bytes again the first time the
+ * text is asked for (once per Kinesis record at most, and for the records of one that landed
+ * on an unexpected shard). When keys do not recur there is one entry per record, alive as long
+ * as the record, so every field here is copied by each young-generation GC and brings the next
+ * one nearer: nothing derivable is kept.
  */
 class PartitionKeyEntry implements PartitionKeyInfo {
   table = 0;
@@ -60,10 +60,6 @@ class PartitionKeyEntry implements PartitionKeyInfo {
     readonly byteLength: number,
     readonly hashHigh: number,
     hex: HashKey | undefined,
-    private readonly w0: number,
-    private readonly w1: number,
-    private readonly w2: number,
-    private readonly w3: number,
   ) {
     this.hex = hex;
     this.source = source;
@@ -102,7 +98,15 @@ class PartitionKeyEntry implements PartitionKeyInfo {
 
   get hashKey(): HashKey {
     if (this.hex === undefined) {
-      this.hex = hex8(this.w0) + hex8(this.w1) + hex8(this.w2) + hex8(this.w3);
+      const s = this.source;
+      const start = this.sourceStart;
+      this.hex =
+        typeof s !== 'string' && keyMd5(s, start, start + this.byteLength)
+          ? hex8(digestWordSigned(0)) +
+            hex8(digestWordSigned(1)) +
+            hex8(digestWordSigned(2)) +
+            hex8(digestWordSigned(3))
+          : md5HexOfText(this.text);
     }
     return this.hex;
   }
@@ -132,22 +136,17 @@ export function newPartitionKeyInfo(
     text = (bytes as Utf8SliceBuffer).utf8Slice(start, start + byteLength);
   }
   if (bytes !== undefined && keyMd5(bytes, start, start + byteLength)) {
-    const w0 = digestWordSigned(0);
     return new PartitionKeyEntry(
       text ?? bytes,
       start,
       byteLength,
-      w0 >>> 4,
+      digestWordSigned(0) >>> 4,
       undefined,
-      w0,
-      digestWordSigned(1),
-      digestWordSigned(2),
-      digestWordSigned(3),
     );
   }
   text ??= (bytes as Utf8SliceBuffer).utf8Slice(start, start + byteLength);
   const hex = md5HexOfText(text);
-  return new PartitionKeyEntry(text, 0, byteLength, hashKeyHigh(hex), hex, 0, 0, 0, 0);
+  return new PartitionKeyEntry(text, 0, byteLength, hashKeyHigh(hex), hex);
 }
 
 /**
