@@ -11,7 +11,7 @@ import {
 import { now } from './clock.js';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials-holder.js';
-import { hashKeyFromDecimal, hashKeyHigh, type PartitionKeyInfo } from './hex-hash-key.js';
+import { hashKeyFromDecimal, type PartitionKeyInfo } from './hex-hash-key.js';
 import { createControlClient, listShardsWith } from './kinesis-control.js';
 import { log } from './log.js';
 import type { Metrics } from './metrics/daemon-metrics.js';
@@ -100,7 +100,6 @@ export class StreamPipelines {
       arrival,
       this.c.recordMaxBufferedTime,
       this.c.recordTtl,
-      typeof hashKey === 'string' ? hashKeyHigh(hashKey) : key.hashHigh,
     );
     this.pipeline(r.streamName).put(ur);
   }

@@ -141,10 +141,6 @@ export class UserRecord {
     readonly arrival: number,
     maxBufferedTime: number,
     ttl: number,
-    /** hashKeyHigh(hashKey), when the caller has it at hand. */
-    readonly hashHigh: number = typeof hashKey === 'string'
-      ? hashKeyHigh(hashKey)
-      : hashKey.hashHigh,
   ) {
     this.keyEntry = partitionKey;
     if (hashKey !== partitionKey) {
@@ -245,6 +241,16 @@ export class UserRecord {
   get partitionKeyBytes(): number {
     const k = this.keyEntry;
     return typeof k === 'string' ? Buffer.byteLength(k) : k.byteLength;
+  }
+
+  /**
+   * hashKeyHigh(hashKey), what the shard lookup mostly decides on. Read from the key's entry, not
+   * kept: the aggregate touches the entry anyway, and every field of a record is copied by each
+   * young-generation GC it survives.
+   */
+  get hashHigh(): number {
+    const h = this.rare?.hashKey;
+    return h === undefined ? (this.keyEntry as PartitionKeyInfo).hashHigh : hashKeyHigh(h);
   }
 
   /** 32 hex digits: see hex-hash-key.ts. */
