@@ -49,9 +49,9 @@ const WORD_COPY_MAX = 256;
 
 /** DataViews over the last input data was copied from and the last target: one per buffer. */
 let lastDataSource: ArrayBufferLike | undefined;
-let lastDataSourceView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+let lastDataSourceView = new DataView(new ArrayBuffer(0));
 let lastTarget: ArrayBufferLike | undefined;
-let lastTargetView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+let lastTargetView = new DataView(new ArrayBuffer(0));
 
 /** A record keeps its first and its latest attempts; those between are counted, not kept. */
 export const KEEP_FIRST_ATTEMPTS = 3;
