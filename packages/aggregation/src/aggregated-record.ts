@@ -17,11 +17,6 @@ export interface AggregatableRecord extends KeyWriter {
   readonly data: Uint8Array;
   /** data.length, for records whose `data` is made on demand. */
   readonly dataLength?: number;
-  /**
-   * Optional: writes the data's bytes into `target` at `at`, for records whose `data` would be a
-   * view made for the copy alone.
-   */
-  writeData?(target: Buffer, at: number): void;
 }
 
 function dataLengthOf(record: AggregatableRecord): number {
@@ -173,8 +168,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
       }
       out[pos++] = TAG_DATA;
       pos = writeVarint(out, pos, dataLength);
-      if (record.writeData) record.writeData(out, pos);
-      else out.set(record.data, pos);
+      out.set(record.data, pos);
       pos += dataLength;
     }
     md5(out.subarray(MAGIC.length, pos)).copy(out, pos);

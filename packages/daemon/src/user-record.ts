@@ -41,18 +41,6 @@ const SHORT_KEY = 64;
 let lastSource: ArrayBufferLike | undefined;
 let lastSourceView: Buffer = Buffer.alloc(0);
 
-/**
- * Data up to this many bytes is copied by writeData through DataViews, four bytes a step: for
- * short data that beats making a Uint8Array view of it for TypedArray.set, and makes no object.
- */
-const WORD_COPY_MAX = 256;
-
-/** DataViews over the last input data was copied from and the last target: one per buffer. */
-let lastDataSource: ArrayBufferLike | undefined;
-let lastDataSourceView = new DataView(new ArrayBuffer(0));
-let lastTarget: ArrayBufferLike | undefined;
-let lastTargetView = new DataView(new ArrayBuffer(0));
-
 /** A record keeps its first and its latest attempts; those between are counted, not kept. */
 export const KEEP_FIRST_ATTEMPTS = 3;
 export const KEEP_LAST_ATTEMPTS = 3;
@@ -170,34 +158,6 @@ export class UserRecord {
   /** A view of the data (made on each call: keep it only as long as needed). */
   get data(): Uint8Array {
     return new Uint8Array(this.dataBytes, this.dataOffset, this.dataLength);
-  }
-
-  /**
-   * Writes the data's bytes into `target` at `at`. The aggregate copies every record's data once;
-   * a view made for each copy (see `data`) was about a tenth of what the daemon allocated per
-   * record, and each byte allocated brings the next young-generation GC nearer.
-   */
-  writeData(target: Buffer, at: number): void {
-    const n = this.dataLength;
-    if (n > WORD_COPY_MAX) {
-      target.set(this.data, at);
-      return;
-    }
-    if (this.dataBytes !== lastDataSource) {
-      lastDataSource = this.dataBytes;
-      lastDataSourceView = new DataView(this.dataBytes);
-    }
-    if (target.buffer !== lastTarget) {
-      lastTarget = target.buffer;
-      lastTargetView = new DataView(target.buffer);
-    }
-    const source = lastDataSourceView;
-    const into = lastTargetView;
-    const from = this.dataOffset;
-    const to = target.byteOffset + at;
-    let i = 0;
-    for (; i + 4 <= n; i += 4) into.setInt32(to + i, source.getInt32(from + i));
-    for (; i < n; i++) into.setUint8(to + i, source.getUint8(from + i));
   }
 
   /**
