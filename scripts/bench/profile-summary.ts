@@ -1,5 +1,6 @@
 // Reads a V8 .cpuprofile and lists the functions with the most self time, so a profile can be
-// read without DevTools: "file:line function  % of busy time".
+// read without DevTools: "file:line function  % of busy time"; and a sampled .heapprofile, the
+// functions that allocated the most bytes.
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ROOT } from './proc.js';
@@ -156,5 +157,73 @@ export function profileTable(title: string, s: ProfileSummary, records?: number)
       `| ${m.percent.toFixed(1)} | ${m.selfMs.toFixed(0)} | ${perRecord(m.selfMs)} | ${m.module} |`,
     );
   }
+  return lines.join('\n');
+}
+
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children?: HeapNode[];
+}
+
+export interface AllocationSummary {
+  bytes: number;
+  /** Functions by bytes allocated in them (allocations of functions inlined into them included). */
+  top: { name: string; where: string; bytes: number }[];
+  byModule: { module: string; bytes: number }[];
+}
+
+/** Bytes allocated per function and per module in a sampling heap profile (heap-sampler.cjs). */
+export function summarizeHeapProfile(file: string, topN = 12): AllocationSummary {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as { head: HeapNode };
+  const self = new Map<string, { name: string; where: string; bytes: number }>();
+  let total = 0;
+  const visit = (n: HeapNode) => {
+    if (n.selfSize > 0) {
+      const { functionName, url, lineNumber } = n.callFrame;
+      const name = functionName || '(anonymous)';
+      const key = `${name}@${url}:${lineNumber}`;
+      const entry = self.get(key) ?? { name, where: where(url, lineNumber), bytes: 0 };
+      entry.bytes += n.selfSize;
+      self.set(key, entry);
+      total += n.selfSize;
+    }
+    for (const c of n.children ?? []) visit(c);
+  };
+  visit(profile.head);
+  const modules = new Map<string, number>();
+  for (const e of self.values()) {
+    const module = e.where === '(native)' ? `(native) ${e.name}` : e.where.replace(/:\d+$/, '');
+    modules.set(module, (modules.get(module) ?? 0) + e.bytes);
+  }
+  const byBytes = <T extends { bytes: number }>(a: T, b: T) => b.bytes - a.bytes;
+  return {
+    bytes: total,
+    top: [...self.values()].sort(byBytes).slice(0, topN),
+    byModule: [...modules]
+      .map(([module, bytes]) => ({ module, bytes }))
+      .sort(byBytes)
+      .slice(0, topN),
+  };
+}
+
+/** Bytes allocated per record, by function and by module, over `records` records. */
+export function allocationTable(title: string, s: AllocationSummary, records: number): string {
+  const perRecord = (bytes: number) => (bytes / records).toFixed(1);
+  const lines = [
+    `#### ${title}`,
+    '',
+    `${perRecord(s.bytes)} bytes allocated per record in all.`,
+    '',
+    '| Bytes/record | Function | Where |',
+    '|---:|---|---|',
+    ...s.top.map((f) => `| ${perRecord(f.bytes)} | \`${f.name}\` | ${f.where} |`),
+    '',
+    'By module:',
+    '',
+    '| Bytes/record | Module |',
+    '|---:|---|',
+    ...s.byModule.map((m) => `| ${perRecord(m.bytes)} | ${m.module} |`),
+  ];
   return lines.join('\n');
 }

@@ -4,9 +4,10 @@
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import type { ClientKind } from './clients.js';
 import type { BenchConfig } from './config.js';
-import { profileTable } from './profile-summary.js';
+import { allocationTable, profileTable } from './profile-summary.js';
 import { fixed, int, ratio, SHORT, sizeName, type Target } from './report-format.js';
 import { matrixSection, matrixTargets, nodeComparison } from './report-matrix.js';
+import type { AllocationsResult } from './scenarios/allocations.js';
 import type { DaemonAloneResult } from './scenarios/daemon-alone.js';
 import type { EventLoopRow } from './scenarios/event-loop.js';
 import type { FloorRow } from './scenarios/floors.js';
@@ -43,6 +44,7 @@ export interface BenchResults {
   utilisation?: UtilisationRow[];
   startup?: StartupResult;
   profile?: ProfileResult;
+  allocations?: AllocationsResult;
   floors?: FloorRow[];
   failures?: { scenario: string; message: string }[];
   /** The same scenarios with the measured processes on another Node release (--node). */
@@ -335,6 +337,19 @@ export function markdown(r: BenchResults): string {
       profileTable("User's process", r.profile.user, r.profile.records),
       '',
       profileTable('Daemon', r.profile.daemon, r.profile.records),
+    );
+  }
+  if (r.allocations) {
+    const a = r.allocations;
+    parts.push(
+      '',
+      '## Allocations',
+      '',
+      `The producer with 100 B records, shape ${a.shape}, ${a.keys === 'random' ? 'a fresh key per record' : 'keys from the pool'}, with a heap sampler in both processes (\`scripts/bench/heap-sampler.cjs\`: one sample per 16 KiB allocated, objects collected since included). Bytes allocated per record over the ${int(a.records)} records of the whole run (warm-up included), by the function that allocated them (a function inlined into another counts as that one); the user's process includes what the bench's own workload allocates for each record.`,
+      '',
+      allocationTable("User's process", a.user, a.records),
+      '',
+      allocationTable('Daemon', a.daemon, a.records),
     );
   }
   const other = r.otherNode;

@@ -2,8 +2,9 @@
 // runs the benchmark scenarios, prints the table and writes bench/results/latest.md, latest.json
 // and throughput.svg.
 // Scenarios: throughput, matrix, daemon (alone), wrapper (alone), event-loop, latency,
-// utilisation, startup, floors (all by default) and profile (only when named: the throughput run under
-// --cpu-prof in both processes). With --node, the same scenarios run again with the measured
+// utilisation, startup, floors (all by default); profile and allocations only when named: one matrix
+// cell under --cpu-prof in both processes, and the same with a heap sampler (bytes allocated per
+// record by function). With --node, the same scenarios run again with the measured
 // processes on that Node binary, and the report shows both.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -13,6 +14,7 @@ import { benchConfig } from './config.js';
 import { type Endpoint, log, startEndpoint, streamFor } from './harness.js';
 import { nodeVersionOf, ROOT, useNode } from './proc.js';
 import { type BenchResults, machine, markdown } from './report.js';
+import { allocations } from './scenarios/allocations.js';
 import { daemonAlone } from './scenarios/daemon-alone.js';
 import { eventLoop } from './scenarios/event-loop.js';
 import { floors } from './scenarios/floors.js';
@@ -36,7 +38,7 @@ const DEFAULT = [
   'startup',
   'floors',
 ];
-const KNOWN = [...DEFAULT, 'profile'];
+const KNOWN = [...DEFAULT, 'profile', 'allocations'];
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const quick = args.includes('--quick');
@@ -123,6 +125,9 @@ async function runScenario(s: string, results: BenchResults): Promise<void> {
     case 'profile':
       results.profile = await profile(cfg, instant!);
       break;
+    case 'allocations':
+      results.allocations = await allocations(cfg, instant!);
+      break;
   }
 }
 
@@ -143,7 +148,7 @@ async function runAll(): Promise<BenchResults> {
 }
 
 const needsInstant = chosen.some((s) =>
-  ['throughput', 'matrix', 'daemon', 'event-loop', 'latency', 'profile'].includes(s),
+  ['throughput', 'matrix', 'daemon', 'event-loop', 'latency', 'profile', 'allocations'].includes(s),
 );
 let results: BenchResults;
 try {

@@ -46,7 +46,7 @@ export async function profile(cfg: BenchConfig, instant: Endpoint): Promise<Prof
     ['--cpu-prof', `--cpu-prof-dir=${userDir}`],
   );
   // The daemon writes its profile as it exits, a moment after the user's process has.
-  const daemon = await readWhenComplete(join(dir, 'daemon.cpuprofile'), 15_000);
+  const daemon = await readWhenComplete(join(dir, 'daemon.cpuprofile'), 15_000, summarizeProfile);
   const user = readdirSync(userDir)
     .map((f) => summarizeProfile(join(userDir, f)))
     .sort((a, b) => b.busyMs - a.busyMs)[0]!;
@@ -61,11 +61,16 @@ export async function profile(cfg: BenchConfig, instant: Endpoint): Promise<Prof
   };
 }
 
-async function readWhenComplete(file: string, timeoutMs: number): Promise<ProfileSummary> {
+/** `read(file)` once a process that is exiting has written it completely. */
+export async function readWhenComplete<T>(
+  file: string,
+  timeoutMs: number,
+  read: (file: string) => T,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      if (readdirSync(dirname(file)).includes(basename(file))) return summarizeProfile(file);
+      if (readdirSync(dirname(file)).includes(basename(file))) return read(file);
     } catch (err) {
       // Still being written: not yet valid JSON.
       if (Date.now() > deadline) throw err;
