@@ -18,7 +18,7 @@ import { ConfigError, readConfig } from './config.js';
 import { describeError } from './contained-error.js';
 import { CredentialsHolder } from './credentials-holder.js';
 import { fatalFrame } from './fatal.js';
-import { newPartitionKeyInfo, type PartitionKeyInfo } from './hex-hash-key.js';
+import { internedKeyInfo, type PartitionKeyInfo } from './hex-hash-key.js';
 import { log, setLogLevel } from './log.js';
 import { Metrics } from './metrics/daemon-metrics.js';
 import { metricsResponseFrame } from './metrics/metrics-query.js';
@@ -36,7 +36,7 @@ export const DRAIN_LIMIT_MS = 30_000;
 export class FrameRouter {
   private readonly decoder = new FrameDecoder();
   /** Partition keys by their bytes, each entry holding what the daemon knows of the key. */
-  private readonly keys = new StringInterner(newPartitionKeyInfo);
+  private readonly keys = new StringInterner(internedKeyInfo);
   private readonly kinesisCredentials = new CredentialsHolder();
   readonly metricsCredentials = new CredentialsHolder();
   private producer: StreamPipelines | undefined;

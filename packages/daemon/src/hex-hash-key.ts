@@ -150,6 +150,87 @@ export function newPartitionKeyInfo(
 }
 
 /**
+ * What the daemon's interner hands out for a key it does not keep (a fresh key per record): one
+ * object, filled anew for each such key, that the record made next takes the key from
+ * (fresh-key-record.ts). A key that does not recur would otherwise cost an entry object of its
+ * own, alive as long as its record and copied with it by every young-generation collection.
+ * Valid only until the next key is decoded: nothing may keep it, and it is nobody's table slot.
+ */
+class FreshKey implements PartitionKeyInfo {
+  byteLength = 0;
+  hashHigh = 0;
+  /** The key's UTF-8 bytes lie in `bytes` from `start`. */
+  bytes: Buffer = Buffer.alloc(0);
+  start = 0;
+
+  get text(): string {
+    return (this.bytes as Utf8SliceBuffer).utf8Slice(this.start, this.start + this.byteLength);
+  }
+
+  get hashKey(): HashKey {
+    return md5HexOfText(this.text);
+  }
+
+  /** Only keys of a length Kinesis takes are handed out this way. */
+  get problem(): undefined {
+    return undefined;
+  }
+
+  get fingerprint(): number {
+    return this.hashHigh;
+  }
+
+  get table(): number {
+    return -1;
+  }
+
+  set table(_: number) {
+    throw new Error('the shared entry of a fresh partition key cannot be a key table slot');
+  }
+
+  get index(): number {
+    return -1;
+  }
+
+  set index(_: number) {
+    throw new Error('the shared entry of a fresh partition key cannot be a key table slot');
+  }
+
+  ownText(): void {
+    throw new Error('the shared entry of a fresh partition key cannot be kept');
+  }
+}
+
+export const FRESH_KEY: PartitionKeyInfo = new FreshKey();
+
+/**
+ * The daemon interner's MakeEntry: a key it keeps gets an entry of its own (newPartitionKeyInfo);
+ * one it does not keep, of a length Kinesis takes and short enough to hash in JavaScript, is
+ * hashed where its bytes lie and handed out as FRESH_KEY.
+ */
+export function internedKeyInfo(
+  text: string | undefined,
+  byteLength: number,
+  bytes: Buffer,
+  start: number,
+): PartitionKeyInfo {
+  if (
+    text === undefined &&
+    byteLength >= 1 &&
+    byteLength <= MAX_PARTITION_KEY_LENGTH &&
+    keyMd5(bytes, start, start + byteLength)
+  ) {
+    const fresh = FRESH_KEY as FreshKey;
+    fresh.byteLength = byteLength;
+    fresh.hashHigh = digestWordSigned(0) >>> 4;
+    fresh.bytes = bytes;
+    fresh.start = start;
+    return fresh;
+  }
+  return newPartitionKeyInfo(text, byteLength, bytes, start);
+}
+
+/**
  * The first 28 bits of a hash key as a number: hash keys with different highs compare as their
  * highs do; only equal highs need the full text. 28 bits keep it a small integer, which V8
  * stores inside the record rather than as a separate heap number.

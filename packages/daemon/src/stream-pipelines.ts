@@ -11,7 +11,8 @@ import {
 import { now } from './clock.js';
 import type { DaemonConfig } from './config.js';
 import type { CredentialsHolder } from './credentials-holder.js';
-import { hashKeyFromDecimal, type PartitionKeyInfo } from './hex-hash-key.js';
+import { FreshKeyRecord } from './fresh-key-record.js';
+import { FRESH_KEY, hashKeyFromDecimal, type PartitionKeyInfo } from './hex-hash-key.js';
 import { createControlClient, listShardsWith } from './kinesis-control.js';
 import { log } from './log.js';
 import type { Metrics } from './metrics/daemon-metrics.js';
@@ -90,6 +91,21 @@ export class StreamPipelines {
     }
     // The decoder's entry for the key carries its hash key and its slot in the aggregate's table.
     const key = r.partitionKeyEntry;
+    if (key === FRESH_KEY) {
+      // A key the interner does not keep: the record is its entry (fresh-key-record.ts).
+      this.pipeline(r.streamName).put(
+        new FreshKeyRecord(
+          id,
+          ehk === undefined ? undefined : ehk.toString(),
+          r,
+          ehk === undefined ? undefined : hashKeyFromDecimal(ehk),
+          arrival,
+          this.c.recordMaxBufferedTime,
+          this.c.recordTtl,
+        ),
+      );
+      return;
+    }
     const hashKey = ehk === undefined ? key : hashKeyFromDecimal(ehk);
     const ur = new UserRecord(
       id,

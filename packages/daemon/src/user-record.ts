@@ -95,15 +95,15 @@ export class UserRecord {
    * the hash key's source): the entry gives all of them, and every field is copied by each
    * young-generation GC a record survives.
    */
-  private keyEntry: PartitionKeyInfo | string;
-  private rare: RareState | undefined;
+  protected keyEntry: PartitionKeyInfo | string;
+  protected rare: RareState | undefined;
 
   /**
    * The data as where it lies (usually inside the input chunk it arrived in) rather than as a
    * Buffer view: tens of thousands of records are in flight at any time, and one object less for
    * each is that much less for every young-generation GC to copy.
    */
-  private dataBytes: ArrayBufferLike;
+  protected dataBytes: ArrayBufferLike;
   private dataOffset: number;
   readonly dataLength: number;
   /**
@@ -111,7 +111,7 @@ export class UserRecord {
    * or detached). The aggregate's key table is written from them while they are in the cache;
    * the key's string, one cache miss away among many keys, is then never read on the way.
    */
-  private keyOffset: number;
+  protected keyOffset: number;
 
   constructor(
     readonly sourceId: number,
@@ -260,7 +260,7 @@ export class UserRecord {
     return last?.success ? last : undefined;
   }
 
-  private rareState(): RareState {
+  protected rareState(): RareState {
     this.rare ??= {
       omitted: undefined,
       isolated: false,
