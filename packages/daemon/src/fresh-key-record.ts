@@ -6,7 +6,7 @@
 // for as long as the record waits.
 
 import { FRESH_KEY, type HashKey, hashKeyHigh, type PartitionKeyInfo } from './hex-hash-key.js';
-import { digestWord, keyMd5, md5HexOfText } from './key-md5.js';
+import { digestHex, keyMd5, md5HexOfText } from './key-md5.js';
 import { type DataAt, UserRecord } from './user-record.js';
 
 export class FreshKeyRecord extends UserRecord implements PartitionKeyInfo {
@@ -80,7 +80,7 @@ export class FreshKeyRecord extends UserRecord implements PartitionKeyInfo {
     if (h !== undefined) return h;
     const bytes = this.keyBytes();
     if (!keyMd5(bytes, 0, bytes.length)) return md5HexOfText(this.text);
-    return [0, 1, 2, 3].map((i) => digestWord(i).toString(16).padStart(8, '0')).join('');
+    return digestHex();
   }
 
   override get partitionKeySlot(): PartitionKeyInfo | undefined {

@@ -64,7 +64,7 @@ test('hash keys made from the digest keep every leading zero', () => {
   expect(found).toBe(20);
 });
 
-test('an entry made without its text decodes it from the input, and owns it after ownText()', () => {
+test('an entry made from the input has its text, hash and length, whatever becomes of the input', () => {
   for (const pk of ['abcd', 'é🎉', '😀'.repeat(129), '', 'device-0042']) {
     const input = Buffer.concat([Buffer.from('zz'), Buffer.from(pk), Buffer.from('y')]);
     const lazy = newPartitionKeyInfo(undefined, Buffer.byteLength(pk), input, 2);

@@ -24,8 +24,8 @@ export interface PartitionKeyInfo extends KeySlot, Interned, HashKeyed {
   /** Why Kinesis would refuse the key, or undefined: checked once per key, not per record. */
   readonly problem: string | undefined;
   /**
-   * Makes the key's text now if it was not made yet: the entry then no longer refers to the
-   * input the key was read from (see newPartitionKeyInfo), which can be let go.
+   * Makes the key's text now if it was not made yet: the entry then no longer reads the input the
+   * key arrived in, which can be let go (see fresh-key-record.ts).
    */
   ownText(): void;
 }
@@ -33,51 +33,25 @@ export interface PartitionKeyInfo extends KeySlot, Interned, HashKeyed {
 const MAX_PARTITION_KEY_LENGTH = 256;
 
 /**
- * A key's entry. Most keys never need their hash key as text: the shard lookup is decided on
- * hashHigh, and an aggregate's ExplicitHashKey comes from its first record only. So a key hashed
- * here keeps only the first 28 bits of its digest and hashes its bytes again the first time the
- * text is asked for (once per Kinesis record at most, and for the records of one that landed
- * on an unexpected shard). When keys do not recur there is one entry per record, alive as long
- * as the record, so every field here is copied by each young-generation GC and brings the next
- * one nearer: nothing derivable is kept.
+ * A key's entry, kept by the interner for a key that recurs and shared by all its records. Most
+ * keys never need their hash key as text: the shard lookup is decided on hashHigh, and an
+ * aggregate's ExplicitHashKey comes from its first record only. So the entry keeps the first
+ * 28 bits of the key's digest and makes the text the first time it is asked for. (A key that
+ * does not recur has no entry: its record is its entry, see fresh-key-record.ts.)
  */
 class PartitionKeyEntry implements PartitionKeyInfo {
   table = 0;
   index = 0;
-  private hex: HashKey | undefined;
-  /**
-   * The key's text, or until it is first asked for, the input holding its UTF-8 bytes (from
-   * sourceStart): a fresh key per record is mostly never read as text (routing, the key table
-   * and the aggregate are made from its hash and its bytes), so decoding it would only be
-   * garbage.
-   */
-  private source: string | Buffer;
-  private sourceStart: number;
 
   constructor(
-    source: string | Buffer,
-    sourceStart: number,
+    readonly text: string,
     readonly byteLength: number,
     readonly hashHigh: number,
-    hex: HashKey | undefined,
-  ) {
-    this.hex = hex;
-    this.source = source;
-    this.sourceStart = sourceStart;
-  }
+    private hex: HashKey | undefined,
+  ) {}
 
-  get text(): string {
-    const s = this.source;
-    if (typeof s === 'string') return s;
-    const start = this.sourceStart;
-    const text = (s as Utf8SliceBuffer).utf8Slice(start, start + this.byteLength);
-    this.source = text;
-    return text;
-  }
-
-  ownText(): void {
-    if (typeof this.source !== 'string') void this.text;
-  }
+  /** It has its text from the start. */
+  ownText(): void {}
 
   /** Checked once per record, and almost never set: computed rather than kept per key. */
   get problem(): string | undefined {
@@ -97,33 +71,17 @@ class PartitionKeyEntry implements PartitionKeyInfo {
   }
 
   get hashKey(): HashKey {
-    if (this.hex === undefined) {
-      const s = this.source;
-      const start = this.sourceStart;
-      this.hex =
-        typeof s !== 'string' && keyMd5(s, start, start + this.byteLength)
-          ? hex8(digestWordSigned(0)) +
-            hex8(digestWordSigned(1)) +
-            hex8(digestWordSigned(2)) +
-            hex8(digestWordSigned(3))
-          : md5HexOfText(this.text);
-    }
+    this.hex ??= md5HexOfText(this.text);
     return this.hex;
   }
-}
-
-function hex8(word: number): string {
-  return (word >>> 0).toString(16).padStart(8, '0');
 }
 
 // Node's Buffer has had it since v0.x; it skips the encoding dispatch of toString().
 type Utf8SliceBuffer = Buffer & { utf8Slice(start: number, end: number): string };
 
 /**
- * The entry the decoder's interner makes for a key it has not seen (or has forgotten). Given the
- * key's UTF-8 bytes (`bytes` from `start`), it hashes them where they lie. Without `text` (an
- * entry the interner does not keep: see MakeEntry), the entry decodes its text from `bytes` when
- * first asked, so `bytes` must stay as they are until then or until ownText().
+ * A key's entry, from its text or from its UTF-8 bytes (`bytes` from `start`), which it then hashes
+ * where they lie (key-md5.ts) rather than encoding the text again.
  */
 export function newPartitionKeyInfo(
   text: string | undefined,
@@ -131,22 +89,12 @@ export function newPartitionKeyInfo(
   bytes?: Buffer,
   start = 0,
 ): PartitionKeyInfo {
-  // A length Kinesis refuses is told with the text's length (see problem): decoded now.
-  if (text === undefined && (byteLength < 1 || byteLength > MAX_PARTITION_KEY_LENGTH)) {
-    text = (bytes as Utf8SliceBuffer).utf8Slice(start, start + byteLength);
-  }
-  if (bytes !== undefined && keyMd5(bytes, start, start + byteLength)) {
-    return new PartitionKeyEntry(
-      text ?? bytes,
-      start,
-      byteLength,
-      digestWordSigned(0) >>> 4,
-      undefined,
-    );
-  }
   text ??= (bytes as Utf8SliceBuffer).utf8Slice(start, start + byteLength);
+  if (bytes !== undefined && keyMd5(bytes, start, start + byteLength)) {
+    return new PartitionKeyEntry(text, byteLength, digestWordSigned(0) >>> 4, undefined);
+  }
   const hex = md5HexOfText(text);
-  return new PartitionKeyEntry(text, 0, byteLength, hashKeyHigh(hex), hex);
+  return new PartitionKeyEntry(text, byteLength, hashKeyHigh(hex), hex);
 }
 
 /**

@@ -210,6 +210,13 @@ export function digestWord(i: number): number {
   return digestWordSigned(i) >>> 0;
 }
 
+/** The digest as 32 hex digits. */
+export function digestHex(): string {
+  let hex = '';
+  for (let i = 0; i < 4; i++) hex += digestWord(i).toString(16).padStart(8, '0');
+  return hex;
+}
+
 /** MD5 of a string's UTF-8 bytes as hex, for the inputs keyMd5 does not take. */
 export function md5HexOfText(text: string): string {
   return hash('md5', text, 'hex');

@@ -42,11 +42,11 @@ describe('UserRecord', () => {
     expect(Buffer.from(ur.data).toString()).toBe('hello');
   });
 
-  test("keeps its key's text correct once detached, when the key's entry read it from the input", () => {
+  test("keeps its key's text correct once detached, its key's entry made from the input", () => {
     const chunk = Buffer.alloc(1024, 9);
     chunk.write('clé-0042', 30);
     chunk.write('hello', 200);
-    // An entry the decoder did not keep: it has no text until asked (see newPartitionKeyInfo).
+    // An entry made from the key's bytes where they lie in the input.
     const key = newPartitionKeyInfo(undefined, Buffer.byteLength('clé-0042'), chunk, 30);
     const ur = new UserRecord(
       1,

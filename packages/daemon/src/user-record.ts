@@ -276,7 +276,7 @@ export class UserRecord {
    * long as this record waits. The first send never copies.
    */
   detach(): void {
-    // The key's entry may still read its text from the input (see newPartitionKeyInfo).
+    // A record that is its key's entry still reads the key from the input (fresh-key-record.ts).
     const k = this.keyEntry;
     if (typeof k !== 'string') k.ownText();
     this.keyOffset = -1;
