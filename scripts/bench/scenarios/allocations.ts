@@ -5,12 +5,12 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchConfig } from '../config.js';
-import { type Endpoint, log, runUser } from '../harness.js';
+import { type Endpoint, log } from '../harness.js';
 import { ROOT } from '../proc.js';
 import { type AllocationSummary, summarizeHeapProfile } from '../profile-summary.js';
 import type { KeyMode } from '../workload.js';
-import { type Shape, specOf } from './matrix.js';
-import { readWhenComplete } from './profile.js';
+import type { Shape } from './matrix.js';
+import { readWhenComplete, runProfiledCell } from './profile.js';
 
 export interface AllocationsResult {
   shape: Shape;
@@ -29,20 +29,10 @@ export async function allocations(cfg: BenchConfig, instant: Endpoint): Promise<
   log(
     `allocations: producer, ${shape}, ${keys} keys, 100 B records, ${cfg.profileSeconds} s, heap sampler in both processes`,
   );
-  const cell = specOf(shape, 'producer', keys, 100, cfg, instant);
-  const sampler = ['--require', join(ROOT, 'scripts/bench/heap-sampler.cjs')];
-  const r = await runUser(
-    {
-      ...cell,
-      seconds: cfg.profileSeconds,
-      warmupSeconds: cfg.warmupSeconds,
-      producerOptions: {
-        ...cell.producerOptions,
-        nativeExecutable: join(ROOT, 'scripts/bench/daemon-allocations.cjs'),
-      },
-    },
-    sampler,
-  );
+  const r = await runProfiledCell(cfg, instant, 'scripts/bench/daemon-allocations.cjs', [
+    '--require',
+    join(ROOT, 'scripts/bench/heap-sampler.cjs'),
+  ]);
   // The daemon writes its profile as it exits, a moment after the user's process has.
   const daemonFile = async () => {
     for (let i = 0; i < 150; i++) {

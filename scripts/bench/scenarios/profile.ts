@@ -6,6 +6,7 @@ import type { BenchConfig } from '../config.js';
 import { type Endpoint, log, runUser } from '../harness.js';
 import { ROOT } from '../proc.js';
 import { type ProfileSummary, summarizeProfile } from '../profile-summary.js';
+import type { UserResult } from '../user-process.js';
 import type { KeyMode } from '../workload.js';
 import { type Shape, specOf } from './matrix.js';
 
@@ -31,17 +32,10 @@ export async function profile(cfg: BenchConfig, instant: Endpoint): Promise<Prof
     `profile: producer, ${shape}, ${keys} keys, 100 B records, ${cfg.profileSeconds} s, --cpu-prof in both processes`,
   );
   const userDir = join(dir, 'user');
-  const cell = specOf(shape, 'producer', keys, 100, cfg, instant);
-  const r = await runUser(
-    {
-      ...cell,
-      seconds: cfg.profileSeconds,
-      warmupSeconds: cfg.warmupSeconds,
-      producerOptions: {
-        ...cell.producerOptions,
-        nativeExecutable: join(ROOT, 'scripts/bench/daemon-profiler.cjs'),
-      },
-    },
+  const r = await runProfiledCell(
+    cfg,
+    instant,
+    'scripts/bench/daemon-profiler.cjs',
     // One profile per thread (tsx's loader runs in one of its own): the busiest is the main one.
     ['--cpu-prof', `--cpu-prof-dir=${userDir}`],
   );
@@ -59,6 +53,28 @@ export async function profile(cfg: BenchConfig, instant: Endpoint): Promise<Prof
     user,
     daemon,
   };
+}
+
+/**
+ * The profiled cell (cfg.profileShape, cfg.profileKeys, 100 B) run once, with `userFlags` for the
+ * user's process and the daemon started through `standIn` (a nativeExecutable that adds its own).
+ */
+export function runProfiledCell(
+  cfg: BenchConfig,
+  instant: Endpoint,
+  standIn: string,
+  userFlags: string[],
+): Promise<UserResult> {
+  const cell = specOf(cfg.profileShape, 'producer', cfg.profileKeys, 100, cfg, instant);
+  return runUser(
+    {
+      ...cell,
+      seconds: cfg.profileSeconds,
+      warmupSeconds: cfg.warmupSeconds,
+      producerOptions: { ...cell.producerOptions, nativeExecutable: join(ROOT, standIn) },
+    },
+    userFlags,
+  );
 }
 
 /** `read(file)` once a process that is exiting has written it completely. */
