@@ -60,7 +60,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
    * of an explicit hash key is looked up in its table when needed instead: few records have one.
    */
   private readonly pkIndexes = new IntList();
-  private readonly partitionKeys = new KeyTable(TAG_PARTITION_KEY_TABLE);
+  private readonly partitionKeys = new KeyTable(TAG_PARTITION_KEY_TABLE, this.items);
   private readonly explicitHashKeys = new KeyTable(TAG_EXPLICIT_HASH_KEY_TABLE);
   /** Σ over records of (tag + varint length + record body). */
   private recordsSize = 0;
@@ -82,7 +82,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
     const pkIndex =
       slot === undefined
         ? this.partitionKeys.add(record.partitionKey)
-        : this.partitionKeys.addWithSlot(slot, record);
+        : this.partitionKeys.addWithSlot(slot, record, this.items.length);
     const ehk = record.explicitHashKey;
     const ehkIndex = ehk === undefined ? NO_INDEX : this.explicitHashKeys.add(ehk);
     const dataLength = dataLengthOf(record);
