@@ -397,3 +397,37 @@ describe('key slots', () => {
     }
   });
 });
+
+describe('the list of records, presized after the last aggregate', () => {
+  const many = (n: number, tag: string): AggregatableRecord[] =>
+    Array.from({ length: n }, (_, i) => rec(`${tag}-${i % 37}`, `${tag}${i}`));
+
+  test('holds exactly the records added, however they compare with the last aggregate', () => {
+    // Each aggregate is presized after the one before: smaller, larger, past the largest presize.
+    for (const n of [700, 300, 17, 16, 900, 5000, 40]) {
+      const records = many(n, `n${n}`);
+      const builder = build(records);
+      expect(builder.count).toBe(n);
+      expect(builder.records).toEqual(records);
+      expect(builder.records.length).toBe(n);
+      expect(builder.encode().equals(referenceEncoding(records))).toBe(true);
+    }
+  });
+
+  test('removeLast inside the presized part, adds after the list was read', () => {
+    build(many(600, 'big')).records; // the last aggregate: 600 records
+    const records = many(60, 'r');
+    const builder = build(records.slice(0, 40));
+    for (let i = 0; i < 15; i++) expect(builder.removeLast()).toBe(records[39 - i]);
+    expect(builder.first).toBe(records[0]);
+    expect(builder.records).toEqual(records.slice(0, 25));
+    for (const r of records.slice(25, 50)) builder.add(r);
+    expect(builder.removeLast()).toBe(records[49]);
+    expect(builder.count).toBe(49);
+    expect(builder.records).toEqual(records.slice(0, 49));
+    expect(builder.encode().equals(referenceEncoding(records.slice(0, 49)))).toBe(true);
+    while (builder.count > 0) builder.removeLast();
+    expect(builder.records).toEqual([]);
+    expect(builder.first).toBeUndefined();
+  });
+});

@@ -34,6 +34,16 @@ const TAG_DATA = 0x1a;
 
 const NO_INDEX = -1;
 
+/** A JS array's first growths (V8 grows by half plus 16): an aggregate this small is not presized. */
+const PRESIZE_AT = 16;
+/** Most records an aggregate is presized for; one larger grows as a JS array does. */
+const PRESIZE_MAX = 4096;
+/**
+ * How many records the last finished aggregate of more than PRESIZE_AT held, for presizing the
+ * next (see push). One for every builder: the daemon's aggregates are mostly alike in size.
+ */
+let lastCount = 0;
+
 /** Length of one Record message body (without its own tag and length prefix). */
 function recordBodyLength(pkIndex: number, ehkIndex: number, dataLength: number): number {
   let length = 2 + varintLength(pkIndex) + varintLength(dataLength) + dataLength;
@@ -54,13 +64,18 @@ function recordBodyLength(pkIndex: number, ehkIndex: number, dataLength: number)
  * key's string again, long after it was made.
  */
 export class AggregatedRecordBuilder<T extends AggregatableRecord> {
+  /**
+   * The records, the first `n` of its slots; past them, holes or undefined while the array is
+   * presized (see add), until `records` cuts it to `n`.
+   */
   private readonly items: T[] = [];
+  private n = 0;
   /**
    * Each record's index into the partition key table, off the JS heap (see IntList). The index
    * of an explicit hash key is looked up in its table when needed instead: few records have one.
    */
   private readonly pkIndexes = new IntList();
-  private readonly partitionKeys = new KeyTable(TAG_PARTITION_KEY_TABLE);
+  private readonly partitionKeys = new KeyTable(TAG_PARTITION_KEY_TABLE, this.items);
   private readonly explicitHashKeys = new KeyTable(TAG_EXPLICIT_HASH_KEY_TABLE);
   /** Σ over records of (tag + varint length + record body). */
   private recordsSize = 0;
@@ -68,12 +83,25 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
   private recordsEstimate = 0;
 
   get count(): number {
-    return this.items.length;
+    return this.n;
   }
 
-  /** The records in the order they were added. Do not modify. */
+  /**
+   * The records in the order they were added. Do not modify. Read when the aggregate is
+   * complete (more may still be added, but without the presizing).
+   */
   get records(): readonly T[] {
-    return this.items;
+    const items = this.items;
+    const n = this.n;
+    // Cutting a longer array frees or keeps its spare slots in place: nothing is allocated.
+    if (items.length !== n) items.length = n;
+    if (n >= PRESIZE_AT) lastCount = n;
+    return items;
+  }
+
+  /** The first record added (undefined when none), without finishing the list (see records). */
+  get first(): T | undefined {
+    return this.n > 0 ? this.items[0] : undefined;
   }
 
   add(record: T): void {
@@ -82,26 +110,49 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
     const pkIndex =
       slot === undefined
         ? this.partitionKeys.add(record.partitionKey)
-        : this.partitionKeys.addWithSlot(slot, record);
+        : this.partitionKeys.addWithSlot(slot, record, this.n);
     const ehk = record.explicitHashKey;
     const ehkIndex = ehk === undefined ? NO_INDEX : this.explicitHashKeys.add(ehk);
     const dataLength = dataLengthOf(record);
     const body = recordBodyLength(pkIndex, ehkIndex, dataLength);
     this.recordsSize += 1 + varintLength(body) + body;
     this.recordsEstimate += ehkIndex === NO_INDEX ? dataLength + 5 : dataLength + 7;
-    this.items.push(record);
+    this.push(record);
     this.pkIndexes.push(pkIndex);
-    if (this.items.length === 2) {
+    if (this.n === 2) {
       // A lone record is sent as its own data and needs no table: start with the second.
       this.partitionKeys.startWriting();
       this.explicitHashKeys.startWriting();
     }
   }
 
+  /**
+   * Presized, on purpose: an aggregate of hundreds of records grew its array a few records at a
+   * time, each growth leaving the old copy for the young-generation collector (about 10 bytes a
+   * record). Past its first growths, the array is made as long as the last finished aggregate
+   * at once (as holes, which `records` cuts off).
+   */
+  private push(record: T): void {
+    const items = this.items;
+    const n = this.n;
+    if (n < items.length) {
+      items[n] = record;
+    } else {
+      if (n === PRESIZE_AT && lastCount > n) items.length = Math.min(lastCount, PRESIZE_MAX);
+      if (n < items.length) items[n] = record;
+      else items.push(record);
+    }
+    this.n = n + 1;
+  }
+
   /** Undoes the last add() exactly, table entries included, and returns its record. */
   removeLast(): T {
-    const record = this.items.pop();
-    if (record === undefined) throw new RangeError('removeLast() on an empty aggregated record');
+    if (this.n === 0) throw new RangeError('removeLast() on an empty aggregated record');
+    const items = this.items;
+    const n = --this.n;
+    const record = items[n]!;
+    if (items.length === n + 1) items.pop();
+    else items[n] = undefined as unknown as T;
     const pkIndex = this.pkIndexes.pop();
     const ehkIndex = this.ehkIndexOf(record);
     const dataLength = dataLengthOf(record);
@@ -110,7 +161,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
     this.recordsEstimate -= ehkIndex === NO_INDEX ? dataLength + 5 : dataLength + 7;
     this.partitionKeys.removeUse(pkIndex, record.partitionKeySlot);
     if (ehkIndex !== NO_INDEX) this.explicitHashKeys.removeUse(ehkIndex);
-    if (this.items.length === 1) {
+    if (n === 1) {
       this.partitionKeys.stopWriting();
       this.explicitHashKeys.stopWriting();
     }
@@ -119,7 +170,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
 
   /** Exactly the length encode() returns (the KPL's size accounting). */
   accurateSize(): number {
-    const n = this.items.length;
+    const n = this.n;
     if (n === 0) return 0;
     if (n === 1) return dataLengthOf(this.items[0]);
     return AGGREGATION_OVERHEAD + this.protobufSize();
@@ -130,7 +181,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
    * out the 20-byte overhead and approximates varints, exactly as the KPL does.
    */
   estimatedSize(): number {
-    if (this.items.length < 2) return this.accurateSize();
+    if (this.n < 2) return this.accurateSize();
     return (
       this.recordsEstimate + this.partitionKeys.estimatedSize + this.explicitHashKeys.estimatedSize
     );
@@ -141,7 +192,7 @@ export class AggregatedRecordBuilder<T extends AggregatableRecord> {
    * Two or more: a new Buffer with the aggregated record.
    */
   encode(): Buffer {
-    const n = this.items.length;
+    const n = this.n;
     if (n === 0) throw new RangeError('Cannot encode an aggregated record with no user records');
     if (n === 1) return asBuffer(this.items[0].data);
 

@@ -46,11 +46,16 @@ type FastWriteBuffer = Buffer & {
  */
 export class KeyTable {
   /**
-   * Each key, or for a key added with a slot, the first record that had it: its string is read
-   * only when needed (a record may make it on demand, and a key that is new for every record
-   * is mostly never needed as text).
+   * Where each key is: for a key added with a slot, the position in `records` of the first
+   * record that had it (its string is read only when needed: a record may make it on demand, and
+   * a key that is new for every record is mostly never needed as text); for a key added as a
+   * string, -1 - its position in `strings`. Numbers off the JS heap rather than a JS array of
+   * references: with a fresh key per record the array grew record by record, and each growth
+   * left its old copy for the young-generation collector.
    */
-  private readonly keys: (string | KeyWriter)[] = [];
+  private readonly sources = new IntList();
+  /** The keys added as strings (see sources). */
+  private readonly strings: string[] = [];
   /** UTF-8 byte length of each key, measured once when the key first appears. */
   readonly byteLengths = new IntList();
   /** Bytes the table takes in the protobuf: Σ (tag + varint length + key). */
@@ -74,20 +79,33 @@ export class KeyTable {
    */
   private writing = false;
 
-  /** `tag`: the protobuf tag of the table's field in the AggregatedRecord. */
-  constructor(private readonly tag: number) {}
+  /**
+   * `tag`: the protobuf tag of the table's field in the AggregatedRecord. `records`: the
+   * aggregate's records, in the order they were added (the builder's own list, read as it grows),
+   * where keys added with a slot are found.
+   */
+  constructor(
+    private readonly tag: number,
+    private readonly records: readonly KeyWriter[] = [],
+  ) {}
 
   /** From now on keys are written as they arrive; those already there are written now. */
   startWriting(): void {
     if (this.writing) return;
     this.writing = true;
-    for (let i = 0; i < this.keys.length; i++) this.write(this.keys[i]!, this.byteLengths.at(i));
+    for (let i = 0; i < this.sources.length; i++)
+      this.write(this.sourceAt(i), this.byteLengths.at(i));
   }
 
   /** The key at `index`. */
   keyAt(index: number): string {
-    const k = this.keys[index]!;
-    return typeof k === 'string' ? k : k.partitionKey;
+    const s = this.sources.at(index);
+    return s >= 0 ? this.records[s]!.partitionKey : this.strings[-1 - s]!;
+  }
+
+  private sourceAt(index: number): string | KeyWriter {
+    const s = this.sources.at(index);
+    return s >= 0 ? this.records[s]! : this.strings[-1 - s]!;
   }
 
   /** Back to one record: nothing written is needed. */
@@ -96,32 +114,26 @@ export class KeyTable {
     this.encoded.truncate(0);
   }
 
-  /**
-   * Counts one use of `key` and returns its index. With a slot (the same object for every use
-   * of the key), the slot remembers the index and no lookup is made; a table must be fed either
-   * always with slots or never.
-   */
-  add(key: string, slot?: KeySlot, writer?: KeyWriter): number {
-    if (slot !== undefined) {
-      const source =
-        writer !== undefined && writer.partitionKey === key ? writer : { partitionKey: key };
-      return this.addWithSlot(slot, source);
-    }
+  /** Counts one use of `key` and returns its index (a table fed with slots: see addWithSlot). */
+  add(key: string): number {
     const found = this.indexes.get(key);
     if (found !== undefined) {
       this.uses.add(found, 1);
       return found;
     }
-    const index = this.append(key, undefined, 0);
+    this.strings.push(key);
+    const index = this.append(key, -this.strings.length, undefined, 0);
     this.indexes.set(key, index);
     return index;
   }
 
   /**
    * add() for the partition key of `record`, with its slot: the key's string is read only when
-   * the slot cannot tell (see KeySlot.fingerprint) or the record cannot write its bytes.
+   * the slot cannot tell (see KeySlot.fingerprint) or the record cannot write its bytes. `at`:
+   * where the record is (or is about to be) in `records`. A table is fed either always with
+   * slots (the same object for every use of a key) or never.
    */
-  addWithSlot(slot: KeySlot, record: KeyWriter): number {
+  addWithSlot(slot: KeySlot, record: KeyWriter, at: number): number {
     if (slot.table === this.id) {
       this.uses.add(slot.index, 1);
       return slot.index;
@@ -129,7 +141,7 @@ export class KeyTable {
     // The same key as the last one added, under another slot: a caller that does not always
     // hand out one slot per key (the daemon's interner stops interning keys that rarely recur)
     // still gets one entry for a run of equal keys, as in an aggregate of one partition key.
-    const last = this.keys.length - 1;
+    const last = this.sources.length - 1;
     if (
       last >= 0 &&
       (slot.fingerprint === undefined || this.fingerprints.at(last) === slot.fingerprint) &&
@@ -138,7 +150,7 @@ export class KeyTable {
       this.uses.add(last, 1);
       return last;
     }
-    const index = this.append(record, slot.byteLength, slot.fingerprint ?? 0);
+    const index = this.append(record, at, slot.byteLength, slot.fingerprint ?? 0);
     slot.table = this.id;
     slot.index = index;
     return index;
@@ -149,15 +161,17 @@ export class KeyTable {
     return this.indexes.get(key)!;
   }
 
+  /** `source`: see sources. */
   private append(
     key: string | KeyWriter,
+    source: number,
     byteLength: number | undefined,
     fingerprint: number,
   ): number {
-    const index = this.keys.length;
+    const index = this.sources.length;
     const length =
       byteLength ?? Buffer.byteLength(typeof key === 'string' ? key : key.partitionKey, 'utf8');
-    this.keys.push(key);
+    this.sources.push(source);
     this.byteLengths.push(length);
     this.fingerprints.push(fingerprint);
     this.uses.push(1);
@@ -199,15 +213,14 @@ export class KeyTable {
    */
   removeUse(index: number, slot?: KeySlot): void {
     if (this.uses.add(index, -1) > 0) return;
-    const key = this.keys.pop()!;
+    const source = this.sources.pop();
     const length = this.byteLengths.pop();
     this.fingerprints.pop();
     this.uses.pop();
     if (slot !== undefined) {
       if (slot.table === this.id) slot.table = 0;
-    } else {
-      this.indexes.delete(key as string);
     }
+    if (source < 0) this.indexes.delete(this.strings.pop()!);
     this.encodedSize -= 1 + varintLength(length) + length;
     this.estimatedSize -= length + 3;
     if (this.writing) this.encoded.truncate(this.encodedSize);

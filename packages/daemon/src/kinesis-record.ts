@@ -23,7 +23,7 @@ export class KinesisRecord implements BatchContainer<UserRecord> {
 
   /** The shard the records were predicted for (all share it), or -1. */
   get predictedShard(): number {
-    return this.builder.count > 0 ? this.builder.records[0]!.predictedShard : -1;
+    return this.builder.first?.predictedShard ?? -1;
   }
 
   add(ur: UserRecord): void {
@@ -66,12 +66,12 @@ export class KinesisRecord implements BatchContainer<UserRecord> {
    * (partition-key aggregation), else the KPL's placeholder; routing uses the hash key anyway.
    */
   partitionKey(): string {
-    return this.ownKey() ? this.builder.records[0]!.partitionKey : AGGREGATED_PARTITION_KEY;
+    return this.ownKey() ? this.builder.first!.partitionKey : AGGREGATED_PARTITION_KEY;
   }
 
   /** UTF-8 length of the entry's partition key, which the service counts against its limits. */
   partitionKeyBytes(): number {
-    return this.ownKey() ? this.builder.records[0]!.partitionKeyBytes : 1;
+    return this.ownKey() ? this.builder.first!.partitionKeyBytes : 1;
   }
 
   private ownKey(): boolean {
@@ -85,6 +85,6 @@ export class KinesisRecord implements BatchContainer<UserRecord> {
 
   /** Always sent, so the record lands on the shard that was predicted (or hashed) for it. */
   explicitHashKey(): string {
-    return this.builder.records[0]!.hashKeyDecimal;
+    return this.builder.first!.hashKeyDecimal;
   }
 }

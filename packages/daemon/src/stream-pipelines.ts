@@ -198,6 +198,15 @@ export class StreamPipelines {
       this.sink.success(ur.sourceId, ms(first!.start - ur.arrival), first!);
       return;
     }
+    this.reportAttempts(ur);
+  }
+
+  /**
+   * Apart from report() on purpose: its closure captures the record, and a function whose
+   * parameter a closure captures allocates a context on every call, the one-attempt success of
+   * nearly every record included (48 bytes per record, measured).
+   */
+  private reportAttempts(ur: UserRecord): void {
     const kept = ur.attempts;
     const o = ur.omitted;
     // Attempts dropped in between are one entry, so the result still tells how many there were.
