@@ -203,6 +203,38 @@ describe('Journal as an array journal', () => {
     expect([...j].map(([id]) => id)).toEqual([next]);
   });
 
+  test('bursts that empty it reuse its array: each finds its own entries, and a far larger array is let go', () => {
+    const j = new Journal({ maxRecords: 1e9, maxBytes: 1e12, timeoutMs: 0 }, () => {});
+    let next = 1;
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    // Bursts of falling then rising sizes, settled in random order: the slots a burst leaves
+    // behind must never answer for the next one's ids.
+    for (const n of [50_000, 3000, 20, 3000, 9000]) {
+      const ids: number[] = [];
+      for (let i = 0; i < n; i++) {
+        j.add(next, entry(next, 2, `k${next}`));
+        ids.push(next++);
+      }
+      expect(j.get(next)).toBeUndefined();
+      for (let i = ids.length - 1; i > 0; i--) {
+        const k = Math.floor(rand() * (i + 1));
+        [ids[i], ids[k]] = [ids[k]!, ids[i]!];
+      }
+      for (const id of ids) {
+        expect(j.get(id)?.partitionKey).toBe(`k${id}`);
+        expect(j.take(id)?.partitionKey).toBe(`k${id}`);
+        expect(j.take(id)).toBeUndefined();
+      }
+      expect([j.size, j.bytes, j.footprint]).toEqual([0, 0, 0]);
+      // What it keeps for the next burst follows the burst just settled, not the largest one.
+      expect(j.capacity).toBeLessThanOrEqual(2 * n + 4096);
+    }
+  });
+
   test('timeouts walk the head even when compaction moves it', async () => {
     const timedOut: number[] = [];
     let clock = 0;
