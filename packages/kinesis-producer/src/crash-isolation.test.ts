@@ -20,6 +20,7 @@ function entry(n: number): Entry {
     frameAt: 0,
     frameSize: 0,
     dropSource: () => {},
+    succeedUnread: () => false,
   };
 }
 

@@ -22,6 +22,7 @@ function entry(createdAt: number, bytes = 10, partitionKey = 'k'): Entry & { set
     frameAt: 0,
     frameSize: 0,
     dropSource: () => {},
+    succeedUnread: () => false,
   };
   return e;
 }

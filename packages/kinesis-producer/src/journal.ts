@@ -14,6 +14,12 @@ import type { UserRecord, UserRecordResult } from './types.js';
 export interface Entry extends CheckedRecord, Framed {
   resolve(r: UserRecordResult): void;
   reject(e: Error): void;
+  /**
+   * Settles it as a success when nobody will read its result (true): a record of put() with no
+   * success listener, or of a writable stream. False, and nothing done, when the result must be
+   * made for resolve(). Most records of a fire-and-forget run need no result object at all.
+   */
+  succeedUnread(): boolean;
   /** The record as the caller gave it, for the error if it fails. */
   readonly record: UserRecord;
   /** Data plus partition key, as the byte limit counts them. */

@@ -34,6 +34,11 @@ export class PendingRecord extends TakenRecord implements Entry {
     this.resolve = settle;
   }
 
+  /** Its promise takes the result. */
+  succeedUnread(): boolean {
+    return false;
+  }
+
   reject(e: Error): void {
     this.resolve(Promise.reject(e));
   }

@@ -28,6 +28,10 @@ export class PutRecord extends TakenRecord implements Entry {
     this.outcomes.succeeded(this, result);
   }
 
+  succeedUnread(): boolean {
+    return this.outcomes.succeededUnread();
+  }
+
   /** Every error that settles a record carries it as `userRecord` (withRecord, or its own). */
   reject(e: Error): void {
     this.outcomes.failed(e as PutFailure);

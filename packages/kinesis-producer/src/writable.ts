@@ -127,6 +127,12 @@ export class ProducerWritable extends Writable {
       this.succeeded++;
       this.settled();
     },
+    // A stream counts its successes: it never needs their results.
+    succeededUnread: () => {
+      this.succeeded++;
+      this.settled();
+      return true;
+    },
     failed: (failure: PutFailure) => {
       this.recordFailed(failure, undefined);
       this.settled();
