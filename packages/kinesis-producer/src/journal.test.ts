@@ -12,10 +12,7 @@ function entry(createdAt: number, bytes = 10, partitionKey = 'k'): Entry & { set
       e.settled = err;
     },
     record: { streamName: 's', partitionKey, data: 'x' },
-    streamName: 's',
-    partitionKey,
-    explicitHashKey: undefined,
-    data: new Uint8Array(1),
+    source: { streamName: 's', partitionKey, explicitHashKey: undefined, data: new Uint8Array(1) },
     bytes,
     createdAt,
     frame: undefined,
@@ -226,8 +223,8 @@ describe('Journal as an array journal', () => {
         [ids[i], ids[k]] = [ids[k]!, ids[i]!];
       }
       for (const id of ids) {
-        expect(j.get(id)?.partitionKey).toBe(`k${id}`);
-        expect(j.take(id)?.partitionKey).toBe(`k${id}`);
+        expect(j.get(id)?.record.partitionKey).toBe(`k${id}`);
+        expect(j.take(id)?.record.partitionKey).toBe(`k${id}`);
         expect(j.take(id)).toBeUndefined();
       }
       expect([j.size, j.bytes, j.footprint]).toEqual([0, 0, 0]);
@@ -266,11 +263,11 @@ describe('Journal as an array journal', () => {
     expect(missing).toBe(0);
     expect(j.size).toBe(101);
     expect(most).toBeLessThan(5000);
-    expect(j.oldest()?.partitionKey).toBe('stuck');
+    expect(j.oldest()?.record.partitionKey).toBe('stuck');
     const ids = [...j].map(([id]) => id);
     expect(ids[0]).toBe(1);
     expect(ids.slice(1)).toEqual(Array.from({ length: 100 }, (_, i) => 999_902 + i));
-    expect(j.take(1)?.partitionKey).toBe('stuck');
+    expect(j.take(1)?.record.partitionKey).toBe('stuck');
     for (const id of ids.slice(1)) expect(j.take(id)).toBeDefined();
     expect([j.size, j.bytes, j.footprint]).toEqual([0, 0, 0]);
   });

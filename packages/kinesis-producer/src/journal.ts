@@ -11,7 +11,9 @@ import type { UserRecord, UserRecordResult } from './types.js';
  * A record taken and not settled: what was sent (and goes out again after a restart, from its
  * frame once one was written), and more.
  */
-export interface Entry extends CheckedRecord, Framed {
+export interface Entry extends Framed {
+  /** The record's values while no frame holds them (see TakenRecord). */
+  source: CheckedRecord | undefined;
   resolve(r: UserRecordResult): void;
   reject(e: Error): void;
   /**

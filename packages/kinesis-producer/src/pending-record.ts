@@ -20,16 +20,12 @@ export class PendingRecord extends TakenRecord implements Entry {
   readonly promise: Promise<UserRecordResult>;
 
   constructor(
-    streamName: string,
-    partitionKey: string,
-    data: Uint8Array,
-    explicitHashKey: string | undefined,
     bytes: number,
     createdAt: number,
-    /** Undefined when the record came as arguments that the fields above repeat exactly. */
+    /** Undefined when the record came as arguments that the record as sent repeats exactly. */
     private given: UserRecord | undefined,
   ) {
-    super(streamName, partitionKey, data, explicitHashKey, bytes, createdAt);
+    super(bytes, createdAt);
     this.promise = new Promise(capture);
     this.resolve = settle;
   }

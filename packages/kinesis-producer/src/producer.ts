@@ -150,10 +150,10 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
         get region() {
           return producer.region;
         },
-        admitted: (id, e, first) => {
+        admitted: (id, e, first, source) => {
           if (first) this.updateBusy();
           // While a record that crashes daemons is looked for, new records wait in the journal.
-          if (!this.isolation.isolating) this.supervisor.putRecord(id, e);
+          if (!this.isolation.isolating) this.supervisor.putRecord(id, e, source);
         },
       },
     );

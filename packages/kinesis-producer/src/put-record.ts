@@ -9,15 +9,11 @@ import type { UserRecord, UserRecordResult } from './types.js';
 
 export class PutRecord extends TakenRecord implements Entry {
   constructor(
-    streamName: string,
-    partitionKey: string,
-    data: Uint8Array,
-    explicitHashKey: string | undefined,
     bytes: number,
     createdAt: number,
     private readonly outcomes: PutResultSink,
   ) {
-    super(streamName, partitionKey, data, explicitHashKey, bytes, createdAt);
+    super(bytes, createdAt);
   }
 
   get record(): UserRecord {

@@ -2,6 +2,7 @@
 // a producer still open), then a journal entry and the send. addUserRecord, put and putMany share
 // it; only what they hand back differs (a promise, nothing, a count).
 import {
+  type CheckedRecord,
   checkedData,
   checkedExplicitHashKey,
   checkedPartitionKey,
@@ -29,12 +30,28 @@ export interface IntakeOwner {
   readonly closing: boolean;
   /** The producer's region, '' while it is looked up: stream ARNs must be in it. */
   readonly region: string;
-  /** A journaled record, to be sent; `first` when the journal was empty before it. */
-  admitted(id: number, e: PendingRecord | PutRecord, first: boolean): void;
+  /**
+   * A journaled record, to be sent; `first` when the journal was empty before it. `source`
+   * holds its values for the length of the call only (the object is shared): a record not
+   * written by the time the call returns gets its own copy.
+   */
+  admitted(id: number, e: PendingRecord | PutRecord, first: boolean, source: CheckedRecord): void;
 }
+
+const NO_DATA = new Uint8Array(0);
 
 export class RecordIntake {
   private nextId = 1;
+  /**
+   * The values of the record being admitted, handed to the encoder: one object reused for every
+   * record rather than one per record kept until its result, as most records are written at once.
+   */
+  private readonly sending: CheckedRecord = {
+    streamName: '',
+    partitionKey: '',
+    data: NO_DATA,
+    explicitHashKey: undefined,
+  };
 
   constructor(
     private readonly journal: Journal,
@@ -77,7 +94,7 @@ export class RecordIntake {
     const size = bytes.byteLength + key.length;
     if (quiet) {
       // UNSTAMPED: the journal reads the clock once for the turn's records, after they were taken.
-      this.admit(new PutRecord(stream, key, bytes, ehk, size, UNSTAMPED, results));
+      this.admit(new PutRecord(size, UNSTAMPED, results), stream, key, bytes, ehk);
       return undefined;
     }
     // Values that went through unchanged need no record object until an error asks for one (it
@@ -86,15 +103,11 @@ export class RecordIntake {
     // caller gave, to report that.
     const exact = stream === streamName && bytes === data && ehk === explicitHashKey;
     const e = new PendingRecord(
-      stream,
-      key,
-      bytes,
-      ehk,
       size,
       UNSTAMPED,
       exact ? undefined : (given ?? asRecord(streamName, partitionKey, data, explicitHashKey)),
     );
-    this.admit(e);
+    this.admit(e, stream, key, bytes, ehk);
     return e;
   }
 
@@ -127,15 +140,11 @@ export class RecordIntake {
         throw new ValidationError(`records[${i}].${err.field}`, err.value, err.allowed);
       }
       this.admit(
-        new PutRecord(
-          stream,
-          key,
-          bytes,
-          ehk,
-          bytes.byteLength + key.length,
-          UNSTAMPED,
-          this.outcomes,
-        ),
+        new PutRecord(bytes.byteLength + key.length, UNSTAMPED, this.outcomes),
+        stream,
+        key,
+        bytes,
+        ehk,
       );
     }
     return records.length;
@@ -151,10 +160,29 @@ export class RecordIntake {
     throw new BufferFullError(this.journal.countedRecords, this.journal.countedBytes, full, record);
   }
 
-  private admit(e: PendingRecord | PutRecord): void {
+  private admit(
+    e: PendingRecord | PutRecord,
+    streamName: string,
+    partitionKey: string,
+    data: Uint8Array,
+    explicitHashKey: string | undefined,
+  ): void {
     const id = this.nextId++;
     this.journal.add(id, e);
-    this.owner.admitted(id, e, this.journal.size === 1);
+    const s = this.sending;
+    s.streamName = streamName;
+    s.partitionKey = partitionKey;
+    s.data = data;
+    s.explicitHashKey = explicitHashKey;
+    try {
+      this.owner.admitted(id, e, this.journal.size === 1, s);
+    } finally {
+      // Not written (no daemon to take it now, or the call threw): it waits with its values.
+      if (e.frame === undefined) e.source = { streamName, partitionKey, data, explicitHashKey };
+      s.partitionKey = '';
+      s.data = NO_DATA;
+      s.explicitHashKey = undefined;
+    }
   }
 }
 
