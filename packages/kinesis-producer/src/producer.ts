@@ -261,8 +261,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     given: UserRecord | undefined,
   ): Promise<UserRecordResult> {
     try {
-      return this.intake.take(streamName, partitionKey, data, explicitHashKey, given, false)!
-        .promise;
+      return this.intake.take(streamName, partitionKey, data, explicitHashKey, given, false)!;
     } catch (err) {
       const e =
         err instanceof ValidationError
@@ -275,8 +274,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   /** Takes the record or throws at once (validation, BufferFullError, a stopped producer). */
   private add(record: UserRecord): Promise<UserRecordResult> {
     const { streamName, partitionKey, data, explicitHashKey } = record;
-    return this.intake.take(streamName, partitionKey, data, explicitHashKey, record, false)!
-      .promise;
+    return this.intake.take(streamName, partitionKey, data, explicitHashKey, record, false)!;
   }
 
   /**

@@ -19,7 +19,7 @@ import { type Journal, UNSTAMPED } from './journal.js';
 import { PendingRecord } from './pending-record.js';
 import type { PutOutcomes, PutResultSink } from './put-outcomes.js';
 import { PutRecord } from './put-record.js';
-import type { PutEntry, UserRecord } from './types.js';
+import type { PutEntry, UserRecord, UserRecordResult } from './types.js';
 
 const ENTRY_SHAPE = '{ partitionKey, data, explicitHashKey? }';
 
@@ -81,7 +81,7 @@ export class RecordIntake {
     given: UserRecord | undefined,
     quiet: boolean,
     results: PutResultSink = this.outcomes,
-  ): PendingRecord | undefined {
+  ): Promise<UserRecordResult> | undefined {
     if (this.owner.failure || this.owner.closing) {
       this.refuseClosed(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
     }
@@ -107,8 +107,9 @@ export class RecordIntake {
       UNSTAMPED,
       exact ? undefined : (given ?? asRecord(streamName, partitionKey, data, explicitHashKey)),
     );
+    const promise = PendingRecord.takePromise();
     this.admit(e, stream, key, bytes, ehk);
-    return e;
+    return promise;
   }
 
   /** putMany(): how many of `records` were taken, from the first, before the producer was full. */
