@@ -6,7 +6,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { CheckedRecord } from '@kinesis-producer/options';
 import { FrameWriter, putRecordSize, writePutRecord } from '@kinesis-producer/protocol';
 import { Journal } from './journal.js';
-import { PutOutcomes } from './put-outcomes.js';
+import { type PutFailure, PutOutcomes, type PutResultSink } from './put-outcomes.js';
 import { type IntakeOwner, RecordIntake } from './record-intake.js';
 
 function setup(write: boolean) {
@@ -27,8 +27,9 @@ function setup(write: boolean) {
       journal.frames.wrote(e, writer.lastBuffer!, writer.lastAt, size);
     },
   };
-  const intake = new RecordIntake(journal, new PutOutcomes(), 1 << 20, undefined, owner);
-  return { journal, intake, seen };
+  const outcomes = new PutOutcomes();
+  const intake = new RecordIntake(journal, outcomes, 1 << 20, undefined, owner);
+  return { journal, intake, seen, outcomes };
 }
 
 describe('RecordIntake', () => {
@@ -80,5 +81,36 @@ describe('RecordIntake', () => {
       partitionKey: 'k2',
       data: Buffer.from('two'),
     });
+  });
+
+  test('records taken for different sinks each report to their own, in any order', () => {
+    const { journal, intake, outcomes } = setup(false);
+    const heard: string[] = [];
+    outcomes.onSuccess((r) => heard.push(`producer ok ${r.partitionKey}`));
+    outcomes.onFailure((f) => heard.push(`producer failed ${f.message}`));
+    const stream = (name: string): PutResultSink => ({
+      succeeded: (source) => heard.push(`${name} ok ${source.record.partitionKey}`),
+      succeededUnread: () => false,
+      failed: (f) => heard.push(`${name} failed ${f.message}`),
+    });
+    const a = stream('a');
+    const b = stream('b');
+    intake.take('s', 'k1', 'x', undefined, undefined, true);
+    intake.take('s', 'k2', 'x', undefined, undefined, true, a);
+    intake.take('s', 'k3', 'x', undefined, undefined, true, b);
+    intake.take('s', 'k4', 'x', undefined, undefined, true, a);
+    intake.takeMany('s', [{ partitionKey: 'k5', data: 'x' }]);
+    const ok = { successful: true, attempts: [] };
+    for (const id of [5, 4, 3, 2, 1]) journal.take(id)?.resolve(ok);
+    intake.take('s', 'k6', 'x', undefined, undefined, true, b);
+    journal.take(6)?.reject(new Error('six') as PutFailure);
+    expect(heard).toEqual([
+      'producer ok k5',
+      'a ok k4',
+      'b ok k3',
+      'a ok k2',
+      'producer ok k1',
+      'b failed six',
+    ]);
   });
 });

@@ -18,7 +18,7 @@ import {
 import { type Journal, UNSTAMPED } from './journal.js';
 import { PendingRecord } from './pending-record.js';
 import type { PutOutcomes, PutResultSink } from './put-outcomes.js';
-import { PutRecord } from './put-record.js';
+import { type PutRecord, type PutRecordClass, putRecordsTo } from './put-record.js';
 import type { PutEntry, UserRecord, UserRecordResult } from './types.js';
 
 const ENTRY_SHAPE = '{ partitionKey, data, explicitHashKey? }';
@@ -60,7 +60,31 @@ export class RecordIntake {
     /** The streamArns option: names sent as these ARNs. */
     private readonly streamArns: ReadonlyMap<string, string> | undefined,
     private readonly owner: IntakeOwner,
-  ) {}
+  ) {
+    this.toOutcomes = putRecordsTo(outcomes);
+  }
+
+  /** Records of put() and putMany(), their results to the producer's listeners. */
+  private readonly toOutcomes: PutRecordClass;
+  /** The class for each other sink (a writable stream), made once and kept while the sink lives. */
+  private readonly sinkClasses = new WeakMap<PutResultSink, PutRecordClass>();
+  /** The other sink used last and its class: a stream's records come many in a row. */
+  private lastSink: PutResultSink | undefined;
+  private lastClass: PutRecordClass | undefined;
+
+  private putRecordClass(sink: PutResultSink): PutRecordClass {
+    if (sink === this.outcomes) return this.toOutcomes;
+    if (sink !== this.lastSink) {
+      let c = this.sinkClasses.get(sink);
+      if (c === undefined) {
+        c = putRecordsTo(sink);
+        this.sinkClasses.set(sink, c);
+      }
+      this.lastSink = sink;
+      this.lastClass = c;
+    }
+    return this.lastClass!;
+  }
 
   /** The stream as sent: the name or ARN given, trimmed and checked, or the ARN it maps to. */
   streamOf(streamName: unknown): string {
@@ -94,7 +118,8 @@ export class RecordIntake {
     const size = bytes.byteLength + key.length;
     if (quiet) {
       // UNSTAMPED: the journal reads the clock once for the turn's records, after they were taken.
-      this.admit(new PutRecord(size, UNSTAMPED, results), stream, key, bytes, ehk);
+      const Put = this.putRecordClass(results);
+      this.admit(new Put(size, UNSTAMPED), stream, key, bytes, ehk);
       return undefined;
     }
     // Values that went through unchanged need no record object until an error asks for one (it
@@ -141,7 +166,7 @@ export class RecordIntake {
         throw new ValidationError(`records[${i}].${err.field}`, err.value, err.allowed);
       }
       this.admit(
-        new PutRecord(bytes.byteLength + key.length, UNSTAMPED, this.outcomes),
+        new this.toOutcomes(bytes.byteLength + key.length, UNSTAMPED),
         stream,
         key,
         bytes,
