@@ -17,7 +17,6 @@ function entry(n: number): Entry {
       data: new Uint8Array(1),
     },
     bytes: 1,
-    createdAt: 0,
     frame: undefined,
     frameAt: 0,
     frameSize: 0,

@@ -26,11 +26,6 @@ export interface Entry extends Framed {
   readonly record: UserRecord;
   /** Data plus partition key, as the byte limit counts them. */
   readonly bytes: number;
-  /**
-   * performance.now() when it was taken, in whole ms rounded up; UNSTAMPED for the journal to
-   * stamp once the turn that took it ends.
-   */
-  createdAt: number;
 }
 
 /**
@@ -85,8 +80,20 @@ export class Journal {
   private capacityWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
-  /** First slot whose entries may still be UNSTAMPED, or -1; stamped at the end of the turn. */
+  /** First id not yet given a time, or -1; stamped at the end of the turn. */
   private unstampedFrom = -1;
+  /**
+   * When records were taken, per run of ids taken at one time (a turn's): run k starts at id
+   * runIds[k], and its records were taken at runTimes[k] (performance.now() in whole ms, rounded
+   * up); runs before runHead are done with. Kept here, a pair of numbers per turn, rather than in
+   * each entry: the entry kept for every record in flight is 8 bytes smaller, and stamping a turn
+   * no longer writes into each of its entries.
+   */
+  private runIds: number[] = [];
+  private runTimes: number[] = [];
+  private runHead = 0;
+  /** The times of the stragglers (their ids are below every run's). */
+  private stragglerTimes = new Map<number, number>();
   /** The frames written for the entries: what they are sent again from. */
   readonly frames = new SentFrames(() => this);
 
@@ -140,7 +147,11 @@ export class Journal {
     return undefined;
   }
 
-  add(id: number, entry: Entry): void {
+  /**
+   * `createdAt`: performance.now() when it was taken, in whole ms rounded up; UNSTAMPED for the
+   * journal to stamp once the turn that took it ends.
+   */
+  add(id: number, entry: Entry, createdAt = UNSTAMPED): void {
     if (this.count === 0) {
       this.base = id;
       this.head = 0;
@@ -158,12 +169,17 @@ export class Journal {
     if (this.end > this.peakEnd) this.peakEnd = this.end;
     this.count++;
     this.heldBytes += entry.bytes;
-    if (entry.createdAt === UNSTAMPED) {
+    if (createdAt === UNSTAMPED) {
       if (this.unstampedFrom < 0) {
-        this.unstampedFrom = at;
+        this.unstampedFrom = id;
         queueMicrotask(this.stampTurn);
       }
-    } else if (this.limits.timeoutMs > 0 && this.timer === undefined) this.arm(entry.createdAt);
+      return;
+    }
+    // Ids already waiting for the turn's time get it first: runs follow the ids.
+    this.stamp();
+    this.addRun(id, createdAt);
+    if (this.limits.timeoutMs > 0 && this.timer === undefined) this.arm(createdAt);
   }
 
   /** Removes and returns the entry, or undefined when it was settled already (or timed out). */
@@ -182,6 +198,7 @@ export class Journal {
       e = this.stragglers.get(id);
       if (!e) return this.answered(id);
       this.stragglers.delete(id);
+      this.stragglerTimes.delete(id);
     }
     this.count--;
     this.heldBytes -= e.bytes;
@@ -209,6 +226,18 @@ export class Journal {
 
   oldest(): Entry | undefined {
     return this.oldestEntry()?.[1];
+  }
+
+  /** When the oldest record without a result was taken (whole ms), or undefined when none is. */
+  oldestCreatedAt(): number | undefined {
+    const o = this.oldestEntry();
+    return o === undefined ? undefined : this.timeOf(o[0]);
+  }
+
+  /** When the record under that id, still here, was taken (whole ms). */
+  createdAt(id: number): number {
+    this.stamp();
+    return this.timeOf(id);
   }
 
   /** Ids and entries, oldest first: the order in which they go out again after a restart. */
@@ -304,22 +333,53 @@ export class Journal {
    * Gives the entries taken since the last stamp the time now, rounded up. It runs in a microtask
    * queued by the turn's first add, or earlier when something reads the entries: either way after
    * they were taken, so a timeout counted from it never ends early (at most late by the length of
-   * the synchronous loop that took them). Whole ms, so that V8 keeps the time inside the entry
-   * (a fraction would be one more heap object per record).
+   * the synchronous loop that took them). Whole ms, so that V8 keeps the times as small integers.
    */
   private stamp(): void {
     const from = this.unstampedFrom;
     if (from < 0) return;
     this.unstampedFrom = -1;
-    const t = Math.ceil(this.now());
-    const slots = this.slots;
-    for (let i = from; i < this.end; i++) {
-      const e = slots[i];
-      if (e !== undefined && e.createdAt === UNSTAMPED) e.createdAt = t;
-    }
+    this.addRun(from, Math.ceil(this.now()));
     if (this.limits.timeoutMs > 0 && this.timer === undefined && this.count > 0) {
-      this.arm(this.oldestEntry()![1].createdAt);
+      this.arm(this.timeOf(this.oldestEntry()![0]));
     }
+  }
+
+  /** Ids from `id` on were taken at `t`; a run of the same time goes on instead. */
+  private addRun(id: number, t: number): void {
+    const n = this.runTimes.length;
+    if (n > this.runHead && this.runTimes[n - 1] === t) return;
+    this.runIds.push(id);
+    this.runTimes.push(t);
+  }
+
+  /** The time of a record still here (stamped). */
+  private timeOf(id: number): number {
+    if (id < this.base) return this.stragglerTimes.get(id)!;
+    const ids = this.runIds;
+    let k = this.runHead;
+    while (k + 1 < ids.length && ids[k + 1]! <= id) k++;
+    return this.runTimes[k]!;
+  }
+
+  /**
+   * Lets go of the runs before the one holding `oldest`, the oldest id the array may still hold
+   * (stragglers keep their own times); the kept ones move to the front once the dropped ones are
+   * most of the arrays.
+   */
+  private dropRuns(oldest: number): void {
+    const ids = this.runIds;
+    let k = this.runHead;
+    while (k + 1 < ids.length && ids[k + 1]! <= oldest) k++;
+    if (k > 1024 && k * 2 > ids.length) {
+      const n = ids.length - k;
+      ids.copyWithin(0, k);
+      ids.length = n;
+      this.runTimes.copyWithin(0, k);
+      this.runTimes.length = n;
+      k = 0;
+    }
+    this.runHead = k;
   }
 
   private readonly stampTurn = (): void => this.stamp();
@@ -337,8 +397,9 @@ export class Journal {
     // Entries were taken in time order, so the due ones are at the head.
     for (let o = this.oldestEntry(); o; o = this.oldestEntry()) {
       const [id, e] = o;
-      if (e.createdAt > due) {
-        this.arm(e.createdAt);
+      const createdAt = this.timeOf(id);
+      if (createdAt > due) {
+        this.arm(createdAt);
         return;
       }
       // Counted as lingering before it leaves, so that its room is not handed out meanwhile. One
@@ -369,6 +430,7 @@ export class Journal {
       h = 0;
     }
     this.head = h;
+    this.dropRuns(this.base + h);
   }
 
   /**
@@ -378,6 +440,10 @@ export class Journal {
   private shrink(): void {
     this.head = 0;
     this.end = 0;
+    // Stamped already (take stamps first): no id waits for a time.
+    this.runIds.length = 0;
+    this.runTimes.length = 0;
+    this.runHead = 0;
     if (this.slots.length > 2 * this.peakEnd + KEPT_SLOTS) this.slots = [];
     this.peakEnd = 0;
   }
@@ -402,14 +468,23 @@ export class Journal {
    */
   private compact(): void {
     const slots = this.slots;
+    const runIds = this.runIds;
+    let k = this.runHead;
     for (let i = this.head; i < this.end; i++) {
       const e = slots[i];
-      if (e) this.stragglers.set(this.base + i, e);
+      if (e) {
+        const id = this.base + i;
+        // Ids ascend: the run holding each is found walking forward from the previous one's.
+        while (k + 1 < runIds.length && runIds[k + 1]! <= id) k++;
+        this.stragglers.set(id, e);
+        this.stragglerTimes.set(id, this.runTimes[k]!);
+      }
     }
     slots.fill(undefined, this.head, this.end);
     this.base += this.end;
     this.head = 0;
     this.end = 0;
+    this.dropRuns(this.base);
   }
 }
 

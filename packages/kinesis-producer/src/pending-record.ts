@@ -32,11 +32,10 @@ export class PendingRecord extends TakenRecord implements Entry {
 
   constructor(
     bytes: number,
-    createdAt: number,
     /** Undefined when the record came as arguments that the record as sent repeats exactly. */
     private given: UserRecord | undefined,
   ) {
-    super(bytes, createdAt);
+    super(bytes);
     made = new Promise(capture);
     this.resolve = settle;
   }

@@ -406,8 +406,8 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
 
   /** Age in milliseconds of the oldest record without a result, or 0. */
   getOldestRecordTimeInMillis(): number {
-    const oldest = this.journal.oldest();
-    return oldest ? Math.max(0, Math.floor(performance.now() - oldest.createdAt)) : 0;
+    const createdAt = this.journal.oldestCreatedAt();
+    return createdAt === undefined ? 0 : Math.max(0, Math.floor(performance.now() - createdAt));
   }
 
   /**

@@ -28,7 +28,7 @@ export abstract class PutRecord extends TakenRecord implements Entry {
   }
 }
 
-export type PutRecordClass = new (bytes: number, createdAt: number) => PutRecord;
+export type PutRecordClass = new (bytes: number) => PutRecord;
 
 /**
  * The PutRecord class of records whose results go to `sink`. The sink is held once, by the

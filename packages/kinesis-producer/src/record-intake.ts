@@ -15,7 +15,7 @@ import {
   ValidationError,
   withRecord,
 } from './errors.js';
-import { type Journal, UNSTAMPED } from './journal.js';
+import type { Journal } from './journal.js';
 import { PendingRecord } from './pending-record.js';
 import type { PutOutcomes, PutResultSink } from './put-outcomes.js';
 import { type PutRecord, type PutRecordClass, putRecordsTo } from './put-record.js';
@@ -117,9 +117,8 @@ export class RecordIntake {
     if (full) this.refuseFull(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
     const size = bytes.byteLength + key.length;
     if (quiet) {
-      // UNSTAMPED: the journal reads the clock once for the turn's records, after they were taken.
       const Put = this.putRecordClass(results);
-      this.admit(new Put(size, UNSTAMPED), stream, key, bytes, ehk);
+      this.admit(new Put(size), stream, key, bytes, ehk);
       return undefined;
     }
     // Values that went through unchanged need no record object until an error asks for one (it
@@ -129,7 +128,6 @@ export class RecordIntake {
     const exact = stream === streamName && bytes === data && ehk === explicitHashKey;
     const e = new PendingRecord(
       size,
-      UNSTAMPED,
       exact ? undefined : (given ?? asRecord(streamName, partitionKey, data, explicitHashKey)),
     );
     const promise = PendingRecord.takePromise();
@@ -165,13 +163,7 @@ export class RecordIntake {
         if (!(err instanceof ValidationError)) throw err;
         throw new ValidationError(`records[${i}].${err.field}`, err.value, err.allowed);
       }
-      this.admit(
-        new this.toOutcomes(bytes.byteLength + key.length, UNSTAMPED),
-        stream,
-        key,
-        bytes,
-        ehk,
-      );
+      this.admit(new this.toOutcomes(bytes.byteLength + key.length), stream, key, bytes, ehk);
     }
     return records.length;
   }
@@ -194,6 +186,7 @@ export class RecordIntake {
     explicitHashKey: string | undefined,
   ): void {
     const id = this.nextId++;
+    // No time given: the journal reads the clock once for the turn's records, after they were taken.
     this.journal.add(id, e);
     const s = this.sending;
     s.streamName = streamName;

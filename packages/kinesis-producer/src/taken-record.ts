@@ -22,8 +22,6 @@ export abstract class TakenRecord implements Framed {
   constructor(
     /** Data plus partition key, as the byte limit counts them. */
     readonly bytes: number,
-    /** performance.now() when it was taken, in whole ms; UNSTAMPED until the journal stamps it. */
-    public createdAt: number,
   ) {}
 
   dropSource(): void {
