@@ -10,16 +10,18 @@ function entry(n: number): Entry {
     resolve: () => {},
     reject: () => {},
     record: { streamName: 's', partitionKey: `k${n}`, data: 'x' },
-    streamName: 's',
-    partitionKey: `k${n}`,
-    explicitHashKey: undefined,
-    data: new Uint8Array(1),
+    source: {
+      streamName: 's',
+      partitionKey: `k${n}`,
+      explicitHashKey: undefined,
+      data: new Uint8Array(1),
+    },
     bytes: 1,
-    createdAt: 0,
     frame: undefined,
     frameAt: 0,
     frameSize: 0,
     dropSource: () => {},
+    succeedUnread: () => false,
   };
 }
 

@@ -4,7 +4,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
-import type { Logger } from '@kinesis-producer/options';
+import type { CheckedRecord, Logger } from '@kinesis-producer/options';
 import {
   type Configuration,
   configurationMessage,
@@ -145,19 +145,24 @@ export class DaemonChannel {
    * written before when it goes to a new daemon. Either way the journal keeps the frame from then
    * on (see SentFrames), not the caller's objects.
    */
-  putRecord(id: number, r: Entry): void {
+  putRecord(id: number, r: Entry, source: CheckedRecord | undefined = r.source): void {
     const before = r.frame;
-    const size = before === undefined ? putRecordSize(id, r) : r.frameSize;
+    if (before === undefined && source === undefined) {
+      throw new TypeError(`record ${id} has neither a frame nor its values`);
+    }
+    // Sized and written from the same object with nothing in between: the encoder keeps the
+    // lengths it measured for the write (an object shared by every record, see RecordIntake).
+    const size = before === undefined ? putRecordSize(id, source!) : r.frameSize;
     if (this.held) {
       // Encoded now: the caller may reuse the data's buffer once the call returns.
       const frame = Buffer.allocUnsafe(size);
-      if (before === undefined) writePutRecord(frame, 0, id, r);
+      if (before === undefined) writePutRecord(frame, 0, id, source!);
       else copyFrame(frame, 0, r);
       this.hold(frame);
       this.frames.wrote(r, frame, 0, size);
       return;
     }
-    if (before === undefined) this.writer.frame(size, writePutRecord, id, r);
+    if (before === undefined) this.writer.frame(size, writePutRecord, id, source!);
     else this.writer.frame(size, copyFrame, r);
     const buf = this.writer.lastBuffer;
     // Undefined: the writer is closed (the daemon ended) and the record keeps what it had.

@@ -11,18 +11,21 @@ import type { UserRecord, UserRecordResult } from './types.js';
  * A record taken and not settled: what was sent (and goes out again after a restart, from its
  * frame once one was written), and more.
  */
-export interface Entry extends CheckedRecord, Framed {
+export interface Entry extends Framed {
+  /** The record's values while no frame holds them (see TakenRecord). */
+  source: CheckedRecord | undefined;
   resolve(r: UserRecordResult): void;
   reject(e: Error): void;
+  /**
+   * Settles it as a success when nobody will read its result (true): a record of put() with no
+   * success listener, or of a writable stream. False, and nothing done, when the result must be
+   * made for resolve(). Most records of a fire-and-forget run need no result object at all.
+   */
+  succeedUnread(): boolean;
   /** The record as the caller gave it, for the error if it fails. */
   readonly record: UserRecord;
   /** Data plus partition key, as the byte limit counts them. */
   readonly bytes: number;
-  /**
-   * performance.now() when it was taken, in whole ms rounded up; UNSTAMPED for the journal to
-   * stamp once the turn that took it ends.
-   */
-  createdAt: number;
 }
 
 /**
@@ -47,11 +50,22 @@ export interface JournalLimits {
  * array growing with the id range behind it, so when the array is mostly holes its live entries
  * move to `stragglers`, a Map in id order, and the array starts afresh: the memory held follows
  * the number of records outstanding, never the range of their ids.
+ *
+ * The array is reused rather than made anew: `end` marks how much of it is in use, and every
+ * slot from `end` on is undefined. Growing an array by push from empty at every burst, and
+ * copying it to drop its settled head, was about 30 bytes of garbage per record in the user's
+ * process; the array now grows only past its largest span, and is let go when the journal
+ * empties after holding far more than it used (so the memory kept follows the records
+ * outstanding).
  */
 export class Journal {
   private slots: (Entry | undefined)[] = [];
   private base = 0;
   private head = 0;
+  /** Slots in use: from `end` on, every slot is undefined. */
+  private end = 0;
+  /** The largest `end` since the journal last emptied. */
+  private peakEnd = 0;
   private count = 0;
   private heldBytes = 0;
   /** Live entries older than `base`, in id order (they were moved in that order). */
@@ -66,8 +80,20 @@ export class Journal {
   private capacityWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
-  /** First slot whose entries may still be UNSTAMPED, or -1; stamped at the end of the turn. */
+  /** First id not yet given a time, or -1; stamped at the end of the turn. */
   private unstampedFrom = -1;
+  /**
+   * When records were taken, per run of ids taken at one time (a turn's): run k starts at id
+   * runIds[k], and its records were taken at runTimes[k] (performance.now() in whole ms, rounded
+   * up); runs before runHead are done with. Kept here, a pair of numbers per turn, rather than in
+   * each entry: the entry kept for every record in flight is 8 bytes smaller, and stamping a turn
+   * no longer writes into each of its entries.
+   */
+  private runIds: number[] = [];
+  private runTimes: number[] = [];
+  private runHead = 0;
+  /** The times of the stragglers (their ids are below every run's). */
+  private stragglerTimes = new Map<number, number>();
   /** The frames written for the entries: what they are sent again from. */
   readonly frames = new SentFrames(() => this);
 
@@ -102,7 +128,12 @@ export class Journal {
    * it follows the records outstanding rather than the range of their ids.
    */
   get footprint(): number {
-    return this.slots.length - this.head + this.stragglers.size + this.lingering.size;
+    return this.end - this.head + this.stragglers.size + this.lingering.size;
+  }
+
+  /** Slots the array holds, in use or kept for reuse (tests check it is let go). */
+  get capacity(): number {
+    return this.slots.length;
   }
 
   /**
@@ -116,24 +147,39 @@ export class Journal {
     return undefined;
   }
 
-  add(id: number, entry: Entry): void {
+  /**
+   * `createdAt`: performance.now() when it was taken, in whole ms rounded up; UNSTAMPED for the
+   * journal to stamp once the turn that took it ends.
+   */
+  add(id: number, entry: Entry, createdAt = UNSTAMPED): void {
     if (this.count === 0) {
-      this.slots.length = 0;
       this.base = id;
       this.head = 0;
+      this.end = 0;
     }
     const at = id - this.base;
-    if (at < this.slots.length) throw new RangeError(`record id ${id} was added out of order`);
-    while (this.slots.length < at) this.slots.push(undefined);
-    this.slots.push(entry);
+    if (at < this.end) throw new RangeError(`record id ${id} was added out of order`);
+    const slots = this.slots;
+    if (at < slots.length) slots[at] = entry;
+    else {
+      while (slots.length < at) slots.push(undefined);
+      slots.push(entry);
+    }
+    this.end = at + 1;
+    if (this.end > this.peakEnd) this.peakEnd = this.end;
     this.count++;
     this.heldBytes += entry.bytes;
-    if (entry.createdAt === UNSTAMPED) {
+    if (createdAt === UNSTAMPED) {
       if (this.unstampedFrom < 0) {
-        this.unstampedFrom = at;
+        this.unstampedFrom = id;
         queueMicrotask(this.stampTurn);
       }
-    } else if (this.limits.timeoutMs > 0 && this.timer === undefined) this.arm(entry.createdAt);
+      return;
+    }
+    // Ids already waiting for the turn's time get it first: runs follow the ids.
+    this.stamp();
+    this.addRun(id, createdAt);
+    if (this.limits.timeoutMs > 0 && this.timer === undefined) this.arm(createdAt);
   }
 
   /** Removes and returns the entry, or undefined when it was settled already (or timed out). */
@@ -152,12 +198,14 @@ export class Journal {
       e = this.stragglers.get(id);
       if (!e) return this.answered(id);
       this.stragglers.delete(id);
+      this.stragglerTimes.delete(id);
     }
     this.count--;
     this.heldBytes -= e.bytes;
     this.frames.release(e);
     this.wakeForRoom();
     if (this.count === 0) {
+      this.shrink();
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       wake(this.idleWaiters);
@@ -180,11 +228,23 @@ export class Journal {
     return this.oldestEntry()?.[1];
   }
 
+  /** When the oldest record without a result was taken (whole ms), or undefined when none is. */
+  oldestCreatedAt(): number | undefined {
+    const o = this.oldestEntry();
+    return o === undefined ? undefined : this.timeOf(o[0]);
+  }
+
+  /** When the record under that id, still here, was taken (whole ms). */
+  createdAt(id: number): number {
+    this.stamp();
+    return this.timeOf(id);
+  }
+
   /** Ids and entries, oldest first: the order in which they go out again after a restart. */
   *[Symbol.iterator](): IterableIterator<[number, Entry]> {
     this.stamp();
     yield* this.stragglers;
-    for (let i = this.head; i < this.slots.length; i++) {
+    for (let i = this.head; i < this.end; i++) {
       const e = this.slots[i];
       if (e) yield [this.base + i, e];
     }
@@ -273,22 +333,53 @@ export class Journal {
    * Gives the entries taken since the last stamp the time now, rounded up. It runs in a microtask
    * queued by the turn's first add, or earlier when something reads the entries: either way after
    * they were taken, so a timeout counted from it never ends early (at most late by the length of
-   * the synchronous loop that took them). Whole ms, so that V8 keeps the time inside the entry
-   * (a fraction would be one more heap object per record).
+   * the synchronous loop that took them). Whole ms, so that V8 keeps the times as small integers.
    */
   private stamp(): void {
     const from = this.unstampedFrom;
     if (from < 0) return;
     this.unstampedFrom = -1;
-    const t = Math.ceil(this.now());
-    const slots = this.slots;
-    for (let i = from; i < slots.length; i++) {
-      const e = slots[i];
-      if (e !== undefined && e.createdAt === UNSTAMPED) e.createdAt = t;
-    }
+    this.addRun(from, Math.ceil(this.now()));
     if (this.limits.timeoutMs > 0 && this.timer === undefined && this.count > 0) {
-      this.arm(this.oldestEntry()![1].createdAt);
+      this.arm(this.timeOf(this.oldestEntry()![0]));
     }
+  }
+
+  /** Ids from `id` on were taken at `t`; a run of the same time goes on instead. */
+  private addRun(id: number, t: number): void {
+    const n = this.runTimes.length;
+    if (n > this.runHead && this.runTimes[n - 1] === t) return;
+    this.runIds.push(id);
+    this.runTimes.push(t);
+  }
+
+  /** The time of a record still here (stamped). */
+  private timeOf(id: number): number {
+    if (id < this.base) return this.stragglerTimes.get(id)!;
+    const ids = this.runIds;
+    let k = this.runHead;
+    while (k + 1 < ids.length && ids[k + 1]! <= id) k++;
+    return this.runTimes[k]!;
+  }
+
+  /**
+   * Lets go of the runs before the one holding `oldest`, the oldest id the array may still hold
+   * (stragglers keep their own times); the kept ones move to the front once the dropped ones are
+   * most of the arrays.
+   */
+  private dropRuns(oldest: number): void {
+    const ids = this.runIds;
+    let k = this.runHead;
+    while (k + 1 < ids.length && ids[k + 1]! <= oldest) k++;
+    if (k > 1024 && k * 2 > ids.length) {
+      const n = ids.length - k;
+      ids.copyWithin(0, k);
+      ids.length = n;
+      this.runTimes.copyWithin(0, k);
+      this.runTimes.length = n;
+      k = 0;
+    }
+    this.runHead = k;
   }
 
   private readonly stampTurn = (): void => this.stamp();
@@ -306,8 +397,9 @@ export class Journal {
     // Entries were taken in time order, so the due ones are at the head.
     for (let o = this.oldestEntry(); o; o = this.oldestEntry()) {
       const [id, e] = o;
-      if (e.createdAt > due) {
-        this.arm(e.createdAt);
+      const createdAt = this.timeOf(id);
+      if (createdAt > due) {
+        this.arm(createdAt);
         return;
       }
       // Counted as lingering before it leaves, so that its room is not handed out meanwhile. One
@@ -321,17 +413,39 @@ export class Journal {
     }
   }
 
-  /** Moves the head past settled slots; drops them once they are most of the array. */
+  /**
+   * Moves the head past settled slots; once they are most of the span in use, moves the live
+   * part to the front of the same array.
+   */
   private advance(): void {
     const slots = this.slots;
+    const end = this.end;
     let h = this.head;
-    while (h < slots.length && slots[h] === undefined) h++;
-    if (h > 1024 && h * 2 > slots.length) {
-      this.slots = slots.slice(h);
+    while (h < end && slots[h] === undefined) h++;
+    if (h > 1024 && h * 2 > end) {
+      slots.copyWithin(0, h, end);
+      slots.fill(undefined, end - h, end);
       this.base += h;
+      this.end = end - h;
       h = 0;
     }
     this.head = h;
+    this.dropRuns(this.base + h);
+  }
+
+  /**
+   * The journal emptied: the array is kept for the next records unless it is far larger than
+   * the span just used (one burst much bigger than the rest would otherwise hold its memory).
+   */
+  private shrink(): void {
+    this.head = 0;
+    this.end = 0;
+    // Stamped already (take stamps first): no id waits for a time.
+    this.runIds.length = 0;
+    this.runTimes.length = 0;
+    this.runHead = 0;
+    if (this.slots.length > 2 * this.peakEnd + KEPT_SLOTS) this.slots = [];
+    this.peakEnd = 0;
   }
 
   /**
@@ -343,7 +457,7 @@ export class Journal {
    * 8 * HOLES_PER_LIVE bytes per record outstanding, less than the entry itself.
    */
   private mostlyHoles(): boolean {
-    const span = this.slots.length - this.head;
+    const span = this.end - this.head;
     return span > 2048 && span > HOLES_PER_LIVE * (this.count - this.stragglers.size);
   }
 
@@ -354,18 +468,31 @@ export class Journal {
    */
   private compact(): void {
     const slots = this.slots;
-    for (let i = this.head; i < slots.length; i++) {
+    const runIds = this.runIds;
+    let k = this.runHead;
+    for (let i = this.head; i < this.end; i++) {
       const e = slots[i];
-      if (e) this.stragglers.set(this.base + i, e);
+      if (e) {
+        const id = this.base + i;
+        // Ids ascend: the run holding each is found walking forward from the previous one's.
+        while (k + 1 < runIds.length && runIds[k + 1]! <= id) k++;
+        this.stragglers.set(id, e);
+        this.stragglerTimes.set(id, this.runTimes[k]!);
+      }
     }
-    this.base += slots.length;
-    this.slots = [];
+    slots.fill(undefined, this.head, this.end);
+    this.base += this.end;
     this.head = 0;
+    this.end = 0;
+    this.dropRuns(this.base);
   }
 }
 
 /** Slots past the head per live entry in the array before they move to the stragglers. */
 const HOLES_PER_LIVE = 16;
+
+/** Slots kept past twice the last span used: small arrays are always worth reusing. */
+const KEPT_SLOTS = 4096;
 
 function wake(waiters: (() => void)[]): void {
   for (const w of waiters) w();

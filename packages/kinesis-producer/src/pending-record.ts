@@ -11,27 +11,38 @@ import type { UserRecord, UserRecordResult } from './types.js';
 // function is not kept: a record fails by resolving its promise with a rejected one, which
 // settles it the same way, and the journal holds one function less per record in flight.
 let settle: (r: UserRecordResult | Promise<never>) => void;
+// The promise goes back to the caller the same way, through `made`, rather than as a field: the
+// entry needs only the resolve function (which keeps the promise alive until it settles), and a
+// field less on the object kept for every record in flight is 8 bytes less for each scavenge to
+// copy.
+let made: Promise<UserRecordResult> | undefined;
 function capture(resolve: (r: UserRecordResult | Promise<never>) => void): void {
   settle = resolve;
 }
 
 export class PendingRecord extends TakenRecord implements Entry {
   readonly resolve: (r: UserRecordResult | Promise<never>) => void;
-  readonly promise: Promise<UserRecordResult>;
+
+  /** The promise of the PendingRecord constructed last; read once, right after constructing it. */
+  static takePromise(): Promise<UserRecordResult> {
+    const p = made!;
+    made = undefined;
+    return p;
+  }
 
   constructor(
-    streamName: string,
-    partitionKey: string,
-    data: Uint8Array,
-    explicitHashKey: string | undefined,
     bytes: number,
-    createdAt: number,
-    /** Undefined when the record came as arguments that the fields above repeat exactly. */
+    /** Undefined when the record came as arguments that the record as sent repeats exactly. */
     private given: UserRecord | undefined,
   ) {
-    super(streamName, partitionKey, data, explicitHashKey, bytes, createdAt);
-    this.promise = new Promise(capture);
+    super(bytes);
+    made = new Promise(capture);
     this.resolve = settle;
+  }
+
+  /** Its promise takes the result. */
+  succeedUnread(): boolean {
+    return false;
   }
 
   reject(e: Error): void {

@@ -150,10 +150,10 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
         get region() {
           return producer.region;
         },
-        admitted: (id, e, first) => {
+        admitted: (id, e, first, source) => {
           if (first) this.updateBusy();
           // While a record that crashes daemons is looked for, new records wait in the journal.
-          if (!this.isolation.isolating) this.supervisor.putRecord(id, e);
+          if (!this.isolation.isolating) this.supervisor.putRecord(id, e, source);
         },
       },
     );
@@ -261,8 +261,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
     given: UserRecord | undefined,
   ): Promise<UserRecordResult> {
     try {
-      return this.intake.take(streamName, partitionKey, data, explicitHashKey, given, false)!
-        .promise;
+      return this.intake.take(streamName, partitionKey, data, explicitHashKey, given, false)!;
     } catch (err) {
       const e =
         err instanceof ValidationError
@@ -275,8 +274,7 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
   /** Takes the record or throws at once (validation, BufferFullError, a stopped producer). */
   private add(record: UserRecord): Promise<UserRecordResult> {
     const { streamName, partitionKey, data, explicitHashKey } = record;
-    return this.intake.take(streamName, partitionKey, data, explicitHashKey, record, false)!
-      .promise;
+    return this.intake.take(streamName, partitionKey, data, explicitHashKey, record, false)!;
   }
 
   /**
@@ -408,8 +406,8 @@ export class KinesisProducer extends EventEmitter<KinesisProducerEvents> {
 
   /** Age in milliseconds of the oldest record without a result, or 0. */
   getOldestRecordTimeInMillis(): number {
-    const oldest = this.journal.oldest();
-    return oldest ? Math.max(0, Math.floor(performance.now() - oldest.createdAt)) : 0;
+    const createdAt = this.journal.oldestCreatedAt();
+    return createdAt === undefined ? 0 : Math.max(0, Math.floor(performance.now() - createdAt));
   }
 
   /**

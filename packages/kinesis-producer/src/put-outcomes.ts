@@ -23,6 +23,11 @@ const WARNING_CODE = 'KINESIS_PRODUCER_UNHANDLED_PUT_FAILURE';
 export interface PutResultSink {
   /** `source.record` is read only by a sink that wants it: most successes cost nothing. */
   succeeded(source: { readonly record: UserRecord }, result: UserRecordResult): void;
+  /**
+   * A success, if the sink does not read its result: then it is taken as one and true returned.
+   * False when the sink wants the result: succeeded() is then called with it.
+   */
+  succeededUnread(): boolean;
   failed(failure: PutFailure): void;
 }
 
@@ -53,6 +58,11 @@ export class PutOutcomes implements PutResultSink {
     if (listeners.length === 0) return;
     const r = source.record;
     for (const l of listeners) call(l, r, result);
+  }
+
+  /** With no success listener a success does nothing, and needs no result. */
+  succeededUnread(): boolean {
+    return this.successListeners.length === 0;
   }
 
   failed(failure: PutFailure): void {

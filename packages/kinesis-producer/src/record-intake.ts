@@ -2,6 +2,7 @@
 // a producer still open), then a journal entry and the send. addUserRecord, put and putMany share
 // it; only what they hand back differs (a promise, nothing, a count).
 import {
+  type CheckedRecord,
   checkedData,
   checkedExplicitHashKey,
   checkedPartitionKey,
@@ -14,11 +15,11 @@ import {
   ValidationError,
   withRecord,
 } from './errors.js';
-import { type Journal, UNSTAMPED } from './journal.js';
+import type { Journal } from './journal.js';
 import { PendingRecord } from './pending-record.js';
 import type { PutOutcomes, PutResultSink } from './put-outcomes.js';
-import { PutRecord } from './put-record.js';
-import type { PutEntry, UserRecord } from './types.js';
+import { type PutRecord, type PutRecordClass, putRecordsTo } from './put-record.js';
+import type { PutEntry, UserRecord, UserRecordResult } from './types.js';
 
 const ENTRY_SHAPE = '{ partitionKey, data, explicitHashKey? }';
 
@@ -29,12 +30,28 @@ export interface IntakeOwner {
   readonly closing: boolean;
   /** The producer's region, '' while it is looked up: stream ARNs must be in it. */
   readonly region: string;
-  /** A journaled record, to be sent; `first` when the journal was empty before it. */
-  admitted(id: number, e: PendingRecord | PutRecord, first: boolean): void;
+  /**
+   * A journaled record, to be sent; `first` when the journal was empty before it. `source`
+   * holds its values for the length of the call only (the object is shared): a record not
+   * written by the time the call returns gets its own copy.
+   */
+  admitted(id: number, e: PendingRecord | PutRecord, first: boolean, source: CheckedRecord): void;
 }
+
+const NO_DATA = new Uint8Array(0);
 
 export class RecordIntake {
   private nextId = 1;
+  /**
+   * The values of the record being admitted, handed to the encoder: one object reused for every
+   * record rather than one per record kept until its result, as most records are written at once.
+   */
+  private readonly sending: CheckedRecord = {
+    streamName: '',
+    partitionKey: '',
+    data: NO_DATA,
+    explicitHashKey: undefined,
+  };
 
   constructor(
     private readonly journal: Journal,
@@ -43,7 +60,31 @@ export class RecordIntake {
     /** The streamArns option: names sent as these ARNs. */
     private readonly streamArns: ReadonlyMap<string, string> | undefined,
     private readonly owner: IntakeOwner,
-  ) {}
+  ) {
+    this.toOutcomes = putRecordsTo(outcomes);
+  }
+
+  /** Records of put() and putMany(), their results to the producer's listeners. */
+  private readonly toOutcomes: PutRecordClass;
+  /** The class for each other sink (a writable stream), made once and kept while the sink lives. */
+  private readonly sinkClasses = new WeakMap<PutResultSink, PutRecordClass>();
+  /** The other sink used last and its class: a stream's records come many in a row. */
+  private lastSink: PutResultSink | undefined;
+  private lastClass: PutRecordClass | undefined;
+
+  private putRecordClass(sink: PutResultSink): PutRecordClass {
+    if (sink === this.outcomes) return this.toOutcomes;
+    if (sink !== this.lastSink) {
+      let c = this.sinkClasses.get(sink);
+      if (c === undefined) {
+        c = putRecordsTo(sink);
+        this.sinkClasses.set(sink, c);
+      }
+      this.lastSink = sink;
+      this.lastClass = c;
+    }
+    return this.lastClass!;
+  }
 
   /** The stream as sent: the name or ARN given, trimmed and checked, or the ARN it maps to. */
   streamOf(streamName: unknown): string {
@@ -64,7 +105,7 @@ export class RecordIntake {
     given: UserRecord | undefined,
     quiet: boolean,
     results: PutResultSink = this.outcomes,
-  ): PendingRecord | undefined {
+  ): Promise<UserRecordResult> | undefined {
     if (this.owner.failure || this.owner.closing) {
       this.refuseClosed(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
     }
@@ -76,8 +117,8 @@ export class RecordIntake {
     if (full) this.refuseFull(given ?? asRecord(streamName, partitionKey, data, explicitHashKey));
     const size = bytes.byteLength + key.length;
     if (quiet) {
-      // UNSTAMPED: the journal reads the clock once for the turn's records, after they were taken.
-      this.admit(new PutRecord(stream, key, bytes, ehk, size, UNSTAMPED, results));
+      const Put = this.putRecordClass(results);
+      this.admit(new Put(size), stream, key, bytes, ehk);
       return undefined;
     }
     // Values that went through unchanged need no record object until an error asks for one (it
@@ -86,16 +127,12 @@ export class RecordIntake {
     // caller gave, to report that.
     const exact = stream === streamName && bytes === data && ehk === explicitHashKey;
     const e = new PendingRecord(
-      stream,
-      key,
-      bytes,
-      ehk,
       size,
-      UNSTAMPED,
       exact ? undefined : (given ?? asRecord(streamName, partitionKey, data, explicitHashKey)),
     );
-    this.admit(e);
-    return e;
+    const promise = PendingRecord.takePromise();
+    this.admit(e, stream, key, bytes, ehk);
+    return promise;
   }
 
   /** putMany(): how many of `records` were taken, from the first, before the producer was full. */
@@ -126,17 +163,7 @@ export class RecordIntake {
         if (!(err instanceof ValidationError)) throw err;
         throw new ValidationError(`records[${i}].${err.field}`, err.value, err.allowed);
       }
-      this.admit(
-        new PutRecord(
-          stream,
-          key,
-          bytes,
-          ehk,
-          bytes.byteLength + key.length,
-          UNSTAMPED,
-          this.outcomes,
-        ),
-      );
+      this.admit(new this.toOutcomes(bytes.byteLength + key.length), stream, key, bytes, ehk);
     }
     return records.length;
   }
@@ -151,10 +178,30 @@ export class RecordIntake {
     throw new BufferFullError(this.journal.countedRecords, this.journal.countedBytes, full, record);
   }
 
-  private admit(e: PendingRecord | PutRecord): void {
+  private admit(
+    e: PendingRecord | PutRecord,
+    streamName: string,
+    partitionKey: string,
+    data: Uint8Array,
+    explicitHashKey: string | undefined,
+  ): void {
     const id = this.nextId++;
+    // No time given: the journal reads the clock once for the turn's records, after they were taken.
     this.journal.add(id, e);
-    this.owner.admitted(id, e, this.journal.size === 1);
+    const s = this.sending;
+    s.streamName = streamName;
+    s.partitionKey = partitionKey;
+    s.data = data;
+    s.explicitHashKey = explicitHashKey;
+    try {
+      this.owner.admitted(id, e, this.journal.size === 1, s);
+    } finally {
+      // Not written (no daemon to take it now, or the call threw): it waits with its values.
+      if (e.frame === undefined) e.source = { streamName, partitionKey, data, explicitHashKey };
+      s.partitionKey = '';
+      s.data = NO_DATA;
+      s.explicitHashKey = undefined;
+    }
   }
 }
 

@@ -28,7 +28,7 @@ export function settleResults(journal: Journal, b: PutRecordResultsFields): void
   let lastDelay = -1;
   for (let i = 0; i < sourceIds.length; i++) {
     const p = journal.take(sourceIds[i]!);
-    if (!p) continue;
+    if (!p || p.succeedUnread()) continue;
     const delay = delays[i]!;
     if (delay !== lastDelay || result === undefined) {
       result = successResult(shardId, sequenceNumber, duration, delay);
@@ -76,7 +76,8 @@ export function settleGrouped(
   const { sourceIds, headIndexes, delays, heads } = g;
   for (let i = from; i < to; i++) {
     const p = journal.take(sourceIds[i]!);
-    if (!p) continue;
+    // A record whose result nobody reads is settled without one: no result object is made.
+    if (!p || p.succeedUnread()) continue;
     const h = headIndexes[i]!;
     const delay = delays[i]!;
     let result = headResults[h];

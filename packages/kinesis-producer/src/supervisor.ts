@@ -5,7 +5,7 @@
 // is told when a daemon is up and sends its journal again. One daemon at a time, always: a new
 // one starts only after the old one's exit has been seen.
 
-import type { Logger } from '@kinesis-producer/options';
+import type { CheckedRecord, Logger } from '@kinesis-producer/options';
 import type {
   Configuration,
   GroupedResultsFields,
@@ -127,8 +127,8 @@ export class Supervisor {
   }
 
   /** Records go to the running daemon only; while restarting they wait in the producer's journal. */
-  putRecord(id: number, r: Entry): void {
-    if (this.state === 'running') this.current.putRecord(id, r);
+  putRecord(id: number, r: Entry, source?: CheckedRecord): void {
+    if (this.state === 'running') this.current.putRecord(id, r, source);
   }
 
   send(m: Message): void {

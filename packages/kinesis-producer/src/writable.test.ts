@@ -27,6 +27,8 @@ class Sink implements RecordSink {
       record,
       resolve: () => {
         this.settle(t);
+        // As the producer settles: the result is made only for a sink that reads it.
+        if (results.succeededUnread()) return;
         results.succeeded(
           { record: { streamName: 's', ...record } },
           {

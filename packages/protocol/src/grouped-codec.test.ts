@@ -111,7 +111,7 @@ describe('GroupedResults', () => {
       const d = decodeMessage(buf);
       if (d.kind !== 'groupedResults') throw new Error(`decoded as ${d.kind}`);
       expect(d.id).toBe(id);
-      const got = d.results.sourceIds.map((sid, k) => ({
+      const got = Array.from(d.results.sourceIds, (sid, k) => ({
         sid,
         delay: d.results.delays[k],
         head: d.results.heads[d.results.headIndexes[k]!],
@@ -158,9 +158,9 @@ describe('GroupedResults', () => {
       id: 1,
       results: {
         heads: [{ shardId: 's', sequenceNumber: '', duration: 0 }],
-        sourceIds: [7, 8, 10],
-        headIndexes: [0, 0, 0],
-        delays: [4, 5, 6],
+        sourceIds: new Float64Array([7, 8, 10]),
+        headIndexes: new Uint32Array([0, 0, 0]),
+        delays: new Uint32Array([4, 5, 6]),
       },
     });
   });
