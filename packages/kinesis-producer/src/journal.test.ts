@@ -205,6 +205,18 @@ describe('Journal as an array journal', () => {
     expect([...j].map(([id]) => id)).toEqual([next]);
   });
 
+  test('compaction leaves no settled entry behind the live ones, so ids added later find only theirs', () => {
+    const j = new Journal({ maxRecords: 1e9, maxBytes: 1e12, timeoutMs: 0 }, () => {});
+    for (let id = 1; id <= 2000; id++) j.add(id, entry(), id);
+    // The head passes most of the array: the 500 live entries move to its front.
+    for (let id = 1; id <= 1500; id++) expect(j.take(id)).toBeDefined();
+    // An id far ahead lands where the moved entries were before: nothing stale may be there.
+    j.add(3100, entry(), 3100);
+    const ids = [...j].map(([id]) => id);
+    expect(ids).toEqual([...Array.from({ length: 500 }, (_, i) => 1501 + i), 3100]);
+    expect(j.size).toBe(501);
+  });
+
   test('bursts that empty it reuse its array: each finds its own entries, and a far larger array is let go', () => {
     const j = new Journal({ maxRecords: 1e9, maxBytes: 1e12, timeoutMs: 0 }, () => {});
     let next = 1;

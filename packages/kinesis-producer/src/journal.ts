@@ -423,8 +423,10 @@ export class Journal {
     let h = this.head;
     while (h < end && slots[h] === undefined) h++;
     if (h > 1024 && h * 2 > end) {
-      slots.copyWithin(0, h, end);
-      slots.fill(undefined, end - h, end);
+      // Plain loops: Array's copyWithin and fill took about twice as long for these spans.
+      const live = end - h;
+      for (let i = 0; i < live; i++) slots[i] = slots[i + h];
+      for (let i = live; i < end; i++) slots[i] = undefined;
       this.base += h;
       this.end = end - h;
       h = 0;
