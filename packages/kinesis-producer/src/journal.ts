@@ -5,6 +5,7 @@
 import type { CheckedRecord } from '@kinesis-producer/options';
 import { raceAbort } from './abort.js';
 import { type Framed, SentFrames } from './sent-frames.js';
+import { TakeTimes } from './take-times.js';
 import type { UserRecord, UserRecordResult } from './types.js';
 
 /**
@@ -82,16 +83,8 @@ export class Journal {
   private timer: NodeJS.Timeout | undefined;
   /** First id not yet given a time, or -1; stamped at the end of the turn. */
   private unstampedFrom = -1;
-  /**
-   * When records were taken, per run of ids taken at one time (a turn's): run k starts at id
-   * runIds[k], and its records were taken at runTimes[k] (performance.now() in whole ms, rounded
-   * up); runs before runHead are done with. Kept here, a pair of numbers per turn, rather than in
-   * each entry: the entry kept for every record in flight is 8 bytes smaller, and stamping a turn
-   * no longer writes into each of its entries.
-   */
-  private runIds: number[] = [];
-  private runTimes: number[] = [];
-  private runHead = 0;
+  /** When the records in the array were taken (performance.now() in whole ms, rounded up). */
+  private readonly times = new TakeTimes();
   /** The times of the stragglers (their ids are below every run's). */
   private stragglerTimes = new Map<number, number>();
   /** The frames written for the entries: what they are sent again from. */
@@ -178,7 +171,7 @@ export class Journal {
     }
     // Ids already waiting for the turn's time get it first: runs follow the ids.
     this.stamp();
-    this.addRun(id, createdAt);
+    this.times.add(id, createdAt);
     if (this.limits.timeoutMs > 0 && this.timer === undefined) this.arm(createdAt);
   }
 
@@ -339,47 +332,15 @@ export class Journal {
     const from = this.unstampedFrom;
     if (from < 0) return;
     this.unstampedFrom = -1;
-    this.addRun(from, Math.ceil(this.now()));
+    this.times.add(from, Math.ceil(this.now()));
     if (this.limits.timeoutMs > 0 && this.timer === undefined && this.count > 0) {
       this.arm(this.timeOf(this.oldestEntry()![0]));
     }
   }
 
-  /** Ids from `id` on were taken at `t`; a run of the same time goes on instead. */
-  private addRun(id: number, t: number): void {
-    const n = this.runTimes.length;
-    if (n > this.runHead && this.runTimes[n - 1] === t) return;
-    this.runIds.push(id);
-    this.runTimes.push(t);
-  }
-
   /** The time of a record still here (stamped). */
   private timeOf(id: number): number {
-    if (id < this.base) return this.stragglerTimes.get(id)!;
-    const ids = this.runIds;
-    let k = this.runHead;
-    while (k + 1 < ids.length && ids[k + 1]! <= id) k++;
-    return this.runTimes[k]!;
-  }
-
-  /**
-   * Lets go of the runs before the one holding `oldest`, the oldest id the array may still hold
-   * (stragglers keep their own times); the kept ones move to the front once the dropped ones are
-   * most of the arrays.
-   */
-  private dropRuns(oldest: number): void {
-    const ids = this.runIds;
-    let k = this.runHead;
-    while (k + 1 < ids.length && ids[k + 1]! <= oldest) k++;
-    if (k > 1024 && k * 2 > ids.length) {
-      const n = ids.length - k;
-      ids.copyWithin(0, k);
-      ids.length = n;
-      this.runTimes.copyWithin(0, k);
-      this.runTimes.length = n;
-      k = 0;
-    }
-    this.runHead = k;
+    return id < this.base ? this.stragglerTimes.get(id)! : this.times.timeOf(id);
   }
 
   private readonly stampTurn = (): void => this.stamp();
@@ -432,7 +393,7 @@ export class Journal {
       h = 0;
     }
     this.head = h;
-    this.dropRuns(this.base + h);
+    this.times.dropBefore(this.base + h);
   }
 
   /**
@@ -443,9 +404,7 @@ export class Journal {
     this.head = 0;
     this.end = 0;
     // Stamped already (take stamps first): no id waits for a time.
-    this.runIds.length = 0;
-    this.runTimes.length = 0;
-    this.runHead = 0;
+    this.times.clear();
     if (this.slots.length > 2 * this.peakEnd + KEPT_SLOTS) this.slots = [];
     this.peakEnd = 0;
   }
@@ -470,23 +429,19 @@ export class Journal {
    */
   private compact(): void {
     const slots = this.slots;
-    const runIds = this.runIds;
-    let k = this.runHead;
     for (let i = this.head; i < this.end; i++) {
       const e = slots[i];
       if (e) {
         const id = this.base + i;
-        // Ids ascend: the run holding each is found walking forward from the previous one's.
-        while (k + 1 < runIds.length && runIds[k + 1]! <= id) k++;
         this.stragglers.set(id, e);
-        this.stragglerTimes.set(id, this.runTimes[k]!);
+        this.stragglerTimes.set(id, this.times.timeOf(id));
       }
     }
     slots.fill(undefined, this.head, this.end);
     this.base += this.end;
     this.head = 0;
     this.end = 0;
-    this.dropRuns(this.base);
+    this.times.dropBefore(this.base);
   }
 }
 
